@@ -1,0 +1,5 @@
+import sys
+
+from cxroom.cli import main
+
+sys.exit(main())

@@ -1,0 +1,175 @@
+"""`python -m cxroom`: set up, fill and inspect the room from a terminal.
+
+Expected failures (missing file, unwritable folder, database locked by the
+running app, bad arguments) print one line on stderr and exit non-zero;
+tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from cxroom.errors import CxroomError
+from cxroom.settings import Settings
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that prints a one-line error (exit 2) instead of a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"cxroom: {message} (see --help)\n")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    if getattr(args, "db", None):
+        db = Path(args.db)
+        media = settings.media_dir if getattr(args, "media", None) is None else Path(args.media)
+        if getattr(args, "media", None) is None:
+            media = db.parent / "media"
+        settings = settings.model_copy(update={"db_path": db, "media_dir": media})
+    elif getattr(args, "media", None):
+        settings = settings.model_copy(update={"media_dir": Path(args.media)})
+    return settings
+
+
+def _open(settings: Settings):
+    from cxroom.store import Store
+
+    return Store(settings.db_path)
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    store = _open(settings)
+    version = store.schema_version()
+    store.close()
+    print(f"Room database ready at {settings.db_path} (schema version {version}).")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from cxroom.demo import build_demo
+    from cxroom.media import MediaStore
+
+    if args.if_missing and settings.db_path.exists():
+        print(f"{settings.db_path} exists; leaving it as it is.")
+        return EXIT_OK
+    if args.force and settings.db_path.exists():
+        for path in (settings.db_path, Path(f"{settings.db_path}.wal")):
+            path.unlink(missing_ok=True)
+    end_month = None
+    if args.end_month:
+        try:
+            end_month = date.fromisoformat(f"{args.end_month}-01")
+        except ValueError:
+            print(f"cxroom: --end-month must look like 2026-10, not {args.end_month!r}", file=sys.stderr)
+            return EXIT_USAGE
+    store = _open(settings)
+    try:
+        summary = build_demo(
+            store,
+            MediaStore(settings),
+            seed=args.seed,
+            end_month=end_month,
+            progress=lambda step: print(f"  building {step}…", file=sys.stderr),
+        )
+    finally:
+        store.close()
+    print(
+        f"Demo room built in {settings.db_path}: {summary.complaints:,} complaints, "
+        f"{summary.survey_responses:,} survey responses, {summary.kpi_readings:,} KPI readings, "
+        f"{summary.calls} calls, {summary.artifacts} artifacts, up to {summary.end_month:%B %Y}."
+    )
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
+    from cxroom.queries import room
+
+    if not settings.db_path.exists():
+        print(
+            f"cxroom: no room database at {settings.db_path} (run `python -m cxroom init` or `demo`)", file=sys.stderr
+        )
+        return EXIT_ERROR
+    store = _open(settings)
+    try:
+        info = room.room_info(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(info, indent=2, default=str))
+    else:
+        print(f"{info['room_name']} — {settings.db_path} (schema {info['schema_version']})")
+        print("Stages: " + " → ".join(info["stages"]))
+        for table, count in info["tables"].items():
+            print(f"  {table:<24} {count:>10,}")
+    return EXIT_OK
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    parser = _Parser(prog="python -m cxroom", description="The Customer Room: set up, fill and inspect the room.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    handlers: dict[str, Handler] = {}
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", help="DuckDB file (default: $CXROOM_DB or data/cxroom.duckdb)")
+        p.add_argument("--media", help="media folder (default: $CXROOM_MEDIA or next to the database)")
+
+    p = sub.add_parser("init", help="create an empty room database (or upgrade its schema)")
+    common(p)
+    handlers["init"] = cmd_init
+
+    p = sub.add_parser("demo", help="build the demo room (Larkfield Mutual) into an empty database")
+    common(p)
+    p.add_argument("--seed", type=int, default=7, help="random seed (same seed, same room)")
+    p.add_argument("--end-month", help="last month of data, YYYY-MM (default: last complete month)")
+    p.add_argument("--force", action="store_true", help="delete an existing database file first")
+    p.add_argument("--if-missing", action="store_true", help="do nothing if the database file exists")
+    handlers["demo"] = cmd_demo
+
+    p = sub.add_parser("info", help="row counts of every table and the stages in wall order")
+    common(p)
+    p.add_argument("--json", action="store_true", help="print JSON: tables, stages, schema_version, room_name")
+    handlers["info"] = cmd_info
+
+    for register in _extensions():
+        handlers.update(register(sub, common))
+    return parser, handlers
+
+
+def _extensions() -> list[Callable[..., dict[str, Handler]]]:
+    """Commands contributed by other modules (imports, backups, bench)."""
+    found: list[Callable[..., dict[str, Handler]]] = []
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, handlers = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = _settings(args)
+        return handlers[args.command](args, settings)
+    except CxroomError as exc:
+        print(f"cxroom: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("cxroom: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

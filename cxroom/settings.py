@@ -1,0 +1,29 @@
+"""One settings object for the whole room, read from the environment once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+DEFAULT_DB = Path("data/cxroom.duckdb")
+
+
+class Settings(BaseModel):
+    """Where the room keeps its data, and the limits it enforces."""
+
+    db_path: Path = Field(description="DuckDB file (CXROOM_DB)")
+    media_dir: Path = Field(description="content-addressed media store (CXROOM_MEDIA)")
+    max_image_bytes: int = 15 * 1024 * 1024
+    max_pdf_bytes: int = 25 * 1024 * 1024
+    max_audio_bytes: int = 60 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        db_path = Path(env.get("CXROOM_DB") or DEFAULT_DB)
+        # Media lives next to the database unless told otherwise, so one
+        # folder holds a whole room (and a backup of it).
+        media_dir = Path(env.get("CXROOM_MEDIA") or db_path.parent / "media")
+        return cls(db_path=db_path, media_dir=media_dir)

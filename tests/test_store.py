@@ -1,0 +1,154 @@
+"""The store on a real DuckDB file: migrations, round trips, errors,
+transactions, optimistic concurrency and many threads at once."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from cxroom.errors import ConflictError, InvalidInputError, NotFoundError, StoreError
+from cxroom.models import SiloCreate, StageCreate, StageUpdate
+from cxroom.services import room
+from cxroom.store import Store, migration_files
+
+
+def test_migrations_are_numbered_and_applied_once(tmp_path: Path) -> None:
+    numbers = [number for number, _, _ in migration_files()]
+    assert numbers == sorted(numbers) and numbers[0] == 1 and len(set(numbers)) == len(numbers)
+    store = Store(tmp_path / "a.duckdb")
+    assert store.schema_version() == numbers[-1]
+    assert store.migrate() == []  # idempotent: nothing left to apply
+    tables = store.table_names()
+    store.close()
+    again = Store(tmp_path / "a.duckdb")
+    assert again.table_names() == tables
+    assert again.fetch_value("SELECT count(*) FROM schema_migrations") == len(numbers)
+    again.close()
+
+
+def test_upgrade_from_the_previous_version_keeps_data(tmp_path: Path) -> None:
+    latest = migration_files()[-1][0]
+    old = Store(tmp_path / "b.duckdb", migrate_to=max(latest - 1, 1))
+    room.create_stage(old, StageCreate(slug="pay", name="Pay"), actor="t")
+    old.close()
+    upgraded = Store(tmp_path / "b.duckdb")
+    assert upgraded.schema_version() == latest
+    assert upgraded.fetch_value("SELECT name FROM stages WHERE slug = 'pay'") == "Pay"
+    upgraded.close()
+
+
+def test_round_trip_and_audit(empty_store: Store) -> None:
+    stage_id = room.create_stage(
+        empty_store, StageCreate(slug="claim", name="Make a claim", customer_goal="Pay me fast"), actor="leila"
+    )
+    row = empty_store.fetch_dicts("SELECT * FROM stages WHERE id = ?", [stage_id])[0]
+    assert (row["slug"], row["name"], row["customer_goal"], row["version"]) == (
+        "claim",
+        "Make a claim",
+        "Pay me fast",
+        1,
+    )
+    room.update_stage(empty_store, stage_id, StageUpdate(name="Claim"), expected_version=1, actor="leila")
+    audit = empty_store.fetch_dicts("SELECT actor, action, entity, before, after FROM audit_log ORDER BY id")
+    assert [(a["actor"], a["action"], a["entity"]) for a in audit] == [
+        ("leila", "create", "stage"),
+        ("leila", "update", "stage"),
+    ]
+    assert '"Make a claim"' in audit[1]["before"] and '"Claim"' in audit[1]["after"]
+
+
+def test_data_version_moves_on_every_commit_and_not_on_rollback(empty_store: Store) -> None:
+    before = empty_store.data_version()
+    room.create_silo(empty_store, SiloCreate(name="Claims"), actor="t")
+    assert empty_store.data_version() == before + 1
+    with pytest.raises(InvalidInputError):
+        room.create_silo(empty_store, SiloCreate(name="claims"), actor="t")
+    assert empty_store.data_version() == before + 1
+
+
+def test_a_failing_transaction_leaves_nothing_behind(empty_store: Store) -> None:
+    with pytest.raises(RuntimeError), empty_store.transaction("t") as tx:
+        tx.execute("INSERT INTO silos (name) VALUES ('Half')")
+        raise RuntimeError("crash mid-write")
+    assert empty_store.fetch_value("SELECT count(*) FROM silos") == 0
+
+
+def test_database_errors_become_readable_store_errors(empty_store: Store) -> None:
+    with pytest.raises(StoreError) as exc:
+        empty_store.execute("SELECT * FROM no_such_table")
+    assert "no_such_table" in str(exc.value)
+    with pytest.raises(StoreError) as exc, empty_store.transaction("t") as tx:
+        tx.execute("INSERT INTO stages (slug, name, position) VALUES ('a', 'A', 0)")
+        tx.execute("INSERT INTO stages (slug, name, position) VALUES ('a', 'B', 1)")
+    assert "rule of the database" in str(exc.value)
+
+
+def test_a_stale_edit_gets_a_conflict_not_an_overwrite(empty_store: Store) -> None:
+    stage_id = room.create_stage(empty_store, StageCreate(slug="pay", name="Pay"), actor="t")
+    room.update_stage(empty_store, stage_id, StageUpdate(name="Pay us"), expected_version=1, actor="anna")
+    with pytest.raises(ConflictError) as exc:
+        room.update_stage(empty_store, stage_id, StageUpdate(name="Billing"), expected_version=1, actor="ben")
+    assert "changed by someone else" in str(exc.value)
+    assert empty_store.fetch_value("SELECT name FROM stages WHERE id = ?", [stage_id]) == "Pay us"
+    with pytest.raises(NotFoundError):
+        room.update_stage(empty_store, 999, StageUpdate(name="X"), expected_version=1, actor="ben")
+
+
+def test_eight_threads_read_and_write_without_losing_or_mixing_rows(empty_store: Store) -> None:
+    threads, per_thread = 8, 40
+    errors: list[BaseException] = []
+    wrong: list[str] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(per_thread):
+                name = f"silo-{n}-{i}"
+                room.create_silo(empty_store, SiloCreate(name=name, description=f"thread {n}"), actor=f"t{n}")
+                # Read back through another cursor: must see our own row, and only ours.
+                got = empty_store.execute("SELECT name, description FROM silos WHERE name = ?", [name])
+                if got != [(name, f"thread {n}")]:
+                    wrong.append(f"{name}: {got}")
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert errors == [] and wrong == []
+    assert empty_store.fetch_value("SELECT count(*) FROM silos") == threads * per_thread
+    assert empty_store.fetch_value("SELECT count(DISTINCT name) FROM silos") == threads * per_thread
+    assert empty_store.fetch_value("SELECT count(*) FROM audit_log WHERE entity = 'silo'") == threads * per_thread
+
+
+def test_same_record_edit_race_has_exactly_one_winner(empty_store: Store) -> None:
+    stage_id = room.create_stage(empty_store, StageCreate(slug="renew", name="Renew"), actor="t")
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def edit(n: int) -> None:
+        barrier.wait()
+        try:
+            room.update_stage(
+                empty_store, stage_id, StageUpdate(name=f"Renew {n}"), expected_version=1, actor=f"user{n}"
+            )
+            result = f"won:{n}"
+        except ConflictError:
+            result = "conflict"
+        with lock:
+            outcomes.append(result)
+
+    workers = [threading.Thread(target=edit, args=(n,)) for n in range(8)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    winners = [o for o in outcomes if o.startswith("won")]
+    assert len(winners) == 1 and outcomes.count("conflict") == 7
+    name, version = empty_store.fetch_one("SELECT name, version FROM stages WHERE id = ?", [stage_id])
+    assert name == f"Renew {winners[0].split(':')[1]}" and version == 2
+    assert empty_store.fetch_value("SELECT count(*) FROM audit_log WHERE action = 'update'") == 1
