@@ -28,7 +28,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 def test_every_command_has_help() -> None:
-    parser, handlers = build_parser()
+    _parser, handlers = build_parser()
     assert {"init", "demo", "info"} <= set(handlers)
     for command in handlers:
         with pytest.raises(SystemExit) as exc:

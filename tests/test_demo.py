@@ -109,7 +109,7 @@ def test_a_kpi_improves_after_a_celebrated_fix(demo_store: Store) -> None:
         """
     )
     assert row is not None
-    name, baseline, latest, target = row
+    _name, baseline, latest, _target = row
     assert baseline < 70 and latest > 84 and latest > baseline + 15
 
 
