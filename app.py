@@ -1,14 +1,15 @@
-"""The frame of the Customer Room: page config, navigation and the shared
-sidebar. No data access here: pages call cxroom."""
+"""The frame of the Customer Room: page config, who-is-this-user, navigation
+and the shared sidebar. No data access here: pages call cxroom."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from cxroom.ui import identity, navigation
+
 st.set_page_config(page_title="Customer Room", page_icon="🧭", layout="wide")
 
-PAGES = [
-    st.Page("pages/overview.py", title="Room overview", icon="🧭", url_path="overview", default=True),
-]
-
-st.navigation(PAGES).run()
+user = identity.current_user()
+st.session_state["user"] = user
+identity.sidebar_badge(user)
+st.navigation(navigation.navigation_for(user)).run()

@@ -150,7 +150,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 def _extensions() -> list[Callable[..., dict[str, Handler]]]:
     """Commands contributed by other modules (imports, backups, bench)."""
-    found: list[Callable[..., dict[str, Handler]]] = []
+    from cxroom import cli_trust
+
+    found: list[Callable[..., dict[str, Handler]]] = [cli_trust.register]
     return found
 
 

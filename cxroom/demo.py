@@ -46,8 +46,9 @@ from cxroom.models import (
     SurveyQuestionCreate,
     TranscriptSegment,
 )
+from cxroom.permissions import Role
 from cxroom.queries import room as room_queries
-from cxroom.services import bulk, evidence, fixes, reviews, room
+from cxroom.services import bulk, evidence, fixes, reviews, room, trust
 from cxroom.store import Store
 
 DEMO_ACTOR = "demo"
@@ -134,7 +135,9 @@ def build_demo(
     months = month_starts(end)
     rng = np.random.default_rng(seed)
 
-    say("stages, moments and silos")
+    say("people, stages, moments and silos")
+    for email, name, role in content.USERS:
+        trust.set_user_role(store, email=email, display_name=name, role=Role(role), actor=DEMO_ACTOR)
     _structure(store, months)
     say("KPIs and readings")
     readings = _kpis(store, months, rng)
@@ -193,7 +196,7 @@ def _structure(store: Store, months: list[date]) -> None:
             room.change_reliability(
                 store,
                 ReliabilityChange(moment_id=moment_id, to_state=Reliability(state), reason=why, expected_version=1),
-                actor="Leila Mansour",
+                actor=content.FACILITATOR_EMAIL,
                 when=_at(months[-1 - ago], 8, 11),
             )
 
@@ -437,7 +440,7 @@ def _reviews_and_fixes(store: Store, months: list[date]) -> None:
         review_ids[ago] = reviews.create_review(
             store,
             ReviewCreate(held_on=held, title=f"Monthly room review · {month:%B %Y}", attendees=content.LEADERSHIP),
-            actor="Leila Mansour",
+            actor=content.FACILITATOR_EMAIL,
         )
 
     def finding(ago: int, text: str, stage: str, moment: str | None, evidence_text: str) -> int:
@@ -446,7 +449,7 @@ def _reviews_and_fixes(store: Store, months: list[date]) -> None:
             FindingCreate(
                 review_id=review_ids[ago], text=text, stage_slug=stage, moment_name=moment, evidence=evidence_text
             ),
-            actor="Leila Mansour",
+            actor=content.FACILITATOR_EMAIL,
             when=_at(review_months[ago] + timedelta(days=35), 8, 10),
         )
 
@@ -460,7 +463,7 @@ def _reviews_and_fixes(store: Store, months: list[date]) -> None:
                 finding_id=finding_id,
                 due_on=review_months[ago] + timedelta(days=95),
             ),
-            actor="Leila Mansour",
+            actor=content.FACILITATOR_EMAIL,
             when=_at(review_months[ago] + timedelta(days=35), 8, 11),
         )
 
@@ -533,7 +536,7 @@ def _reviews_and_fixes(store: Store, months: list[date]) -> None:
                 chartered_review_id=review,
                 kpi_names=kpis,
             ),
-            actor="Leila Mansour",
+            actor=content.FACILITATOR_EMAIL,
             when=_at(chartered, chartered.day, 10),
         )
 
@@ -545,7 +548,7 @@ def _reviews_and_fixes(store: Store, months: list[date]) -> None:
                 to_status=FixStatus(status),
                 note=note,
                 expected_version=version,
-                actor="Leila Mansour",
+                actor=content.FACILITATOR_EMAIL,
                 when=_at(when, when.day, 15),
                 fields=fields,
             )
@@ -759,14 +762,14 @@ def _reviews_and_fixes(store: Store, months: list[date]) -> None:
         store,
         fix_id=adjuster,
         review_id=review_ids[2],
-        actor="Leila Mansour",
+        actor=content.FACILITATOR_EMAIL,
         when=_at(review_months[2] + timedelta(days=35)),
     )
     fixes.record_presentation(
         store,
         fix_id=renewal,
         review_id=review_ids[1],
-        actor="Leila Mansour",
+        actor=content.FACILITATOR_EMAIL,
         when=_at(review_months[1] + timedelta(days=35)),
     )
     for ago in (3, 2):
@@ -775,6 +778,6 @@ def _reviews_and_fixes(store: Store, months: list[date]) -> None:
             store,
             review_ids[ago],
             expected_version=1,
-            actor="Leila Mansour",
+            actor=content.FACILITATOR_EMAIL,
             when=_at(review_months[ago] + timedelta(days=36)),
         )

@@ -774,3 +774,19 @@ LEADERSHIP = [
     "Paul Hart (Chief Claims Officer)",
     "Leila Mansour (CX Director)",
 ]
+
+FACILITATOR_EMAIL = "leila.mansour@larkfield.example"
+
+
+def _email(name: str) -> str:
+    return name.lower().replace(" ", ".").replace("-", "") + "@larkfield.example"
+
+
+# e-mail, display name, role: leadership looks, the facilitator runs the room,
+# fix-team members edit their own fixes.
+USERS = [
+    (FACILITATOR_EMAIL, "Leila Mansour", "facilitator"),
+    ("it.admin@larkfield.example", "Room administrator", "admin"),
+    *[(_email(person.split(" (")[0]), person.split(" (")[0], "viewer") for person in LEADERSHIP[:4]],
+    *[(_email(person), person, "fix_member") for people in PEOPLE.values() for person in people],
+]

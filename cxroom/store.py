@@ -25,7 +25,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cxroom.errors import ConflictError, DatabaseLockedError, StoreError
+from cxroom.errors import ConflictError, DatabaseLockedError, NotFoundError, PermissionDeniedError, StoreError
+from cxroom.permissions import SYSTEM_ACTORS, Action, Role, can, needs_membership
 
 Params = Sequence[Any] | dict[str, Any] | None
 
@@ -102,13 +103,32 @@ class Tx:
         if not changed:
             exists = self.fetch_value(f"SELECT count(*) FROM {table} WHERE id = ?", [row_id])
             if not exists:
-                from cxroom.errors import NotFoundError
-
                 raise NotFoundError(f"{table} #{row_id} does not exist (it may have been deleted).")
             raise ConflictError(
                 f"{table} #{row_id} was changed by someone else since you opened it; "
                 "your edit was not saved. Reload to see their change, then apply yours."
             )
+
+    def require(self, action: Action, *, fix_id: int | None = None) -> None:
+        """Refuse the whole transaction unless the acting user may do ``action``."""
+        if self.actor in SYSTEM_ACTORS:
+            return
+        found = self.fetch_one("SELECT role, display_name FROM users WHERE lower(email) = lower(?)", [self.actor])
+        role = Role(found[0]) if found else Role.VIEWER
+        if can(role, action):
+            if not needs_membership(role, action):
+                return
+            names = [self.actor, found[1]] if found else [self.actor]
+            member = self.fetch_value(
+                "SELECT count(*) FROM fixes f LEFT JOIN fix_members m ON m.fix_id = f.id "
+                "WHERE f.id = ? AND (lower(m.person) IN (SELECT lower(unnest(?))) "
+                "OR lower(f.lead) IN (SELECT lower(unnest(?))))",
+                [fix_id, names, names],
+            )
+            if member:
+                return
+            raise PermissionDeniedError(f"{self.actor} is not a member of fix #{fix_id}, so may not change it.")
+        raise PermissionDeniedError(f"{self.actor} ({role.value}) may not do '{action.value}' in this room.")
 
     def audit(
         self,
@@ -221,14 +241,25 @@ class Store:
                     None,
                 )
                 self._run(cur, "COMMIT", None)
-            except BaseException:
+            except BaseException as exc:
                 # DuckDB may already have aborted the transaction itself.
                 with contextlib.suppress(duckdb.Error):
                     cur.execute("ROLLBACK")
+                if isinstance(exc, PermissionDeniedError):
+                    self._log_refusal(cur, actor, str(exc))
                 raise
         finally:
             self._write_lock.release()
             cur.close()
+
+    def _log_refusal(self, cur: duckdb.DuckDBPyConnection, actor: str, message: str) -> None:
+        """A refused write leaves a trace in the audit log (the write itself rolled back)."""
+        self._run(
+            cur,
+            "INSERT INTO audit_log (happened_at, actor, action, entity, entity_id, before, after) "
+            "VALUES (?, ?, 'refused', 'permission', NULL, NULL, ?)",
+            [utcnow(), actor, json.dumps({"message": message})],
+        )
 
     def data_version(self) -> int:
         """A number that changes whenever committed data changes."""

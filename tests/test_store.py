@@ -10,8 +10,22 @@ import pytest
 
 from cxroom.errors import ConflictError, InvalidInputError, NotFoundError, StoreError
 from cxroom.models import SiloCreate, StageCreate, StageUpdate
-from cxroom.services import room
+from cxroom.permissions import Role
+from cxroom.services import room, trust
 from cxroom.store import Store, migration_files
+
+LEILA, ANNA, BEN = "leila@room.test", "anna@room.test", "ben@room.test"
+
+
+@pytest.fixture(autouse=True)
+def _facilitators(request: pytest.FixtureRequest) -> None:
+    """The people these tests act as may edit the room."""
+    if "empty_store" not in request.fixturenames:
+        return
+    store = request.getfixturevalue("empty_store")
+    people = [LEILA, ANNA, BEN, *[f"t{n}@room.test" for n in range(8)], *[f"user{n}@room.test" for n in range(8)]]
+    for email in people:
+        trust.set_user_role(store, email=email, display_name=email.split("@")[0], role=Role.FACILITATOR, actor="cli")
 
 
 def test_migrations_are_numbered_and_applied_once(tmp_path: Path) -> None:
@@ -31,7 +45,7 @@ def test_migrations_are_numbered_and_applied_once(tmp_path: Path) -> None:
 def test_upgrade_from_the_previous_version_keeps_data(tmp_path: Path) -> None:
     latest = migration_files()[-1][0]
     old = Store(tmp_path / "b.duckdb", migrate_to=max(latest - 1, 1))
-    room.create_stage(old, StageCreate(slug="pay", name="Pay"), actor="t")
+    room.create_stage(old, StageCreate(slug="pay", name="Pay"), actor="cli")
     old.close()
     upgraded = Store(tmp_path / "b.duckdb")
     assert upgraded.schema_version() == latest
@@ -41,7 +55,7 @@ def test_upgrade_from_the_previous_version_keeps_data(tmp_path: Path) -> None:
 
 def test_round_trip_and_audit(empty_store: Store) -> None:
     stage_id = room.create_stage(
-        empty_store, StageCreate(slug="claim", name="Make a claim", customer_goal="Pay me fast"), actor="leila"
+        empty_store, StageCreate(slug="claim", name="Make a claim", customer_goal="Pay me fast"), actor=LEILA
     )
     row = empty_store.fetch_dicts("SELECT * FROM stages WHERE id = ?", [stage_id])[0]
     assert (row["slug"], row["name"], row["customer_goal"], row["version"]) == (
@@ -50,21 +64,23 @@ def test_round_trip_and_audit(empty_store: Store) -> None:
         "Pay me fast",
         1,
     )
-    room.update_stage(empty_store, stage_id, StageUpdate(name="Claim"), expected_version=1, actor="leila")
-    audit = empty_store.fetch_dicts("SELECT actor, action, entity, before, after FROM audit_log ORDER BY id")
+    room.update_stage(empty_store, stage_id, StageUpdate(name="Claim"), expected_version=1, actor=LEILA)
+    audit = empty_store.fetch_dicts(
+        "SELECT actor, action, entity, before, after FROM audit_log WHERE entity <> 'user' ORDER BY id"
+    )
     assert [(a["actor"], a["action"], a["entity"]) for a in audit] == [
-        ("leila", "create", "stage"),
-        ("leila", "update", "stage"),
+        (LEILA, "create", "stage"),
+        (LEILA, "update", "stage"),
     ]
     assert '"Make a claim"' in audit[1]["before"] and '"Claim"' in audit[1]["after"]
 
 
 def test_data_version_moves_on_every_commit_and_not_on_rollback(empty_store: Store) -> None:
     before = empty_store.data_version()
-    room.create_silo(empty_store, SiloCreate(name="Claims"), actor="t")
+    room.create_silo(empty_store, SiloCreate(name="Claims"), actor="cli")
     assert empty_store.data_version() == before + 1
     with pytest.raises(InvalidInputError):
-        room.create_silo(empty_store, SiloCreate(name="claims"), actor="t")
+        room.create_silo(empty_store, SiloCreate(name="claims"), actor="cli")
     assert empty_store.data_version() == before + 1
 
 
@@ -86,14 +102,14 @@ def test_database_errors_become_readable_store_errors(empty_store: Store) -> Non
 
 
 def test_a_stale_edit_gets_a_conflict_not_an_overwrite(empty_store: Store) -> None:
-    stage_id = room.create_stage(empty_store, StageCreate(slug="pay", name="Pay"), actor="t")
-    room.update_stage(empty_store, stage_id, StageUpdate(name="Pay us"), expected_version=1, actor="anna")
+    stage_id = room.create_stage(empty_store, StageCreate(slug="pay", name="Pay"), actor="cli")
+    room.update_stage(empty_store, stage_id, StageUpdate(name="Pay us"), expected_version=1, actor=ANNA)
     with pytest.raises(ConflictError) as exc:
-        room.update_stage(empty_store, stage_id, StageUpdate(name="Billing"), expected_version=1, actor="ben")
+        room.update_stage(empty_store, stage_id, StageUpdate(name="Billing"), expected_version=1, actor=BEN)
     assert "changed by someone else" in str(exc.value)
     assert empty_store.fetch_value("SELECT name FROM stages WHERE id = ?", [stage_id]) == "Pay us"
     with pytest.raises(NotFoundError):
-        room.update_stage(empty_store, 999, StageUpdate(name="X"), expected_version=1, actor="ben")
+        room.update_stage(empty_store, 999, StageUpdate(name="X"), expected_version=1, actor=BEN)
 
 
 def test_eight_threads_read_and_write_without_losing_or_mixing_rows(empty_store: Store) -> None:
@@ -105,7 +121,7 @@ def test_eight_threads_read_and_write_without_losing_or_mixing_rows(empty_store:
         try:
             for i in range(per_thread):
                 name = f"silo-{n}-{i}"
-                room.create_silo(empty_store, SiloCreate(name=name, description=f"thread {n}"), actor=f"t{n}")
+                room.create_silo(empty_store, SiloCreate(name=name, description=f"thread {n}"), actor=f"t{n}@room.test")
                 # Read back through another cursor: must see our own row, and only ours.
                 got = empty_store.execute("SELECT name, description FROM silos WHERE name = ?", [name])
                 if got != [(name, f"thread {n}")]:
@@ -125,7 +141,7 @@ def test_eight_threads_read_and_write_without_losing_or_mixing_rows(empty_store:
 
 
 def test_same_record_edit_race_has_exactly_one_winner(empty_store: Store) -> None:
-    stage_id = room.create_stage(empty_store, StageCreate(slug="renew", name="Renew"), actor="t")
+    stage_id = room.create_stage(empty_store, StageCreate(slug="renew", name="Renew"), actor="cli")
     barrier = threading.Barrier(8)
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -134,7 +150,7 @@ def test_same_record_edit_race_has_exactly_one_winner(empty_store: Store) -> Non
         barrier.wait()
         try:
             room.update_stage(
-                empty_store, stage_id, StageUpdate(name=f"Renew {n}"), expected_version=1, actor=f"user{n}"
+                empty_store, stage_id, StageUpdate(name=f"Renew {n}"), expected_version=1, actor=f"user{n}@room.test"
             )
             result = f"won:{n}"
         except ConflictError:
@@ -151,4 +167,4 @@ def test_same_record_edit_race_has_exactly_one_winner(empty_store: Store) -> Non
     assert len(winners) == 1 and outcomes.count("conflict") == 7
     name, version = empty_store.fetch_one("SELECT name, version FROM stages WHERE id = ?", [stage_id])
     assert name == f"Renew {winners[0].split(':')[1]}" and version == 2
-    assert empty_store.fetch_value("SELECT count(*) FROM audit_log WHERE action = 'update'") == 1
+    assert empty_store.fetch_value("SELECT count(*) FROM audit_log WHERE action = 'update' AND entity = 'stage'") == 1

@@ -10,6 +10,7 @@ import pandas as pd
 from cxroom.errors import InvalidInputError
 from cxroom.media import StoredMedia
 from cxroom.models import ArtifactCreate, CallCreate, CategoryRuleCreate, KpiCreate, SurveyQuestionCreate
+from cxroom.permissions import Action
 from cxroom.services import _lookup
 from cxroom.store import Store, Tx
 
@@ -26,6 +27,7 @@ def add_artifact(store: Store, data: ArtifactCreate, media: StoredMedia, *, acto
     if media.family not in ("image", "pdf"):
         raise InvalidInputError("An artifact must be an image or a PDF.")
     with store.transaction(actor) as tx:
+        tx.require(Action.EVIDENCE_EDIT)
         stage = _lookup.stage_id(tx, data.stage_slug)
         moment = _lookup.moment_id(tx, stage, data.moment_name)
         register_media(tx, media, data.title)
@@ -59,6 +61,7 @@ def add_call(store: Store, data: CallCreate, media: StoredMedia, *, actor: str) 
     if media.family != "audio":
         raise InvalidInputError("A call recording must be an audio file.")
     with store.transaction(actor) as tx:
+        tx.require(Action.EVIDENCE_EDIT)
         stage = _lookup.stage_id(tx, data.stage_slug)
         moment = _lookup.moment_id(tx, stage, data.moment_name)
         register_media(tx, media, data.title)
@@ -90,6 +93,7 @@ def add_call(store: Store, data: CallCreate, media: StoredMedia, *, actor: str) 
 
 def create_kpi(store: Store, data: KpiCreate, *, actor: str) -> int:
     with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
         stage = _lookup.stage_id(tx, data.stage_slug)
         moment = _lookup.moment_id(tx, stage, data.moment_name)
         silo = _lookup.silo_id(tx, data.silo_name) if data.silo_name else None
@@ -117,6 +121,7 @@ def create_kpi(store: Store, data: KpiCreate, *, actor: str) -> int:
 
 def create_question(store: Store, data: SurveyQuestionCreate, *, actor: str) -> int:
     with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
         stages = [_lookup.stage_id(tx, slug) for slug in data.stage_slugs]
         new_id = int(
             tx.fetch_value(
@@ -133,6 +138,7 @@ def create_question(store: Store, data: SurveyQuestionCreate, *, actor: str) -> 
 def create_category_rule(store: Store, data: CategoryRuleCreate, *, actor: str) -> int:
     """Add a rule and apply it at once to complaints already imported."""
     with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
         stage = _lookup.stage_id(tx, data.stage_slug)
         moment = _lookup.moment_id(tx, stage, data.moment_name)
         new_id = int(

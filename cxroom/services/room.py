@@ -7,12 +7,14 @@ from datetime import datetime
 
 from cxroom.errors import InvalidInputError
 from cxroom.models import MomentCreate, ReliabilityChange, SiloCreate, SiloRole, StageCreate, StageUpdate
+from cxroom.permissions import Action
 from cxroom.services import _lookup
 from cxroom.store import Store, utcnow
 
 
 def create_stage(store: Store, data: StageCreate, *, actor: str) -> int:
     with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
         if tx.fetch_value("SELECT count(*) FROM stages WHERE slug = ?", [data.slug]):
             raise InvalidInputError(f"A stage with the slug '{data.slug}' already exists.")
         position = data.position
@@ -34,6 +36,7 @@ def update_stage(store: Store, stage_id: int, data: StageUpdate, *, expected_ver
     if not changes:
         return
     with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
         before = _lookup.row(tx, "stages", stage_id)
         tx.update_versioned("stages", stage_id, expected_version, changes)
         tx.audit("update", "stage", stage_id, before, _lookup.row(tx, "stages", stage_id))
@@ -41,6 +44,7 @@ def update_stage(store: Store, stage_id: int, data: StageUpdate, *, expected_ver
 
 def create_silo(store: Store, data: SiloCreate, *, actor: str) -> int:
     with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
         if tx.fetch_value("SELECT count(*) FROM silos WHERE lower(name) = lower(?)", [data.name]):
             raise InvalidInputError(f"A silo called '{data.name}' already exists.")
         new_id = int(
@@ -55,6 +59,7 @@ def create_silo(store: Store, data: SiloCreate, *, actor: str) -> int:
 
 def create_moment(store: Store, data: MomentCreate, *, actor: str, when: datetime | None = None) -> int:
     with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
         stage = _lookup.stage_id(tx, data.stage_slug)
         if tx.fetch_value("SELECT count(*) FROM moments WHERE stage_id = ? AND name = ?", [stage, data.name]):
             raise InvalidInputError(f"Stage '{data.stage_slug}' already has a moment called '{data.name}'.")
@@ -94,6 +99,7 @@ def create_moment(store: Store, data: MomentCreate, *, actor: str, when: datetim
 def change_reliability(store: Store, data: ReliabilityChange, *, actor: str, when: datetime | None = None) -> None:
     """Move a moment of truth along the ladder and remember when, who and why."""
     with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
         before = _lookup.row(tx, "moments", data.moment_id)
         if before["reliability"] == data.to_state.value:
             raise InvalidInputError(f"The moment is already '{data.to_state.value}'.")
@@ -108,6 +114,7 @@ def change_reliability(store: Store, data: ReliabilityChange, *, actor: str, whe
 
 def set_stage_silo(store: Store, *, stage_slug: str, silo_name: str, role: SiloRole, actor: str) -> None:
     with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
         stage = _lookup.stage_id(tx, stage_slug)
         silo = _lookup.silo_id(tx, silo_name)
         tx.execute(
@@ -120,6 +127,7 @@ def set_stage_silo(store: Store, *, stage_slug: str, silo_name: str, role: SiloR
 
 def set_moment_silo(store: Store, *, moment_id: int, silo_name: str, role: SiloRole, actor: str) -> None:
     with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
         _lookup.row(tx, "moments", moment_id)
         silo = _lookup.silo_id(tx, silo_name)
         tx.execute(
@@ -132,6 +140,7 @@ def set_moment_silo(store: Store, *, moment_id: int, silo_name: str, role: SiloR
 
 def set_room_name(store: Store, name: str, *, actor: str) -> None:
     with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
         before = tx.fetch_value("SELECT value FROM meta WHERE key = 'room_name'")
         tx.execute("UPDATE meta SET value = ? WHERE key = 'room_name'", [name.strip()[:120]])
         tx.audit("update", "room", "room_name", {"room_name": before}, {"room_name": name})

@@ -1,0 +1,57 @@
+"""Who may do what. The services check these rules on the server for every
+write; hiding buttons in pages is only a courtesy on top."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"  # leadership, wall screens: look, listen, never change
+    FIX_MEMBER = "fix_member"  # edits the fixes they belong to
+    FACILITATOR = "facilitator"  # everything in the room
+    ADMIN = "admin"  # the room, plus roles, display tokens, backups and retention
+
+
+class Action(StrEnum):
+    ROOM_EDIT = "room.edit"  # stages, moments, silos, accountability, KPIs, survey questions, rules
+    EVIDENCE_EDIT = "evidence.edit"  # artifacts, calls, clips, transcripts
+    IMPORT = "import.run"  # complaint, KPI and survey imports and their undo
+    REVIEW_EDIT = "review.edit"  # plan, run, capture and close reviews
+    FIX_CHARTER = "fix.charter"  # charter a new fix team
+    FIX_EDIT = "fix.edit"  # update a fix (a fix member: only their own fixes)
+    FIX_OVERRIDE = "fix.override"  # celebrate without evidence (audited)
+    USERS_ADMIN = "admin.users"
+    TOKENS_ADMIN = "admin.tokens"
+    BACKUP = "admin.backup"
+    RETENTION = "admin.retention"
+
+
+_FACILITATOR = {
+    Action.ROOM_EDIT,
+    Action.EVIDENCE_EDIT,
+    Action.IMPORT,
+    Action.REVIEW_EDIT,
+    Action.FIX_CHARTER,
+    Action.FIX_EDIT,
+    Action.FIX_OVERRIDE,
+}
+ALLOWED: dict[Role, frozenset[Action]] = {
+    Role.VIEWER: frozenset(),
+    Role.FIX_MEMBER: frozenset({Action.FIX_EDIT}),
+    Role.FACILITATOR: frozenset(_FACILITATOR),
+    Role.ADMIN: frozenset(Action),
+}
+
+# Process-level actors (the CLI, the demo generator, a laptop in single-user
+# mode) act as administrators: whoever runs them already owns the files.
+SYSTEM_ACTORS = frozenset({"system", "cli", "demo", "local"})
+
+
+def can(role: Role, action: Action) -> bool:
+    return action in ALLOWED[role]
+
+
+def needs_membership(role: Role, action: Action) -> bool:
+    """A fix member's right to edit a fix holds only for fixes they are on."""
+    return role is Role.FIX_MEMBER and action is Action.FIX_EDIT

@@ -1,0 +1,63 @@
+"""Which pages exist, and who gets them. A page a role may not use is left out
+of st.navigation entirely (a hidden page would still be reachable by URL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from cxroom.permissions import Role
+from cxroom.ui.identity import User
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    script: str
+    title: str
+    icon: str
+    url_path: str
+    section: str
+    min_role: Role = Role.VIEWER
+    default: bool = False
+    on_wall_screen: bool = False  # offered to display-token sessions
+
+
+PAGES = [
+    PageSpec("pages/wall.py", "The Wall", "🧱", "wall", "The room", default=True, on_wall_screen=True),
+    PageSpec("pages/stage.py", "Stage detail", "🔎", "stage", "The room", on_wall_screen=True),
+    PageSpec("pages/overview.py", "Room overview", "🧭", "overview", "The room"),
+    PageSpec("pages/reviews.py", "Reviews", "🗓️", "reviews", "Meet"),
+    PageSpec("pages/review.py", "Run a review", "🎙️", "review", "Meet", min_role=Role.FACILITATOR),
+    PageSpec("pages/presenter.py", "Presenter", "🖥️", "presenter", "Meet", min_role=Role.FACILITATOR),
+    PageSpec("pages/fixes.py", "Fixes", "🛠️", "fixes", "Fix"),
+    PageSpec("pages/fix.py", "Fix page", "📌", "fix", "Fix"),
+    PageSpec("pages/celebrations.py", "Celebrations", "🎉", "celebrations", "Fix", on_wall_screen=True),
+    PageSpec("pages/listening.py", "Listening", "👂", "listening", "Set up", min_role=Role.FACILITATOR),
+    PageSpec("pages/audit.py", "Audit log", "📜", "audit", "Set up", min_role=Role.FACILITATOR),
+    PageSpec("pages/admin.py", "Admin", "🔐", "admin", "Set up", min_role=Role.ADMIN),
+]
+
+
+def specs_for(user: User) -> list[PageSpec]:
+    """The pages this user may open (only pages whose script exists)."""
+    chosen = []
+    for spec in PAGES:
+        if not (ROOT / spec.script).exists():
+            continue
+        if user.mode == "token" and not spec.on_wall_screen:
+            continue
+        if user.at_least(spec.min_role):
+            chosen.append(spec)
+    return chosen
+
+
+def navigation_for(user: User) -> dict[str, list[st.Page]]:
+    sections: dict[str, list[st.Page]] = {}
+    for spec in specs_for(user):
+        page = st.Page(spec.script, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
+        sections.setdefault(spec.section, []).append(page)
+    return sections
