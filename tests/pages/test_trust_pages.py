@@ -35,8 +35,11 @@ def test_navigation_leaves_out_pages_a_role_may_not_use(
 
 
 def test_a_wall_screen_token_only_gets_wall_pages() -> None:
-    offered = {s.url_path for s in specs_for(User(actor="display:Lobby", name="Lobby", role=Role.VIEWER, mode="token"))}
-    assert offered and offered <= {s.url_path for s in PAGES if s.on_wall_screen}
+    token_user = User(actor="display:Lobby", name="Lobby", role=Role.VIEWER, mode="token")
+    offered = {s.url_path for s in specs_for(token_user)}
+    viewer = {s.url_path for s in specs_for(User(actor="v@x.y", name="v", role=Role.VIEWER, mode="header"))}
+    assert offered <= {s.url_path for s in PAGES if s.on_wall_screen}
+    assert offered < viewer  # a viewer in person gets more than the screen in the lobby
 
 
 @pytest.fixture
