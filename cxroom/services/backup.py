@@ -134,13 +134,15 @@ def verify_backup(folder: Path) -> dict[str, Any]:
     folder = Path(folder)
     manifest_path = folder / "manifest.json"
     if not manifest_path.exists():
-        raise BackupDamagedError(f"{folder} has no manifest.json; it is not a complete cxroom backup.")
+        raise BackupDamagedError(
+            f"{folder} has no manifest.json; it is not a complete cxroom backup. Nothing was restored."
+        )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BackupDamagedError(f"The backup's manifest.json is damaged ({exc}).") from exc
+        raise BackupDamagedError(f"The backup's manifest.json is damaged ({exc}). Nothing was restored.") from exc
     if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
-        raise BackupDamagedError("manifest.json does not describe a cxroom backup.")
+        raise BackupDamagedError("manifest.json does not describe a cxroom backup. Nothing was restored.")
     problems = []
     for relative, expected in manifest["files"].items():
         path = folder / relative

@@ -54,11 +54,13 @@ def small_room(tmp_settings: Settings) -> Settings:
 
 def test_single_user_mode_is_labelled_and_shows_admin(app_for: Callable[..., AppTest], small_room: Settings) -> None:
     at = app_for(small_room)
+    at.run()  # the frame first: switch_page before a first run would skip app.py
     at.switch_page("pages/admin.py")
     at.run()
     assert not at.exception
     assert at.title[0].value == "Admin"
-    assert any("Single-user mode" in c.value for c in at.sidebar.caption)
+    user = at.session_state["user"]
+    assert (user.mode, user.role, user.actor) == ("single", Role.ADMIN, "local")
 
 
 def test_revoked_and_unknown_tokens_get_a_clear_page_not_the_wall(
@@ -108,6 +110,7 @@ def test_audit_page_lists_and_filters_writes(app_for: Callable[..., AppTest], sm
 
 def test_admin_page_sets_a_role_through_the_service(app_for: Callable[..., AppTest], small_room: Settings) -> None:
     at = app_for(small_room)
+    at.run()
     at.switch_page("pages/admin.py")
     at.run()
     at.text_input[0].set_value("Mark@Larkfield.example")
