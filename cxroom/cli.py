@@ -76,6 +76,18 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             print(f"cxroom: --end-month must look like 2026-10, not {args.end_month!r}", file=sys.stderr)
             return EXIT_USAGE
     store = _open(settings)
+    if args.scale != "demo":
+        from cxroom.scale import build_scale
+
+        try:
+            counts = build_scale(store, MediaStore(settings), scale=args.scale, seed=args.seed, end_month=end_month)
+        finally:
+            store.close()
+        print(
+            f"{args.scale.capitalize()} room built in {settings.db_path}: "
+            + ", ".join(f"{n:,} {t}" for t, n in counts.items() if n)
+        )
+        return EXIT_OK
     try:
         summary = build_demo(
             store,
@@ -136,6 +148,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--end-month", help="last month of data, YYYY-MM (default: last complete month)")
     p.add_argument("--force", action="store_true", help="delete an existing database file first")
     p.add_argument("--if-missing", action="store_true", help="do nothing if the database file exists")
+    p.add_argument(
+        "--scale",
+        choices=["demo", "medium", "large"],
+        default="demo",
+        help="demo: the story room; medium/large: company-scale rooms for benchmarks",
+    )
     handlers["demo"] = cmd_demo
 
     p = sub.add_parser("info", help="row counts of every table and the stages in wall order")

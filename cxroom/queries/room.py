@@ -40,6 +40,7 @@ WHERE NOT s.archived
 ORDER BY s.position, s.id
 """
 
+MOMENTS_BY_STAGE = "SELECT s.slug, m.name FROM moments m JOIN stages s ON s.id = m.stage_id ORDER BY m.id"
 UNASSIGNED_COMPLAINTS = "SELECT count(*) FROM complaints WHERE stage_id IS NULL"
 ROOM_NAME = "SELECT value FROM meta WHERE key = 'room_name'"
 
@@ -50,6 +51,11 @@ def stages(store: Store, *, include_archived: bool = False) -> pd.DataFrame:
 
 def stage_overview(store: Store) -> pd.DataFrame:
     return store.fetch_df(STAGE_OVERVIEW)
+
+
+def moments_by_stage(store: Store) -> list[tuple[str, str]]:
+    """(stage slug, moment name) for every moment, oldest first."""
+    return [(str(r[0]), str(r[1])) for r in store.execute(MOMENTS_BY_STAGE)]
 
 
 def unassigned_complaints(store: Store) -> int:
