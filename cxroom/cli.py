@@ -169,8 +169,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 def _extensions() -> list[Callable[..., dict[str, Handler]]]:
     """Commands contributed by other modules (imports, backups, bench)."""
     from cxroom import cli_trust
+    from cxroom.importers import cli as importers_cli
 
-    found: list[Callable[..., dict[str, Handler]]] = [cli_trust.register]
+    found: list[Callable[..., dict[str, Handler]]] = [cli_trust.register, importers_cli.register]
     return found
 
 

@@ -1,0 +1,1264 @@
+"""Listening: import complaint, KPI and survey files as batches, set-wise.
+
+One import is one transaction: the batch row, the imported rows, the
+quarantined (rejected) rows, the file description and the saved column mapping
+commit together or not at all (a kill -9 half-way leaves nothing). The file is
+read by DuckDB into a staging table (cxroom.importers.stage); typing,
+validation, de-duplication and mapping to stages are SQL over that table, never
+a Python loop over rows.
+
+Every import answers with an ImportReport whose counts always satisfy
+rows_read = rows_imported + rows_duplicate + rows_rejected, and whose errors
+name the row (data-row number as in the file), the column and the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from cxroom import audio
+from cxroom.errors import CxroomError, InvalidInputError, NotFoundError
+from cxroom.importers import sqlexpr as sx
+from cxroom.importers.mapping import (
+    DATE_FORMATS,
+    ComplaintMapping,
+    KpiMapping,
+    Mapping,
+    SurveyMapping,
+    looks_like_cfpb,
+    normalise_date_format,
+    parse_mapping,
+    suggest_complaint_mapping,
+    suggest_kpi_fields,
+    suggest_survey_fields,
+)
+from cxroom.importers.sniff import DEFAULT_MAX_IMPORT_BYTES, ImportFileError
+from cxroom.importers.stage import Staged, stage_file
+from cxroom.media import MediaStore, StoredMedia
+from cxroom.models import ArtifactCreate, CallCreate, TranscriptSegment
+from cxroom.permissions import Action
+from cxroom.services import _lookup, evidence
+from cxroom.store import Store, Tx, utcnow
+
+Progress = Callable[[float, str], None]
+
+# The report lists at most this many errors; errors_total tells how many there were.
+MAX_REPORTED_ERRORS = 1000
+
+# Scales of each survey question kind (inclusive).
+SCALES: dict[str, tuple[float, float]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "percent": (0, 100)}
+SEVERITIES = ("low", "normal", "high", "critical")
+
+
+def max_import_bytes(environ: dict[str, str] | None = None) -> int:
+    """The size limit of one import file (CXROOM_MAX_IMPORT_MB, default 1024 MB)."""
+    env = os.environ if environ is None else environ
+    raw = env.get("CXROOM_MAX_IMPORT_MB")
+    try:
+        return int(float(raw) * 1024 * 1024) if raw else DEFAULT_MAX_IMPORT_BYTES
+    except ValueError:
+        return DEFAULT_MAX_IMPORT_BYTES
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    kind: str
+    source: str
+    file_name: str
+    batch_id: int | None = None
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_duplicate: int = 0
+    rows_rejected: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors_total: int = 0
+    committed: bool = False
+    dry_run: bool = False
+    notes: list[str] = field(default_factory=list)
+    file_kind: str = "csv"
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    date_format: str | None = None
+    mapping: dict[str, Any] = field(default_factory=dict)
+    unmapped_categories: list[dict[str, Any]] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.rows_imported + self.rows_duplicate + self.rows_rejected
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's --json answer (keys documented in docs/listening.md)."""
+        return {
+            "batch_id": self.batch_id,
+            "rows_read": self.rows_read,
+            "rows_imported": self.rows_imported,
+            "rows_duplicate": self.rows_duplicate,
+            "rows_rejected": self.rows_rejected,
+            "errors": self.errors,
+            "errors_total": self.errors_total,
+            "committed": self.committed,
+            "dry_run": self.dry_run,
+            "kind": self.kind,
+            "source": self.source,
+            "file_name": self.file_name,
+            "file_kind": self.file_kind,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "date_format": self.date_format,
+            "notes": self.notes,
+            "mapping": self.mapping,
+            "unmapped_categories": self.unmapped_categories,
+            "elapsed_s": round(self.elapsed_s, 3),
+        }
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+    def __init__(self, payload: Any) -> None:
+        super().__init__("dry run")
+        self.payload = payload
+
+
+@dataclass
+class ImportOptions:
+    """Everything about how to read one file, beyond the mapping."""
+
+    date_format: str | None = None
+    na_values: list[str] = field(default_factory=list)
+    period: str | None = None  # YYYY-MM: surveys/KPIs without dates
+    start: str | None = None  # KPI files numbered by an index: period of index 1
+    frequency: str | None = None  # daily | weekly | monthly (with start)
+    delimiter: str | None = None
+    sheet: str | None = None
+    survey_kind: str = "csat"
+
+
+# ---------------------------------------------------------------------------
+# public entry points
+
+
+def import_file(
+    store: Store,
+    *,
+    kind: str,
+    path: Path | str,
+    source: str | None = None,
+    mapping: dict[str, Any] | None = None,
+    options: ImportOptions | None = None,
+    dry_run: bool = False,
+    actor: str,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+    file_name: str | None = None,
+) -> ImportReport:
+    """Import one file of ``kind`` (complaints | kpis | surveys) as one batch.
+
+    ``mapping`` names the column for each field (see cxroom.importers.mapping);
+    None uses the mapping saved for ``source``, else the recognised headers.
+    Raises ImportFileError/InvalidInputError when nothing can be imported (no
+    batch is written then); row-level problems go to the quarantine instead.
+    """
+    if kind not in ("complaints", "kpis", "surveys"):
+        raise InvalidInputError(f"Unknown import kind {kind!r}; use complaints, kpis or surveys.")
+    path = Path(path)
+    options = options or ImportOptions()
+    started = time.perf_counter()
+    display_name = file_name or path.name
+    limit = max_bytes if max_bytes is not None else max_import_bytes()
+    with tempfile.TemporaryDirectory(prefix="cxroom-import-") as workdir:
+        try:
+            with store.transaction(actor) as tx:
+                if not dry_run:
+                    tx.require(Action.IMPORT)
+                staged = stage_file(
+                    tx,
+                    path,
+                    Path(workdir),
+                    max_bytes=limit,
+                    delimiter=options.delimiter,
+                    sheet=options.sheet,
+                    progress=progress,
+                )
+                src = _default_source(kind, source, staged, display_name)
+                resolved = resolve_mapping(tx, kind=kind, source=src, staged=staged, mapping=mapping, options=options)
+                report = ImportReport(
+                    kind=kind,
+                    source=src,
+                    file_name=display_name,
+                    dry_run=dry_run,
+                    file_kind=staged.info.kind,
+                    encoding=staged.info.encoding,
+                    delimiter=staged.info.delimiter,
+                    notes=list(staged.notes),
+                    mapping=resolved.model_dump(),
+                )
+                batch_id = None
+                if not dry_run:
+                    batch_id = int(
+                        tx.fetch_value(
+                            "INSERT INTO import_batches (kind, source, file_name, file_sha256, started_at, "
+                            "created_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                            [kind, src, display_name[:300], staged.info.sha256, utcnow(), actor],
+                        )
+                    )
+                report.batch_id = batch_id
+                if progress:
+                    progress(0.45, "Checking values")
+                if isinstance(resolved, ComplaintMapping):
+                    _run_complaints(tx, staged, resolved, report, batch_id, progress)
+                elif isinstance(resolved, KpiMapping):
+                    _run_kpis(tx, staged, resolved, report, batch_id, progress)
+                else:
+                    _run_surveys(tx, staged, resolved, report, batch_id, progress)
+                report.rows_read = staged.rows_read
+                report.rows_duplicate = report.rows_read - report.rows_imported - report.rows_rejected
+                _collect_errors(tx, staged, report)
+                if dry_run:
+                    raise _DryRun(report)
+                if progress:
+                    progress(0.9, "Saving the quarantine and the batch")
+                _finish_batch(tx, staged, resolved, report, batch_id, actor)
+                report.committed = True
+        except _DryRun as signal:
+            report = signal.payload
+    report.elapsed_s = time.perf_counter() - started
+    if progress:
+        progress(1.0, "Done")
+    return report
+
+
+def undo_batch(store: Store, *, batch_id: int, actor: str) -> dict[str, int]:
+    """Take a whole batch back out: its rows are deleted and the batch is marked undone."""
+    with store.transaction(actor) as tx:
+        tx.require(Action.IMPORT)
+        batch = tx.fetch_dicts("SELECT * FROM import_batches WHERE id = ?", [batch_id])
+        if not batch:
+            raise NotFoundError(f"There is no import batch #{batch_id}.")
+        if batch[0]["status"] == "undone":
+            raise InvalidInputError(f"Batch #{batch_id} was already undone.")
+        removed = {
+            "complaints": int(tx.fetch_value("DELETE FROM complaints WHERE batch_id = ?", [batch_id]) or 0),
+            "kpi_readings": int(tx.fetch_value("DELETE FROM kpi_readings WHERE batch_id = ?", [batch_id]) or 0),
+            "survey_responses": int(tx.fetch_value("DELETE FROM survey_responses WHERE batch_id = ?", [batch_id]) or 0),
+        }
+        tx.execute("UPDATE import_batches SET status = 'undone' WHERE id = ?", [batch_id])
+        tx.audit("undo", "import_batch", batch_id, {"status": batch[0]["status"]}, {"status": "undone", **removed})
+        return removed
+
+
+def save_source_mapping(store: Store, *, kind: str, source: str, mapping: dict[str, Any], actor: str) -> None:
+    """Remember the column mapping for a source (validated first)."""
+    parsed = parse_mapping(kind, mapping)
+    with store.transaction(actor) as tx:
+        tx.require(Action.IMPORT)
+        _save_mapping(tx, kind, source, parsed, actor)
+
+
+@dataclass
+class FilePreview:
+    """A first look at a file, to choose the mapping before importing."""
+
+    file_kind: str
+    encoding: str
+    delimiter: str
+    headers: list[str]
+    rows_read: int
+    sample: pd.DataFrame
+    suggested: dict[str, Any]
+    saved: dict[str, Any] | None
+    source: str
+    date_columns: dict[str, dict[str, Any]]  # header -> {format, label, ambiguous, message}
+    numeric_columns: dict[str, dict[str, float]]  # header -> {min, max, zeros, values}
+    notes: list[str]
+
+
+def preview_file(
+    store: Store,
+    *,
+    kind: str,
+    path: Path | str,
+    source: str | None = None,
+    options: ImportOptions | None = None,
+    sample_rows: int = 20,
+    max_bytes: int | None = None,
+    file_name: str | None = None,
+) -> FilePreview:
+    """Read a file (nothing is written) and propose a mapping for it."""
+    path = Path(path)
+    options = options or ImportOptions()
+    limit = max_bytes if max_bytes is not None else max_import_bytes()
+    with tempfile.TemporaryDirectory(prefix="cxroom-preview-") as workdir:
+        try:
+            with store.transaction("preview") as tx:
+                staged = stage_file(
+                    tx, path, Path(workdir), max_bytes=limit, delimiter=options.delimiter, sheet=options.sheet
+                )
+                src = _default_source(kind, source, staged, file_name or path.name)
+                cols = ", ".join(f"c{i}" for i in range(len(staged.headers)))
+                sample = tx.execute(f"SELECT {cols} FROM {staged.table} ORDER BY rn LIMIT {int(sample_rows)}").df()
+                sample.columns = staged.headers
+                profile = _profile_columns(tx, staged)
+                saved = _saved_mapping(tx, kind, src)
+                raise _DryRun(
+                    FilePreview(
+                        file_kind=staged.info.kind,
+                        encoding=staged.info.encoding,
+                        delimiter=staged.info.delimiter,
+                        headers=staged.headers,
+                        rows_read=staged.rows_read,
+                        sample=sample,
+                        suggested=suggest_mapping(kind, staged.headers, profile[1], src, options),
+                        saved=saved if saved and _mapping_fits(saved, staged.headers) else None,
+                        source=src,
+                        date_columns=profile[0],
+                        numeric_columns=profile[1],
+                        notes=list(staged.notes),
+                    )
+                )
+        except _DryRun as signal:
+            return signal.payload
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def suggest_mapping(
+    kind: str,
+    headers: list[str],
+    numeric: dict[str, dict[str, float]],
+    source: str,
+    options: ImportOptions | None = None,
+) -> dict[str, Any]:
+    """A mapping proposal from the headers (and, for surveys/KPIs, which columns hold numbers)."""
+    options = options or ImportOptions()
+    if kind == "complaints":
+        out: dict[str, Any] = dict(suggest_complaint_mapping(headers))
+        out["date_format"] = normalise_date_format(options.date_format)
+        return out
+    if kind == "kpis":
+        fields = suggest_kpi_fields(headers)
+        if fields["kpi_name"] and fields["value"]:
+            return {
+                "layout": "long",
+                "kpi_name": fields["kpi_name"],
+                "value": fields["value"],
+                "period": fields["period"],
+                "fixed_period": options.period,
+                "date_format": normalise_date_format(options.date_format),
+            }
+        skip = {fields["period"], fields["index"]}
+        kpi_columns = {h: h for h in headers if h not in skip and h in numeric}
+        return {
+            "layout": "wide",
+            "period": fields["period"],
+            "index": fields["index"],
+            "kpi_columns": kpi_columns,
+            "start": options.start,
+            "frequency": options.frequency or "daily",
+            "fixed_period": options.period,
+            "date_format": normalise_date_format(options.date_format),
+        }
+    fields = suggest_survey_fields(headers)
+    na = list(options.na_values)
+    if fields["question"] and fields["value"]:
+        return {
+            "layout": "long",
+            "survey": source,
+            "question": fields["question"],
+            "value": fields["value"],
+            "response_id": fields["response_id"],
+            "answered_at": fields["answered_at"],
+            "fixed_period": options.period,
+            "default_kind": options.survey_kind,
+            "na_values": na,
+            "date_format": normalise_date_format(options.date_format),
+        }
+    low, high = SCALES[options.survey_kind]
+    questions = {
+        h: options.survey_kind
+        for h, stats in numeric.items()
+        if h not in (fields["response_id"], fields["answered_at"])
+        and stats["integers"] == stats["values"]
+        and stats["min"] >= min(low, 0)
+        and stats["max"] <= high
+        and stats["max"] > 0
+    }
+    if any(numeric[h]["min"] == 0 for h in questions) and low > 0 and not na:
+        na = ["0"]  # 0 on a 1-5 scale: not applicable (the airline survey); shown so it can be changed
+    return {
+        "layout": "wide",
+        "survey": source,
+        "response_id": fields["response_id"],
+        "answered_at": fields["answered_at"],
+        "fixed_period": options.period,
+        "questions": questions,
+        "na_values": na,
+        "date_format": normalise_date_format(options.date_format),
+    }
+
+
+# ---------------------------------------------------------------------------
+# mapping resolution
+
+
+def _default_source(kind: str, source: str | None, staged: Staged, file_name: str) -> str:
+    if source and source.strip():
+        return source.strip()[:200]
+    if kind == "complaints" and looks_like_cfpb(staged.headers):
+        return "cfpb"
+    return Path(file_name).stem[:200] or kind
+
+
+def _saved_mapping(tx: Tx, kind: str, source: str) -> dict[str, Any] | None:
+    raw = tx.fetch_value("SELECT mapping FROM source_mappings WHERE kind = ? AND source = ?", [kind, source])
+    return json.loads(raw) if raw else None
+
+
+def _mapping_fits(mapping: dict[str, Any], headers: list[str]) -> bool:
+    return all(h in headers for h in _referenced_headers(mapping))
+
+
+def _referenced_headers(mapping: dict[str, Any]) -> list[str]:
+    names: list[str] = []
+    for key, value in mapping.items():
+        if key in (
+            "date_format",
+            "layout",
+            "survey",
+            "start",
+            "frequency",
+            "fixed_period",
+            "default_kind",
+            "na_values",
+        ):
+            continue
+        if isinstance(value, str):
+            names.append(value)
+        elif isinstance(value, dict):
+            names.extend(value.keys())
+    return names
+
+
+def _profile_columns(tx: Tx, staged: Staged) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, float]]]:
+    """Which columns hold dates (and in which format) and which hold numbers, from all values."""
+    dates: dict[str, dict[str, Any]] = {}
+    numeric: dict[str, dict[str, float]] = {}
+    for i, header in enumerate(staged.headers):
+        col = f"c{i}"
+        row = tx.fetch_one(
+            f"SELECT count(*) FILTER (WHERE NOT {sx.is_missing(col)}), "
+            f"count({sx.number(col)}) FILTER (WHERE NOT {sx.is_missing(col)}), "
+            f"min({sx.number(col)}), max({sx.number(col)}), "
+            f"count(*) FILTER (WHERE {sx.number(col)} = floor({sx.number(col)})), "
+            f"count(*) FILTER (WHERE regexp_matches(trim({col}), '[0-9]+[-/.][0-9]+[-/.][0-9]+')) "
+            f"FROM {staged.table}"
+        )
+        assert row is not None
+        values, nums, low, high, integers, datey = (int(row[0]), int(row[1]), row[2], row[3], int(row[4]), int(row[5]))
+        if values and nums == values:
+            numeric[header] = {
+                "values": values,
+                "min": float(low),
+                "max": float(high),
+                "integers": integers,
+                "zeros": 0,
+            }
+        if values and datey * 2 >= values:
+            det = sx.detect_date_format(tx, staged.table, col, include_month=True)
+            dates[header] = {
+                "format": det.chosen,
+                "label": det.label if det.chosen else None,
+                "ambiguous": det.ambiguous,
+                "message": det.message(header),
+                "fits": det.fits,
+            }
+    for header, stats in numeric.items():
+        col = staged.col(header)
+        stats["zeros"] = int(tx.fetch_value(f"SELECT count(*) FROM {staged.table} WHERE {sx.number(col)} = 0"))
+    return dates, numeric
+
+
+def resolve_mapping(
+    tx: Tx, *, kind: str, source: str, staged: Staged, mapping: dict[str, Any] | None, options: ImportOptions
+) -> Mapping:
+    """The explicit mapping, else the one saved for the source, else the recognised headers."""
+    if mapping is None:
+        saved = _saved_mapping(tx, kind, source)
+        if saved and _mapping_fits(saved, staged.headers):
+            mapping = saved
+            staged.notes.append(f"Using the column mapping saved for source '{source}'.")
+        else:
+            numeric = _profile_columns(tx, staged)[1] if kind != "complaints" else {}
+            mapping = suggest_mapping(kind, staged.headers, numeric, source, options)
+    mapping = dict(mapping)
+    if kind == "complaints":
+        missing = [f for f in ("received_at", "category") if not mapping.get(f)]
+        if missing:
+            names = {"received_at": "the date received", "category": "the category (issue)"}
+            raise ImportFileError(
+                "Required column missing: no column holds "
+                + " and ".join(names[m] for m in missing)
+                + ". The file's columns are: "
+                + ", ".join(repr(h) for h in staged.headers)
+                + ". Map them explicitly (CLI: --mapping FILE)."
+            )
+    # Options given now win over a saved mapping's.
+    explicit_format = normalise_date_format(options.date_format)
+    if explicit_format:
+        mapping["date_format"] = explicit_format
+    if kind in ("kpis", "surveys") and options.period:
+        mapping["fixed_period"] = options.period
+    if kind == "kpis" and options.start:
+        mapping["start"] = options.start
+        if options.frequency:
+            mapping["frequency"] = options.frequency
+    if kind == "surveys" and options.na_values:
+        mapping["na_values"] = list(options.na_values)
+    if kind == "surveys":
+        mapping["survey"] = mapping.get("survey") or source
+    parsed = parse_mapping(kind, mapping)
+    unknown = [h for h in _referenced_headers(parsed.model_dump()) if h not in staged.headers]
+    if unknown:
+        raise ImportFileError(
+            "The mapping names column(s) the file does not have: "
+            + ", ".join(repr(u) for u in unknown)
+            + ". The file's columns are: "
+            + ", ".join(repr(h) for h in staged.headers)
+            + "."
+        )
+    return parsed
+
+
+# ---------------------------------------------------------------------------
+# shared pieces
+
+
+def _err(header: str, condition: str, message_sql: str) -> str:
+    """A list element: an error struct when ``condition`` holds, else NULL."""
+    return f"CASE WHEN {condition} THEN {{'column': {sx.lit(header)}, 'message': {message_sql}}} END"
+
+
+def _errs(parts: list[str]) -> str:
+    if not parts:
+        return 'CAST([] AS STRUCT("column" VARCHAR, message VARCHAR)[])'
+    return f"list_filter([{', '.join(parts)}], lambda e: e IS NOT NULL)"
+
+
+def _shown(col: str) -> str:
+    """A value quoted in an error message (cut to 60 characters)."""
+    return f"'''' || left(trim({col}), 60) || ''''"
+
+
+def _date_expr(tx: Tx, staged: Staged, header: str, fmt: str | None, *, months: bool = False) -> tuple[str, str]:
+    """(SQL timestamp expression, format) for a date column; ambiguity stops the import."""
+    col = staged.col(header)
+    assert col is not None
+    if fmt is None:
+        det = sx.detect_date_format(tx, staged.table, col, include_month=months)
+        if det.ambiguous or det.chosen is None:
+            raise ImportFileError(det.message(header))
+        fmt = det.chosen
+    return sx.date(col, fmt), fmt
+
+
+def _collect_errors(tx: Tx, staged: Staged, report: ImportReport) -> None:
+    """The first errors (by row) and their total, from the checked rows and the parser's rejects."""
+    union = (
+        f"SELECT rn, struct_extract(e, 'column') AS col, struct_extract(e, 'message') AS message "
+        f"FROM (SELECT rn, unnest(errs) AS e FROM chk_{staged.table} "
+        f"WHERE len(errs) > 0) UNION ALL SELECT rn, coalesce(col, ''), message FROM {staged.rejects}"
+    )
+    report.errors_total = int(tx.fetch_value(f"SELECT count(*) FROM ({union})"))
+    rows = tx.fetch_all(f"SELECT rn, col, message FROM ({union}) ORDER BY rn, col LIMIT {MAX_REPORTED_ERRORS}")
+    report.errors = [{"row": int(r[0]), "column": r[1], "message": r[2]} for r in rows]
+
+
+def _finish_batch(
+    tx: Tx, staged: Staged, mapping: Mapping, report: ImportReport, batch_id: int | None, actor: str
+) -> None:
+    raw = "[" + ", ".join(f"s.c{i}" for i in range(len(staged.headers))) + "]"
+    tx.execute(
+        f"INSERT INTO import_rejects SELECT ?, c.rn, c.errs, {raw}, NULL FROM chk_{staged.table} c "
+        f"JOIN {staged.table} s USING (rn) WHERE len(c.errs) > 0",
+        [batch_id],
+    )
+    tx.execute(
+        f"INSERT INTO import_rejects SELECT ?, rn, [{{'column': coalesce(col, ''), 'message': message}}], NULL, "
+        f"raw_line "
+        f"FROM {staged.rejects}",
+        [batch_id],
+    )
+    tx.execute(
+        "UPDATE import_batches SET finished_at = ?, rows_read = ?, rows_imported = ?, rows_duplicate = ?, "
+        "rows_rejected = ? WHERE id = ?",
+        [utcnow(), report.rows_read, report.rows_imported, report.rows_duplicate, report.rows_rejected, batch_id],
+    )
+    summary = report.to_json()
+    summary.pop("errors")
+    tx.execute(
+        "INSERT INTO import_batch_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            batch_id,
+            staged.headers,
+            staged.info.kind,
+            staged.info.encoding,
+            staged.info.delimiter,
+            json.dumps(mapping.model_dump()),
+            json.dumps(summary, default=str),
+        ],
+    )
+    _save_mapping(tx, report.kind, report.source, mapping, actor)
+    tx.audit(
+        "import",
+        "import_batch",
+        batch_id,
+        None,
+        {
+            k: summary[k]
+            for k in ("kind", "source", "file_name", "rows_read", "rows_imported", "rows_duplicate", "rows_rejected")
+        },
+    )
+
+
+def _save_mapping(tx: Tx, kind: str, source: str, mapping: Mapping, actor: str) -> None:
+    tx.execute(
+        "INSERT INTO source_mappings VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, source) DO UPDATE SET "
+        "mapping = excluded.mapping, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        [kind, source, json.dumps(mapping.model_dump()), utcnow(), actor],
+    )
+
+
+# ---------------------------------------------------------------------------
+# complaints
+
+# Most specific rule wins (same order as services.evidence.APPLY_RULES_SQL),
+# applied only to the rows of one batch so a big room is not rescanned.
+_APPLY_RULES_TO_BATCH = """
+UPDATE complaints AS c SET stage_id = m.stage_id, moment_id = m.moment_id
+FROM (
+    SELECT c2.id AS complaint_id,
+           arg_max(r.stage_id, (r.source IS NOT NULL)::INT * 2 + (r.subcategory IS NOT NULL)::INT) AS stage_id,
+           arg_max(r.moment_id, (r.source IS NOT NULL)::INT * 2 + (r.subcategory IS NOT NULL)::INT) AS moment_id
+    FROM complaints c2
+    JOIN category_rules r
+      ON lower(r.category) = lower(c2.category)
+     AND (r.subcategory IS NULL OR lower(r.subcategory) = lower(c2.subcategory))
+     AND (r.source IS NULL OR r.source = c2.source)
+    WHERE c2.batch_id = ?
+    GROUP BY c2.id
+) AS m
+WHERE c.id = m.complaint_id
+"""
+
+
+def _run_complaints(
+    tx: Tx, staged: Staged, m: ComplaintMapping, report: ImportReport, batch_id: int | None, progress: Progress | None
+) -> None:
+    """Validate, de-duplicate and insert complaints in a few set-wise statements.
+
+    For speed on million-row files nothing row-sized is materialised except the
+    staging table: the rejected rows (few) go to chk_*, and the good rows are
+    typed and inserted straight from the staging table in one INSERT.
+    """
+    t = staged.table
+    c_date, c_cat = staged.col(m.received_at), staged.col(m.category)
+    c_id, c_sub, c_verb, c_chan, c_sev = (
+        staged.col(h) for h in (m.external_id, m.subcategory, m.verbatim, m.channel, m.severity)
+    )
+    assert c_date and c_cat
+    severity = f"coalesce(lower({sx.text(c_sev)}), 'normal')" if c_sev else "'normal'"
+    date_missing, cat_missing = sx.is_missing(c_date), sx.is_missing(c_cat)
+
+    def check(fmt: str) -> str:
+        """Materialise the rejected rows for date format ``fmt``; returns the date expression."""
+        date_sql = sx.date(c_date, fmt)
+        errors = [
+            _err(m.received_at, date_missing, "'the date is empty'"),
+            _err(
+                m.received_at,
+                f"NOT {date_missing} AND {date_sql} IS NULL",
+                f"'not a date in the format {DATE_FORMATS.get(fmt, fmt)}: ' || {_shown(c_date)}",
+            ),
+            _err(m.category, cat_missing, "'the category is empty'"),
+        ]
+        bad = [f"{date_sql} IS NULL", cat_missing]
+        if c_sev:
+            allowed = ", ".join(sx.lit(s) for s in SEVERITIES)
+            errors.append(
+                _err(
+                    m.severity,
+                    f"{severity} NOT IN ({allowed})",
+                    f"'severity must be low, normal, high or critical, not ' || {_shown(c_sev)}",
+                )
+            )
+            bad.append(f"{severity} NOT IN ({allowed})")
+        tx.execute(f"DROP TABLE IF EXISTS chk_{t}")
+        tx.execute(f"CREATE TEMP TABLE chk_{t} AS SELECT rn, {_errs(errors)} AS errs FROM {t} WHERE {' OR '.join(bad)}")
+        return date_sql
+
+    # Only the rejected rows are materialised. Most files have ISO dates, so
+    # ISO is tried first and detection over all values runs only when some
+    # date did not read as ISO.
+    fmt = m.date_format or "iso"
+    date_sql = check(fmt)
+    if m.date_format is None:
+        not_iso = int(
+            tx.fetch_value(
+                f"SELECT count(*) FROM {t} WHERE rn IN (SELECT rn FROM chk_{t}) AND NOT {date_missing} "
+                f"AND {sx.date(c_date, 'iso')} IS NULL"
+            )
+        )
+        if not_iso:
+            date_sql, fmt = _date_expr(tx, staged, m.received_at, None)
+            date_sql = check(fmt)
+    report.date_format = DATE_FORMATS.get(fmt, fmt)
+    n_bad = int(tx.fetch_value(f"SELECT count(*) FROM chk_{t}"))
+    report.rows_rejected = staged.rows_unparsable + n_bad
+    # Rows without an id (no id column, or an empty id) are identified by a hash of
+    # their content plus its occurrence number, so the same file imported twice is recognised.
+    content = "concat_ws(chr(31), " + ", ".join(f"coalesce(c{i}, '')" for i in range(len(staged.headers))) + ")"
+    id_missing = sx.is_missing(c_id) if c_id else "TRUE"
+    tx.execute(
+        f"CREATE TEMP TABLE hid_{t} AS SELECT rn, "
+        f"'hash:' || h || ':' || row_number() OVER (PARTITION BY h ORDER BY rn) "
+        f"AS external_id FROM (SELECT rn, md5({content}) AS h FROM {t} WHERE {id_missing})"
+    )
+    hashed = int(tx.fetch_value(f"SELECT count(*) FROM hid_{t}"))
+    if hashed:
+        report.notes.append(f"{hashed} row(s) have no complaint id; they are recognised by their content.")
+    ident = sx.text(c_id) if c_id else "CAST(NULL AS VARCHAR)"
+    ext = f"coalesce({ident}, h.external_id)" if hashed else ident
+    joins = f" LEFT JOIN hid_{t} h USING (rn)" if hashed else ""
+    where = ["TRUE"]
+    if n_bad:
+        where.append(f"rn NOT IN (SELECT rn FROM chk_{t})")
+    if tx.fetch_value("SELECT count(*) FROM (SELECT 1 FROM complaints WHERE source = ? LIMIT 1)", [report.source]):
+        where.append(
+            f"NOT EXISTS (SELECT 1 FROM complaints x WHERE x.source = {sx.lit(report.source)} "
+            f"AND x.external_id = {ext})"
+        )
+    qualify = ""
+    if c_id and int(tx.fetch_value(f"SELECT count({ident}) - count(DISTINCT {ident}) FROM {t}") or 0):
+        qualify = f" QUALIFY row_number() OVER (PARTITION BY {ext} ORDER BY rn) = 1"
+    select = (
+        f"SELECT {sx.lit(report.source)}, {ext}, {date_sql}, coalesce({sx.text(c_chan)}, ''), {sx.text(c_cat)}, "
+        f"coalesce({sx.text(c_sub)}, ''), {sx.raw_text(c_verb)}, {severity}, "
+        f"{'NULL' if batch_id is None else int(batch_id)} "
+        f"FROM {t}{joins} WHERE {' AND '.join(where)}{qualify}"
+    )
+    if progress:
+        progress(0.65, "Adding new complaints")
+    if batch_id is None:
+        report.rows_imported = int(tx.fetch_value(f"SELECT count(*) FROM ({select})"))
+        return
+    report.rows_imported = int(
+        tx.fetch_value(
+            "INSERT INTO complaints (source, external_id, received_at, channel, category, subcategory, "
+            f"verbatim, severity, batch_id) {select}"
+        )
+        or 0
+    )
+    if progress:
+        progress(0.8, "Mapping categories to stages")
+    if tx.fetch_value("SELECT count(*) FROM category_rules"):
+        tx.execute(_APPLY_RULES_TO_BATCH, [batch_id])
+    rows = tx.fetch_all(
+        "SELECT category, subcategory, count(*) AS n FROM complaints WHERE batch_id = ? AND stage_id IS NULL "
+        "GROUP BY ALL ORDER BY n DESC, category LIMIT 50",
+        [batch_id],
+    )
+    report.unmapped_categories = [{"category": r[0], "subcategory": r[1], "rows": int(r[2])} for r in rows]
+
+
+# ---------------------------------------------------------------------------
+# KPIs
+
+
+def _parse_period(value: str, what: str) -> date:
+    text = value.strip()
+    for fmt in ("%Y-%m-%d", "%Y-%m"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInputError(f"{what} {value!r} is not a date; use YYYY-MM-DD or YYYY-MM.")
+
+
+def _kpi_ids(tx: Tx) -> dict[str, tuple[int, str]]:
+    return {str(r[1]).casefold(): (int(r[0]), str(r[2])) for r in tx.fetch_all("SELECT id, name, frequency FROM kpis")}
+
+
+def _run_kpis(
+    tx: Tx, staged: Staged, m: KpiMapping, report: ImportReport, batch_id: int | None, progress: Progress | None
+) -> None:
+    t = staged.table
+    kpis = _kpi_ids(tx)
+    # -- the period of each row
+    period_errors: list[str] = []
+    if m.period:
+        date_sql, fmt = _date_expr(tx, staged, m.period, m.date_format, months=True)
+        report.date_format = DATE_FORMATS.get(fmt, fmt)
+        col = staged.col(m.period)
+        assert col
+        period_sql = f"CAST({date_sql} AS DATE)"
+        period_errors = [
+            _err(m.period, sx.is_missing(col), "'the period is empty'"),
+            _err(
+                m.period,
+                f"NOT {sx.is_missing(col)} AND {date_sql} IS NULL",
+                f"'not a date in the format {DATE_FORMATS.get(fmt, fmt)}: ' || {_shown(col)}",
+            ),
+        ]
+    elif m.start:
+        start = _parse_period(m.start, "The start period")
+        step = {"daily": "1 DAY", "weekly": "7 DAY", "monthly": "1 MONTH"}[m.frequency]
+        if m.index:
+            col = staged.col(m.index)
+            assert col
+            index_sql = f"try_cast(trim({col}) AS BIGINT)"
+            period_errors = [
+                _err(
+                    m.index,
+                    f"{index_sql} IS NULL OR {index_sql} < 1",
+                    f"'the index must be a whole number from 1: ' || coalesce({_shown(col)}, 'empty')",
+                )
+            ]
+        else:
+            index_sql = "rn"
+        period_sql = f"CAST(DATE '{start.isoformat()}' + ({index_sql} - 1) * INTERVAL {step} AS DATE)"
+        report.notes.append(
+            f"Periods were numbered from {start.isoformat()} ({m.frequency}) by "
+            + (f"column '{m.index}'." if m.index else "row number.")
+        )
+    else:
+        assert m.fixed_period
+        period_sql = f"DATE '{_parse_period(m.fixed_period, 'The period').isoformat()}'"
+    # -- the readings, one per (row, KPI)
+    if m.layout == "wide":
+        known = {h: kpis[name.casefold()] for h, name in m.kpi_columns.items() if name.casefold() in kpis}
+        unknown = [name for name in m.kpi_columns.values() if name.casefold() not in kpis]
+        if unknown:
+            report.notes.append(
+                "Not imported: no KPI named "
+                + ", ".join(repr(u) for u in unknown)
+                + " in this room. Create the KPI (Listening page or Room setup), then import again."
+            )
+        if not known:
+            raise ImportFileError(
+                "None of the file's KPI columns matches a KPI of this room ("
+                + ", ".join(repr(u) for u in unknown)
+                + "). Create the KPIs first, then import."
+            )
+        parts = []
+        for header, (kpi_id, _freq) in known.items():
+            col = staged.col(header)
+            parts.append(
+                f"SELECT rn, {sx.lit(header)} AS header, {kpi_id} AS kpi_id, {sx.number(col)} AS value, "
+                f"{col} AS raw, {sx.is_missing(col)} AS missing, {period_sql} AS period FROM {t}"
+            )
+        readings_sql = " UNION ALL ".join(parts)
+    else:
+        name_col, value_col = staged.col(m.kpi_name), staged.col(m.value)
+        assert name_col and value_col
+        tx.execute(
+            f"CREATE TEMP TABLE kn_{t} AS SELECT unnest(?::VARCHAR[]) AS kname, unnest(?::BIGINT[]) AS kpi_id",
+            [list(kpis), [v[0] for v in kpis.values()]],
+        )
+        readings_sql = (
+            f"SELECT rn, {sx.lit(m.value)} AS header, kn.kpi_id, {sx.number(value_col)} AS value, {value_col} AS raw, "
+            f"{sx.is_missing(value_col)} AS missing, {period_sql} AS period, trim({name_col}) AS kpi_text "
+            f"FROM {t} LEFT JOIN kn_{t} kn ON kn.kname = lower(trim({name_col}))"
+        )
+    # Monthly/weekly KPIs keep one reading per month/week: the period's first day.
+    tx.execute(
+        f"CREATE TEMP TABLE rd_{t} AS SELECT r.*, CASE k.frequency WHEN 'monthly' THEN CAST(date_trunc('month', "
+        f"r.period) AS DATE) WHEN 'weekly' THEN CAST(date_trunc('week', r.period) AS DATE) ELSE r.period END "
+        f"AS kperiod FROM ({readings_sql}) r LEFT JOIN kpis k ON k.id = r.kpi_id"
+    )
+    value_errors = [
+        _err_dyn(
+            "header",
+            "NOT missing AND value IS NULL",
+            "'not a number (use 12.5, 1,234, 94.01% or H:MM:SS): ' || '''' || left(trim(raw), 60) || ''''",
+        ),
+        _err_dyn("header", "NOT missing AND value IS NOT NULL AND NOT isfinite(value)", "'not a finite number'"),
+    ]
+    if m.layout == "long":
+        value_errors.append(
+            f"CASE WHEN kpi_id IS NULL THEN {{'column': {sx.lit(m.kpi_name or '')}, 'message': "
+            f"CASE WHEN kpi_text IS NULL OR kpi_text = '' THEN 'the KPI name is empty' ELSE "
+            f"'no KPI named ''' || left(kpi_text, 80) || ''' in this room; create it first' END}} END"
+        )
+        value_errors.append(
+            f"CASE WHEN missing THEN {{'column': {sx.lit(m.value or '')}, 'message': 'the value is empty'}} END"
+        )
+    tx.execute(
+        f"CREATE TEMP TABLE rde_{t} AS SELECT rn, flatten(list({_errs(value_errors)})) AS errs, "
+        f"count(*) FILTER (WHERE NOT missing AND value IS NOT NULL) AS n_values FROM rd_{t} GROUP BY rn"
+    )
+    # In-file conflicts: the same KPI and period given by two rows.
+    tx.execute(
+        f"CREATE TEMP TABLE rdd_{t} AS SELECT rn, list({{'column': header, 'message': 'the same KPI and period "
+        f"were already given in row ' || first_rn}}) AS errs FROM (SELECT rn, header, min(rn) OVER "
+        f"(PARTITION BY kpi_id, kperiod) AS first_rn FROM rd_{t} WHERE kpi_id IS NOT NULL AND NOT missing "
+        f"AND kperiod IS NOT NULL) WHERE rn > first_rn GROUP BY rn"
+    )
+    tx.execute(
+        f"CREATE TEMP TABLE chk_{t} AS SELECT s.rn, list_concat({_errs(period_errors)}, coalesce(e.errs, []), "
+        f"coalesce(d.errs, []), CASE WHEN coalesce(e.n_values, 0) = 0 AND len(coalesce(e.errs, [])) = 0 "
+        f"THEN [{{'column': '', 'message': 'the row has no KPI values'}}] ELSE [] END) AS errs "
+        f"FROM {t} s LEFT JOIN rde_{t} e USING (rn) LEFT JOIN rdd_{t} d USING (rn)"
+    )
+    report.rows_rejected = staged.rows_unparsable + int(
+        tx.fetch_value(f"SELECT count(*) FROM chk_{t} WHERE len(errs) > 0")
+    )
+    # Readings of good rows that are new or change a value; a row whose readings all exist unchanged is a duplicate.
+    tx.execute(
+        f"CREATE TEMP TABLE rdn_{t} AS SELECT r.rn, r.kpi_id, r.kperiod AS period, r.value FROM rd_{t} r "
+        f"JOIN chk_{t} c ON c.rn = r.rn AND len(c.errs) = 0 "
+        f"LEFT JOIN kpi_readings k ON k.kpi_id = r.kpi_id AND k.period = r.kperiod "
+        f"WHERE NOT r.missing AND (k.kpi_id IS NULL OR k.value IS DISTINCT FROM r.value)"
+    )
+    report.rows_imported = int(tx.fetch_value(f"SELECT count(DISTINCT rn) FROM rdn_{t}"))
+    changed = int(
+        tx.fetch_value(
+            f"SELECT count(*) FROM rdn_{t} n JOIN kpi_readings k ON k.kpi_id = n.kpi_id AND k.period = n.period"
+        )
+    )
+    if changed:
+        report.notes.append(f"{changed} existing KPI reading(s) were replaced by new values.")
+    if batch_id is not None:
+        tx.execute(
+            f"INSERT INTO kpi_readings SELECT kpi_id, period, value, ? FROM rdn_{t} "
+            "ON CONFLICT (kpi_id, period) DO UPDATE SET value = excluded.value, batch_id = excluded.batch_id",
+            [batch_id],
+        )
+
+
+def _err_dyn(header_sql: str, condition: str, message_sql: str) -> str:
+    return f"CASE WHEN {condition} THEN {{'column': {header_sql}, 'message': {message_sql}}} END"
+
+
+# ---------------------------------------------------------------------------
+# surveys
+
+
+def _run_surveys(
+    tx: Tx, staged: Staged, m: SurveyMapping, report: ImportReport, batch_id: int | None, progress: Progress | None
+) -> None:
+    t = staged.table
+    na = [v for v in m.na_values]
+    # -- when each response was given
+    date_errors: list[str] = []
+    if m.answered_at:
+        date_sql, fmt = _date_expr(tx, staged, m.answered_at, m.date_format, months=True)
+        report.date_format = DATE_FORMATS.get(fmt, fmt)
+        col = staged.col(m.answered_at)
+        assert col
+        answered_sql = date_sql
+        date_errors = [
+            _err(m.answered_at, sx.is_missing(col), "'the date is empty'"),
+            _err(
+                m.answered_at,
+                f"NOT {sx.is_missing(col)} AND {date_sql} IS NULL",
+                f"'not a date in the format {DATE_FORMATS.get(fmt, fmt)}: ' || {_shown(col)}",
+            ),
+        ]
+    else:
+        assert m.fixed_period
+        answered_sql = f"TIMESTAMP '{_parse_period(m.fixed_period, 'The period').isoformat()}'"
+        report.notes.append(f"Every answer is dated {m.fixed_period} (the file has no date column).")
+    # -- who answered
+    id_errors: list[str] = []
+    if m.response_id:
+        col = staged.col(m.response_id)
+        assert col
+        rid_sql = sx.text(col)
+        id_errors = [_err(m.response_id, f"{sx.is_missing(col)}", "'the response id is empty'")]
+    else:
+        content = "concat_ws(chr(31), " + ", ".join(f"coalesce(c{i}, '')" for i in range(len(staged.headers))) + ")"
+        rid_sql = (
+            f"'hash:' || md5({content}) || ':' || row_number() OVER (PARTITION BY md5({content}) ORDER BY rn)"
+            if m.layout == "wide"
+            else f"'hash:' || md5({content})"
+        )
+    # -- the questions (created when new; in a dry run they vanish with the rollback)
+    if m.layout == "wide":
+        wanted = dict(m.questions)
+    else:
+        qcol = staged.col(m.question)
+        assert qcol
+        texts = tx.fetch_all(f"SELECT DISTINCT trim({qcol}) FROM {t} WHERE NOT {sx.is_missing(qcol)}")
+        wanted = {str(r[0]): m.default_kind for r in texts}
+    for text_, kind in wanted.items():
+        tx.execute(
+            "INSERT INTO survey_questions (survey, text, kind) VALUES (?, ?, ?) ON CONFLICT (survey, text) DO NOTHING",
+            [m.survey, text_[:200], kind],
+        )
+    qrows = tx.fetch_all("SELECT id, text, kind FROM survey_questions WHERE survey = ?", [m.survey])
+    qid = {str(r[1]): (int(r[0]), str(r[2])) for r in qrows}
+    na_list = tuple(na)
+    if m.layout == "wide":
+        parts = []
+        for header in m.questions:
+            col = staged.col(header)
+            qid_, kind = qid[header[:200]]
+            low, high = SCALES[kind]
+            parts.append(
+                f"SELECT rn, {sx.lit(header)} AS header, {qid_} AS question_id, {low} AS low, {high} AS high, "
+                f"{sx.number(col)} AS value, {col} AS raw, {sx.is_missing(col, na_list)} AS skip FROM {t}"
+            )
+        answers_sql = " UNION ALL ".join(parts)
+    else:
+        qcol, vcol = staged.col(m.question), staged.col(m.value)
+        assert qcol and vcol
+        tx.execute(
+            f"CREATE TEMP TABLE q_{t} AS SELECT unnest(?::VARCHAR[]) AS qtext, unnest(?::BIGINT[]) AS question_id, "
+            "unnest(?::DOUBLE[]) AS low, unnest(?::DOUBLE[]) AS high",
+            [
+                list(qid),
+                [v[0] for v in qid.values()],
+                [SCALES[v[1]][0] for v in qid.values()],
+                [SCALES[v[1]][1] for v in qid.values()],
+            ],
+        )
+        answers_sql = (
+            f"SELECT rn, {sx.lit(m.value)} AS header, q.question_id, q.low, q.high, {sx.number(vcol)} AS value, "
+            f"{vcol} AS raw, {sx.is_missing(vcol, na_list)} AS skip "
+            f"FROM {t} LEFT JOIN q_{t} q ON q.qtext = trim({qcol})"
+        )
+    tx.execute(
+        f"CREATE TEMP TABLE resp_{t} AS SELECT rn, {rid_sql} AS response_id, {answered_sql} AS answered_at FROM {t}"
+    )
+    tx.execute(f"CREATE TEMP TABLE ans_{t} AS {answers_sql}")
+    answer_errors = [
+        _err_dyn("header", "NOT skip AND value IS NULL", "'not a number: ' || '''' || left(trim(raw), 60) || ''''"),
+        _err_dyn(
+            "header",
+            "NOT skip AND value IS NOT NULL AND (value < low OR value > high)",
+            "'out of the scale ' || CAST(low AS INTEGER) || '-' || CAST(high AS INTEGER) || ': ' || "
+            "'''' || trim(raw) || '''' || ' (mark it not-applicable if it means that)'",
+        ),
+    ]
+    if m.layout == "long":
+        qh = sx.lit(m.question or "")
+        answer_errors.append(
+            f"CASE WHEN question_id IS NULL THEN {{'column': {qh}, 'message': 'the question is empty'}} END"
+        )
+    tx.execute(
+        f"CREATE TEMP TABLE anse_{t} AS SELECT rn, flatten(list({_errs(answer_errors)})) AS errs, "
+        f"count(*) FILTER (WHERE NOT skip AND value IS NOT NULL) AS n_values FROM ans_{t} GROUP BY rn"
+    )
+    dup_errors = ""
+    if m.layout == "long":
+        tx.execute(
+            f"CREATE TEMP TABLE ansd_{t} AS SELECT rn, [{{'column': {sx.lit(m.question or '')}, 'message': "
+            f"'this respondent already answered this question in row ' || first_rn}}] AS errs FROM ("
+            f"SELECT a.rn, min(a.rn) OVER (PARTITION BY r.response_id, a.question_id) AS first_rn FROM ans_{t} a "
+            f"JOIN resp_{t} r USING (rn) WHERE a.question_id IS NOT NULL AND r.response_id IS NOT NULL) "
+            f"WHERE rn > first_rn"
+        )
+        dup_errors = f"LEFT JOIN ansd_{t} d USING (rn)"
+    else:
+        if m.response_id:
+            tx.execute(
+                f"CREATE TEMP TABLE ansd_{t} AS SELECT rn, [{{'column': {sx.lit(m.response_id)}, 'message': "
+                f"'the same response id is already in row ' || first_rn}}] AS errs FROM (SELECT rn, min(rn) OVER "
+                f"(PARTITION BY response_id) AS first_rn FROM resp_{t} WHERE response_id IS NOT NULL) "
+                f"WHERE rn > first_rn"
+            )
+            dup_errors = f"LEFT JOIN ansd_{t} d USING (rn)"
+    dup_part = "coalesce(d.errs, [])" if dup_errors else "[]"
+    tx.execute(
+        f"CREATE TEMP TABLE chk_{t} AS SELECT s.rn, list_concat({_errs(date_errors + id_errors)}, "
+        f"coalesce(e.errs, []), {dup_part}, CASE WHEN coalesce(e.n_values, 0) = 0 AND len(coalesce(e.errs, [])) = 0 "
+        f"THEN [{{'column': '', 'message': 'no answers (every rating is empty or not applicable)'}}] ELSE [] END) "
+        f"AS errs FROM {t} s LEFT JOIN anse_{t} e USING (rn) {dup_errors}"
+    )
+    report.rows_rejected = staged.rows_unparsable + int(
+        tx.fetch_value(f"SELECT count(*) FROM chk_{t} WHERE len(errs) > 0")
+    )
+    tx.execute(
+        f"CREATE TEMP TABLE ansn_{t} AS SELECT a.rn, r.response_id, a.question_id, a.value, r.answered_at "
+        f"FROM ans_{t} a JOIN resp_{t} r USING (rn) JOIN chk_{t} c ON c.rn = a.rn AND len(c.errs) = 0 "
+        f"WHERE NOT a.skip AND NOT EXISTS (SELECT 1 FROM survey_responses x WHERE x.response_id = r.response_id "
+        f"AND x.question_id = a.question_id)"
+    )
+    report.rows_imported = int(tx.fetch_value(f"SELECT count(DISTINCT rn) FROM ansn_{t}"))
+    if batch_id is not None:
+        tx.execute(
+            f"INSERT INTO survey_responses SELECT response_id, question_id, value, answered_at, ? FROM ansn_{t}",
+            [batch_id],
+        )
+    report.notes.append(
+        f"Survey '{m.survey}': {len(wanted)} question(s)"
+        + (f"; not-applicable values: {', '.join(repr(v) for v in na)}" if na else "")
+        + "."
+    )
+
+
+def period_from_index(start: date, frequency: str, index: int) -> date:
+    """The period of the ``index``-th row (1-based) counted from ``start`` (used by tests and the UI)."""
+    if frequency == "daily":
+        return start + timedelta(days=index - 1)
+    if frequency == "weekly":
+        return start + timedelta(weeks=index - 1)
+    month = start.month - 1 + index - 1
+    return date(start.year + month // 12, month % 12 + 1, min(start.day, 28))
+
+
+# ---------------------------------------------------------------------------
+# calls and artifacts (files, not tables)
+
+
+def add_call_recording(
+    store: Store,
+    media_store: MediaStore,
+    *,
+    data: bytes,
+    original_name: str,
+    stage_slug: str,
+    title: str,
+    recorded_at: datetime,
+    moment_name: str | None = None,
+    clip_start_s: int = 0,
+    clip_end_s: int | None = None,
+    transcript: list[dict[str, Any]] | None = None,
+    channel: str = "phone",
+    consent: bool = False,
+    tags: list[str] | None = None,
+    actor: str,
+) -> int:
+    """Store a call recording (telephony WAV converted for browsers) and hang it under a stage."""
+    playable, converted = audio.normalise(data)
+    stored = media_store.put(playable, allowed={"audio"}, original_name=original_name)
+    duration = stored.duration_s or audio.probe_duration(playable)
+    if not duration:
+        raise InvalidInputError(f"The length of the recording {original_name!r} cannot be read.")
+    try:
+        payload = CallCreate(
+            stage_slug=stage_slug,
+            moment_name=moment_name,
+            title=title,
+            media_sha256=stored.sha256,
+            duration_s=duration,
+            clip_start_s=clip_start_s,
+            clip_end_s=clip_end_s,
+            transcript=[TranscriptSegment.model_validate(seg) for seg in (transcript or [])],
+            recorded_at=recorded_at,
+            channel=channel,
+            consent=consent,
+            tags=tags or [],
+        )
+    except ValidationError as exc:
+        raise InvalidInputError(_validation_message(exc)) from exc
+    if converted:
+        stored = StoredMedia(stored.sha256, stored.mime, stored.size_bytes, stored.path, duration)
+    return evidence.add_call(store, payload, stored, actor=actor)
+
+
+def add_artifact_file(
+    store: Store,
+    media_store: MediaStore,
+    *,
+    data: bytes,
+    original_name: str,
+    stage_slug: str,
+    title: str,
+    kind: str = "other",
+    moment_name: str | None = None,
+    caption: str = "",
+    asks_of_customer: str = "",
+    version_label: str = "",
+    issued_on: date | None = None,
+    actor: str,
+) -> int:
+    """Store an artifact (image or PDF, type sniffed from the bytes) and hang it under a stage."""
+    stored = media_store.put(data, allowed={"image", "pdf"}, original_name=original_name)
+    try:
+        payload = ArtifactCreate(
+            stage_slug=stage_slug,
+            moment_name=moment_name,
+            title=title,
+            kind=kind,
+            media_sha256=stored.sha256,
+            caption=caption,
+            asks_of_customer=asks_of_customer,
+            version_label=version_label,
+            issued_on=issued_on,
+        )
+    except ValidationError as exc:
+        raise InvalidInputError(_validation_message(exc)) from exc
+    return evidence.add_artifact(store, payload, stored, actor=actor)
+
+
+def update_call_clip(
+    store: Store,
+    *,
+    call_id: int,
+    expected_version: int,
+    clip_start_s: int,
+    clip_end_s: int | None,
+    transcript: list[dict[str, Any]] | None = None,
+    actor: str,
+) -> None:
+    """Change the highlighted clip (and transcript) of a call, unless someone changed it meanwhile."""
+    try:
+        segments = [TranscriptSegment.model_validate(seg) for seg in (transcript or [])]
+    except ValidationError as exc:
+        raise InvalidInputError(_validation_message(exc)) from exc
+    if clip_start_s < 0 or (clip_end_s is not None and clip_end_s <= clip_start_s):
+        raise InvalidInputError("The highlighted clip must start at 0 s or later and end after it starts.")
+    with store.transaction(actor) as tx:
+        tx.require(Action.EVIDENCE_EDIT)
+        before = _lookup.row(tx, "calls", call_id)
+        duration = float(before["duration_s"])  # type: ignore[arg-type]
+        if clip_start_s >= duration or (clip_end_s is not None and clip_end_s > duration + 1):
+            raise InvalidInputError(f"The clip must lie inside the recording (0-{int(duration)} s).")
+        values: dict[str, Any] = {"clip_start_s": clip_start_s, "clip_end_s": clip_end_s}
+        if transcript is not None:
+            values["transcript"] = json.dumps([seg.model_dump() for seg in segments]) if segments else None
+        tx.update_versioned("calls", call_id, expected_version, values)
+        after = _lookup.row(tx, "calls", call_id)
+        tx.audit(
+            "update_clip",
+            "call",
+            call_id,
+            {k: before[k] for k in ("clip_start_s", "clip_end_s", "version")},
+            {k: after[k] for k in ("clip_start_s", "clip_end_s", "version")},
+        )
+
+
+def _validation_message(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg'].removeprefix('Value error, ')}"
+        for e in exc.errors()
+    )
+
+
+__all__ = [
+    "CxroomError",
+    "FilePreview",
+    "ImportOptions",
+    "ImportReport",
+    "add_artifact_file",
+    "add_call_recording",
+    "import_file",
+    "preview_file",
+    "save_source_mapping",
+    "undo_batch",
+    "update_call_clip",
+]

@@ -1,0 +1,73 @@
+"""Listening: load complaint, KPI and survey files, map complaint categories to
+stages, manage import batches, and hang calls and artifacts on the wall."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cxroom.services.imports import ImportOptions
+from cxroom.ui import context
+from cxroom.ui import listening_components as lc
+
+store = context.store()
+user = st.session_state.get("user")
+actor = getattr(user, "actor", "local")
+
+st.title("Listening")
+st.caption("Bring in what customers tell us — complaints, KPIs, surveys, calls — and line it up to the stages.")
+
+tab_import, tab_batches, tab_mapping, tab_media = st.tabs(
+    ["Import a file", "Batches", "Category mapping", "Calls & artifacts"]
+)
+
+with tab_import:
+    kind = st.radio(
+        "What is in the file?", list(lc.KIND_LABELS), format_func=lc.KIND_LABELS.get, horizontal=True, key="import_kind"
+    )
+    pending = lc.upload(kind)
+    if pending is None:
+        st.info("Upload a CSV, XLSX or Parquet export. Large files: `python -m cxroom import complaints FILE`.")
+    else:
+        source = st.text_input(
+            "Source (where the file comes from)",
+            key="import_source",
+            help="Complaints are de-duplicated per source; the column mapping is saved per source.",
+        )
+        options = ImportOptions()
+        preview = lc.preview(store, kind, pending, source, options)
+        if preview is not None:
+            lc.file_facts(preview, pending["name"])
+            if kind == "complaints":
+                mapping = lc.complaint_mapping(preview)
+            elif kind == "kpis":
+                mapping = lc.kpi_mapping(store, preview, actor)
+            else:
+                mapping = lc.survey_mapping(preview, source or preview.source)
+            c1, c2, _ = st.columns([1, 1, 5])
+            check = c1.button("Check (dry run)", disabled=mapping is None, key="import_check")
+            go = c2.button("Import", type="primary", disabled=mapping is None, key="import_go")
+            if mapping is None:
+                st.caption("Complete the mapping above to import.")
+            if (check or go) and mapping is not None:
+                lc.run_import(
+                    store,
+                    kind=kind,
+                    pending=pending,
+                    source=source or preview.source,
+                    mapping=mapping,
+                    options=options,
+                    dry_run=check,
+                    actor=actor,
+                )
+    report = st.session_state.get(lc.REPORT_KEY)
+    if report is not None:
+        lc.render_report(store, report)
+
+with tab_batches:
+    lc.batches_panel(store, actor)
+
+with tab_mapping:
+    lc.mapping_panel(store, actor)
+
+with tab_media:
+    lc.media_panel(store, context.media(), actor)
