@@ -6,7 +6,7 @@ PORT ?= 8501
 CXROOM_DB ?= data/cxroom.duckdb
 export CXROOM_DB
 
-.PHONY: run test check lint demo install install-dev browser-deps clean
+.PHONY: run test check lint demo install install-dev browser-deps clean bench soak
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,9 @@ demo: install
 
 ## Browser tests need Debian's chromium (and ffmpeg for audio conversion); root installs them.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v ffmpeg >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v ffmpeg >/dev/null || ! command -v pdftoppm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium ffmpeg poppler-utils >/dev/null; \
 	  else echo "Browser tests will be skipped: install chromium and ffmpeg (sudo apt-get install chromium ffmpeg)"; fi; \
 	fi
 
@@ -51,3 +51,11 @@ check: test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+
+## Benchmark at large scale, printed as one table (docs/benchmarks.md); BENCH_ARGS="--scale medium --json" etc.
+bench: install-dev browser-deps
+	$(BIN)/python -m cxroom bench $(BENCH_ARGS)
+
+## Soak: the wall screen in Chromium refreshing every second for MINUTES (default 30); not part of `make test`.
+soak: install-dev browser-deps
+	$(BIN)/python bench/soak.py --minutes $(or $(MINUTES),30) $(SOAK_ARGS)

@@ -1,0 +1,326 @@
+"""Reads for one stage's detail page: the complaint table (filtered, searched
+and limited in DuckDB), KPI and survey histories, every artifact and call, all
+fixes, and each moment's reliability history.
+
+The complaint filter is built from fixed SQL fragments; every value the user
+typed is a bound parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from cxroom.privacy import mask_personal_data
+from cxroom.queries.wall import (
+    SURVEY_SCORES,
+    ArtifactView,
+    CallView,
+    FixView,
+    StageInfo,
+    add_months,
+    artifact_from_row,
+    call_from_row,
+    stage_info,
+)
+from cxroom.store import Store
+
+__all__ = [
+    "ComplaintFilter",
+    "ComplaintOptions",
+    "ComplaintPage",
+    "MomentHistory",
+    "StageEvidence",
+    "complaint_options",
+    "complaint_trend",
+    "complaints_page",
+    "kpi_history",
+    "stage_by_slug",
+    "stage_evidence",
+    "survey_trend",
+]
+
+HISTORY_MONTHS = 24
+MAX_ROWS = 500
+TREND_CATEGORIES = 6
+
+STAGE_BY_SLUG = """
+SELECT id, slug, name, customer_goal, description, colour, position
+FROM stages
+WHERE slug = ? AND NOT archived
+"""
+
+COMPLAINT_OPTIONS = """
+SELECT 'category' AS kind, category AS value, count(*) AS n FROM complaints WHERE stage_id = ? GROUP BY category
+UNION ALL
+SELECT 'source', source, count(*) FROM complaints WHERE stage_id = ? GROUP BY source
+UNION ALL
+SELECT 'severity', severity, count(*) FROM complaints WHERE stage_id = ? GROUP BY severity
+ORDER BY kind, n DESC, value
+"""
+
+COMPLAINT_RANGE = """
+SELECT min(received_at)::DATE AS first, max(received_at)::DATE AS last FROM complaints WHERE stage_id = ?
+"""
+
+# The WHERE clause is assembled from these fragments only (see _where).
+_FILTER_FRAGMENTS = {
+    "stage": "stage_id = $stage_id",
+    "since": "received_at >= $since",
+    "until": "received_at < $until",
+    "categories": "list_contains($categories, category)",
+    "sources": "list_contains($sources, source)",
+    "severities": "list_contains($severities, severity)",
+    "with_text": "verbatim IS NOT NULL AND length(trim(verbatim)) > 0",
+    "search": (
+        "(verbatim ILIKE $pattern ESCAPE '\\' OR category ILIKE $pattern ESCAPE '\\' "
+        "OR subcategory ILIKE $pattern ESCAPE '\\' OR external_id ILIKE $pattern ESCAPE '\\')"
+    ),
+}
+
+COMPLAINTS_COUNT = "SELECT count(*) FROM complaints WHERE {where}"
+COMPLAINTS_ROWS = """
+SELECT received_at, source, channel, category, subcategory, severity, verbatim, external_id
+FROM complaints
+WHERE {where}
+ORDER BY received_at DESC, id DESC
+LIMIT $limit
+"""
+
+# Monthly complaints of the stage by category: the top categories by name, the rest as "Other".
+COMPLAINT_TREND = """
+WITH monthly AS (
+    SELECT date_trunc('month', received_at)::DATE AS month, category, count(*) AS n
+    FROM complaints
+    WHERE stage_id = $stage_id AND received_at >= $since AND received_at < $until
+    GROUP BY month, category
+), top AS (
+    SELECT category FROM monthly GROUP BY category ORDER BY sum(n) DESC, category LIMIT $top
+)
+SELECT month, CASE WHEN category IN (SELECT category FROM top) THEN category ELSE 'Other categories' END AS category,
+       sum(n)::BIGINT AS n
+FROM monthly
+GROUP BY ALL
+ORDER BY month, n DESC
+"""
+
+KPI_HISTORY = """
+SELECT k.id AS kpi_id, k.name, k.unit, k.direction, k.target, k.warning, k.definition, m.name AS moment_name,
+       date_trunc('month', r.period)::DATE AS month, arg_max(r.value, r.period) AS value
+FROM kpis k
+LEFT JOIN moments m ON m.id = k.moment_id
+LEFT JOIN kpi_readings r ON r.kpi_id = k.id AND r.period >= $since AND r.period < $until
+WHERE k.stage_id = $stage_id
+GROUP BY ALL
+ORDER BY k.id, month
+"""
+
+MOMENTS_WITH_HISTORY = """
+SELECT m.id, m.name, m.description, m.is_key, m.reliability, h.from_state, h.to_state, h.changed_at,
+       h.changed_by, h.reason
+FROM moments m
+LEFT JOIN moment_state_history h ON h.moment_id = m.id
+WHERE m.stage_id = ?
+ORDER BY m.position, m.id, h.changed_at DESC
+"""
+
+STAGE_ARTIFACTS = """
+SELECT a.id, a.stage_id, a.title, a.kind, a.caption, a.asks_of_customer, a.version_label, a.issued_on,
+       a.media_sha256 AS sha256, md.mime, md.width, md.height, m.name AS moment_name
+FROM artifacts a
+JOIN media md ON md.sha256 = a.media_sha256
+LEFT JOIN moments m ON m.id = a.moment_id
+WHERE a.stage_id = ?
+ORDER BY a.position, a.id
+"""
+
+STAGE_CALLS = """
+SELECT c.id, c.stage_id, c.title, c.media_sha256 AS sha256, md.mime, c.duration_s, c.clip_start_s,
+       c.clip_end_s, c.transcript, c.recorded_at, c.channel, m.name AS moment_name
+FROM calls c
+JOIN media md ON md.sha256 = c.media_sha256
+LEFT JOIN moments m ON m.id = c.moment_id
+WHERE c.stage_id = ?
+ORDER BY c.on_wall DESC, c.recorded_at DESC, c.id
+"""
+
+STAGE_FIXES = """
+WITH celebrated AS (
+    SELECT fix_id, max(happened_at) AS celebrated_at
+    FROM fix_updates WHERE to_status = 'celebrated' GROUP BY fix_id
+)
+SELECT f.id, f.stage_id, f.title, f.status, f.lead, f.sponsor, f.due_on, f.chartered_on,
+       m.name AS moment_name, c.celebrated_at
+FROM fixes f
+LEFT JOIN moments m ON m.id = f.moment_id
+LEFT JOIN celebrated c ON c.fix_id = f.id
+WHERE f.stage_id = ?
+ORDER BY f.status IN ('celebrated', 'dropped'), f.chartered_on DESC, f.id
+"""
+
+
+@dataclass(frozen=True)
+class ComplaintFilter:
+    """What the complaint table shows. Hashable, so it can key a cache."""
+
+    search: str = ""
+    categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None  # inclusive: the last day shown
+    with_text_only: bool = False
+    limit: int = 200
+
+
+@dataclass(frozen=True)
+class ComplaintOptions:
+    categories: tuple[str, ...]
+    sources: tuple[str, ...]
+    severities: tuple[str, ...]
+    first: date | None
+    last: date | None
+
+
+@dataclass(frozen=True)
+class ComplaintPage:
+    total: int
+    rows: pd.DataFrame  # at most filter.limit rows, newest first, verbatims masked
+
+
+@dataclass(frozen=True)
+class MomentHistory:
+    id: int
+    name: str
+    description: str
+    is_key: bool
+    state: str
+    changes: tuple[tuple[datetime, str | None, str, str, str], ...]  # when, from, to, who, why
+
+
+@dataclass(frozen=True)
+class StageEvidence:
+    moments: tuple[MomentHistory, ...]
+    artifacts: tuple[ArtifactView, ...]
+    calls: tuple[CallView, ...]
+    fixes: tuple[FixView, ...]
+
+
+def stage_by_slug(store: Store, slug: str) -> StageInfo | None:
+    rows = store.fetch_dicts(STAGE_BY_SLUG, [slug])
+    return stage_info(rows[0]) if rows else None
+
+
+def complaint_options(store: Store, stage_id: int) -> ComplaintOptions:
+    rows = store.fetch_dicts(COMPLAINT_OPTIONS, [stage_id, stage_id, stage_id])
+    span = store.fetch_dicts(COMPLAINT_RANGE, [stage_id])[0]
+
+    def values(kind: str) -> tuple[str, ...]:
+        return tuple(r["value"] for r in rows if r["kind"] == kind)
+
+    return ComplaintOptions(values("category"), values("source"), values("severity"), span["first"], span["last"])
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _where(stage_id: int, flt: ComplaintFilter) -> tuple[str, dict[str, Any]]:
+    parts = [_FILTER_FRAGMENTS["stage"]]
+    params: dict[str, Any] = {"stage_id": stage_id}
+    if flt.since is not None:
+        parts.append(_FILTER_FRAGMENTS["since"])
+        params["since"] = flt.since
+    if flt.until is not None:
+        parts.append(_FILTER_FRAGMENTS["until"])
+        params["until"] = pd.Timestamp(flt.until) + pd.Timedelta(days=1)
+    for name, chosen in (("categories", flt.categories), ("sources", flt.sources), ("severities", flt.severities)):
+        if chosen:
+            parts.append(_FILTER_FRAGMENTS[name])
+            params[name] = list(chosen)
+    if flt.with_text_only:
+        parts.append(_FILTER_FRAGMENTS["with_text"])
+    search = flt.search.strip()
+    if search:
+        parts.append(_FILTER_FRAGMENTS["search"])
+        params["pattern"] = _like_pattern(search)
+    return " AND ".join(parts), params
+
+
+def complaints_page(store: Store, stage_id: int, flt: ComplaintFilter) -> ComplaintPage:
+    """The total matching the filter, and the newest ``flt.limit`` of them (verbatims masked)."""
+    where, params = _where(stage_id, flt)
+    total = int(store.fetch_value(COMPLAINTS_COUNT.format(where=where), params) or 0)
+    limit = max(1, min(int(flt.limit), MAX_ROWS))
+    rows = store.fetch_df(COMPLAINTS_ROWS.format(where=where), {**params, "limit": limit})
+    rows["verbatim"] = [mask_personal_data(v) if isinstance(v, str) else "" for v in rows["verbatim"]]
+    return ComplaintPage(total, rows)
+
+
+def _window(month: date) -> dict[str, date]:
+    return {"since": add_months(month, 1 - HISTORY_MONTHS), "until": add_months(month, 1)}
+
+
+def complaint_trend(store: Store, stage_id: int, month: date) -> pd.DataFrame:
+    """Complaints per month and category for the 24 months up to ``month`` (top 6 categories + other)."""
+    return store.fetch_df(COMPLAINT_TREND, {"stage_id": stage_id, "top": TREND_CATEGORIES, **_window(month)})
+
+
+def kpi_history(store: Store, stage_id: int, month: date) -> pd.DataFrame:
+    """One row per KPI and month (value NaN-free; a KPI without readings has one row with no month)."""
+    return store.fetch_df(KPI_HISTORY, {"stage_id": stage_id, **_window(month)})
+
+
+def survey_trend(store: Store, stage_id: int, month: date) -> pd.DataFrame:
+    """Score and responses per question affecting the stage, per month, for 24 months."""
+    window = _window(month)
+    # SURVEY_SCORES takes the 12-month window as $from12; widen it to the history window.
+    frame = store.fetch_df(SURVEY_SCORES, {"from12": window["since"], "next": window["until"]})
+    return frame[frame["stage_id"] == stage_id].reset_index(drop=True)
+
+
+def stage_evidence(store: Store, stage_id: int) -> StageEvidence:
+    moments: dict[int, dict[str, Any]] = {}
+    for row in store.fetch_dicts(MOMENTS_WITH_HISTORY, [stage_id]):
+        entry = moments.setdefault(
+            int(row["id"]),
+            {"row": row, "changes": []},
+        )
+        if row["changed_at"] is not None:
+            entry["changes"].append(
+                (row["changed_at"], row["from_state"], row["to_state"], row["changed_by"], row["reason"])
+            )
+    return StageEvidence(
+        moments=tuple(
+            MomentHistory(
+                id=mid,
+                name=e["row"]["name"],
+                description=e["row"]["description"],
+                is_key=bool(e["row"]["is_key"]),
+                state=e["row"]["reliability"],
+                changes=tuple(e["changes"]),
+            )
+            for mid, e in moments.items()
+        ),
+        artifacts=tuple(artifact_from_row(r) for r in store.fetch_dicts(STAGE_ARTIFACTS, [stage_id])),
+        calls=tuple(call_from_row(r) for r in store.fetch_dicts(STAGE_CALLS, [stage_id])),
+        fixes=tuple(
+            FixView(
+                id=int(r["id"]),
+                stage_id=stage_id,
+                title=r["title"],
+                status=r["status"],
+                lead=r["lead"],
+                sponsor=r["sponsor"],
+                due_on=r["due_on"],
+                chartered_on=r["chartered_on"],
+                moment_name=r["moment_name"],
+                celebrated_at=r["celebrated_at"],
+            )
+            for r in store.fetch_dicts(STAGE_FIXES, [stage_id])
+        ),
+    )

@@ -1,0 +1,14 @@
+"""Stage detail (?stage=<slug>&month=YYYY-MM): every complaint (filtered and
+searched in the database), KPI and survey trends, the full artifact gallery
+and every call with its transcript. An unknown stage falls back to the wall."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cxroom.ui import wall_components as wc
+
+state = wc.read_wall_state(st.query_params)
+for problem in state.problems:
+    st.warning(problem, icon=":material/warning:")
+wc.stage_page(state)
