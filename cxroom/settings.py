@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -23,6 +24,14 @@ class Settings(BaseModel):
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         db_path = Path(env.get("CXROOM_DB") or DEFAULT_DB)
+        # "Start your own room": active_room.txt next to the home database names the room in use
+        # (see cxroom/services/rooms.py); a malformed or dangling pointer is ignored.
+        pointer = db_path.parent / "active_room.txt"
+        if pointer.is_file():
+            named = pointer.read_text(encoding="utf-8").strip()
+            chosen = db_path.parent / named
+            if re.fullmatch(r"rooms/[a-z0-9]+(?:-[a-z0-9]+)*/room\.duckdb", named) and chosen.is_file():
+                db_path = chosen
         # Media lives next to the database unless told otherwise, so one
         # folder holds a whole room (and a backup of it).
         media_dir = Path(env.get("CXROOM_MEDIA") or db_path.parent / "media")

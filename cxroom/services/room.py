@@ -1,15 +1,24 @@
 """Writes that shape the room itself: stages, silos, moments of truth and who
-is accountable for them."""
+is accountable for them.
+
+Every write is one transaction that checks the acting user's permission,
+checks the version the person saw (optimistic concurrency) and leaves an
+audit entry with the record before and after. Nothing that carries history is
+ever deleted here: a stage is archived (it leaves the wall, its complaints,
+KPIs and audit trail stay); a moment of truth is deleted only while nothing
+refers to it.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from cxroom.errors import InvalidInputError
+from cxroom.errors import ConflictError, InvalidInputError, NotFoundError
 from cxroom.models import MomentCreate, ReliabilityChange, SiloCreate, SiloRole, StageCreate, StageUpdate
 from cxroom.permissions import Action
 from cxroom.services import _lookup
-from cxroom.store import Store, utcnow
+from cxroom.setup_models import AccountabilityChange, MomentEdit, NewOrder, SiloEdit
+from cxroom.store import Store, Tx, utcnow
 
 
 def create_stage(store: Store, data: StageCreate, *, actor: str) -> int:
@@ -144,3 +153,261 @@ def set_room_name(store: Store, name: str, *, actor: str) -> None:
         before = tx.fetch_value("SELECT value FROM meta WHERE key = 'room_name'")
         tx.execute("UPDATE meta SET value = ? WHERE key = 'room_name'", [name.strip()[:120]])
         tx.audit("update", "room", "room_name", {"room_name": before}, {"room_name": name})
+
+
+# -- stages: rename (update_stage above), archive, restore, reorder ------------
+
+
+def _set_archived(store: Store, stage_id: int, archived: bool, *, expected_version: int, actor: str) -> None:
+    with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
+        before = _lookup.row(tx, "stages", stage_id)
+        if bool(before["archived"]) == archived:
+            state = "archived" if archived else "on the wall"
+            raise InvalidInputError(f"The stage '{before['name']}' is already {state}.")
+        tx.update_versioned("stages", stage_id, expected_version, {"archived": archived})
+        tx.audit("archive" if archived else "restore", "stage", stage_id, before, _lookup.row(tx, "stages", stage_id))
+
+
+def archive_stage(store: Store, stage_id: int, *, expected_version: int, actor: str) -> None:
+    """Take a stage off the wall. Its complaints, KPIs, moments, calls and history all stay."""
+    _set_archived(store, stage_id, True, expected_version=expected_version, actor=actor)
+
+
+def restore_stage(store: Store, stage_id: int, *, expected_version: int, actor: str) -> None:
+    """Put an archived stage back on the wall, at the position it had."""
+    _set_archived(store, stage_id, False, expected_version=expected_version, actor=actor)
+
+
+def reorder_stages(store: Store, order: NewOrder, *, actor: str) -> None:
+    """Put the stages on the wall in this order (every stage on the wall, each at the version seen)."""
+    with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
+        current = tx.fetch_dicts(
+            "SELECT id, slug, position, version FROM stages WHERE NOT archived ORDER BY position, id"
+        )
+        _check_order(tx, "stages", current, order)
+        _apply_order(tx, "stages", current, order)
+        tx.audit(
+            "reorder",
+            "stage",
+            None,
+            {"order": [r["slug"] for r in current]},
+            {"order": [r[0] for r in tx.fetch_all("SELECT slug FROM stages WHERE NOT archived ORDER BY position, id")]},
+        )
+
+
+def _check_order(tx: Tx, table: str, current: list[dict[str, object]], order: NewOrder) -> None:
+    """The new order must name exactly the records there are now, each at the version the person saw."""
+    by_id = {int(r["id"]): r for r in current}  # type: ignore[call-overload]
+    wanted = {item.id for item in order.items}
+    if wanted != set(by_id):
+        raise ConflictError(
+            f"The list of {table} changed since you opened it (someone added, archived or removed one); "
+            "reload and order them again."
+        )
+    for item in order.items:
+        if by_id[item.id]["version"] != item.expected_version:
+            raise ConflictError(
+                f"{table} #{item.id} was changed by someone else since you opened it; "
+                "your new order was not saved. Reload and try again."
+            )
+
+
+def _apply_order(tx: Tx, table: str, current: list[dict[str, object]], order: NewOrder) -> None:
+    positions = {int(r["id"]): r["position"] for r in current}  # type: ignore[call-overload]
+    for position, item in enumerate(order.items):
+        if positions[item.id] != position:
+            tx.update_versioned(table, item.id, item.expected_version, {"position": position})
+
+
+# -- moments of truth ------------------------------------------------------------
+
+
+def update_moment(store: Store, moment_id: int, data: MomentEdit, *, expected_version: int, actor: str) -> None:
+    """Rename a moment of truth, or change why it matters (its reliability changes with a reason)."""
+    with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
+        before = _lookup.row(tx, "moments", moment_id)
+        clash = tx.fetch_value(
+            "SELECT count(*) FROM moments WHERE stage_id = ? AND lower(name) = lower(?) AND id <> ?",
+            [before["stage_id"], data.name, moment_id],
+        )
+        if clash:
+            raise InvalidInputError(f"This stage already has a moment called '{data.name}'.")
+        tx.update_versioned("moments", moment_id, expected_version, data.model_dump())
+        tx.audit("update", "moment", moment_id, before, _lookup.row(tx, "moments", moment_id))
+
+
+def reorder_moments(store: Store, stage_id: int, order: NewOrder, *, actor: str) -> None:
+    """Order the moments of truth of one stage (every moment of the stage, each at the version seen)."""
+    with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
+        _lookup.row(tx, "stages", stage_id)
+        current = tx.fetch_dicts(
+            "SELECT id, name, position, version FROM moments WHERE stage_id = ? ORDER BY position, id", [stage_id]
+        )
+        _check_order(tx, "moments", current, order)
+        _apply_order(tx, "moments", current, order)
+        after = tx.fetch_dicts("SELECT name FROM moments WHERE stage_id = ? ORDER BY position, id", [stage_id])
+        tx.audit(
+            "reorder", "moment", None,
+            {"stage_id": stage_id, "order": [r["name"] for r in current]},
+            {"stage_id": stage_id, "order": [r["name"] for r in after]},
+        )
+
+
+# What may refer to a moment of truth or a silo. Tables of later migrations
+# are checked only when they exist.
+MOMENT_USES = (
+    ("complaints", "moment_id", "complaints"),
+    ("kpis", "moment_id", "KPIs"),
+    ("artifacts", "moment_id", "artifacts"),
+    ("calls", "moment_id", "calls"),
+    ("category_rules", "moment_id", "category rules"),
+    ("fixes", "moment_id", "fixes"),
+    ("review_findings", "moment_id", "review findings"),
+    ("review_agenda_items", "moment_id", "review agenda items"),
+    ("review_snapshot_moments", "moment_id", "review snapshots"),
+    ("review_snapshot_kpis", "moment_id", "review snapshots of KPIs"),
+)
+SILO_USES = (
+    ("kpis", "silo_id", "KPIs"),
+    ("fix_members", "silo_id", "fix team members"),
+    ("stage_silos", "silo_id", "stage accountabilities"),
+    ("moment_silos", "silo_id", "moment accountabilities"),
+)
+
+
+def _uses(db: Tx | Store, uses: tuple[tuple[str, str, str], ...], row_id: int) -> dict[str, int]:
+    sql = "SELECT table_name FROM information_schema.tables"
+    rows = db.fetch_all(sql) if isinstance(db, Tx) else db.execute(sql)
+    tables = {r[0] for r in rows}
+    found: dict[str, int] = {}
+    for table, column, label in uses:
+        if table not in tables:
+            continue
+        n = int(db.fetch_value(f"SELECT count(*) FROM {table} WHERE {column} = ?", [row_id]) or 0)
+        if n:
+            found[label] = found.get(label, 0) + n
+    return found
+
+
+def moment_uses(store: Store, moment_id: int) -> dict[str, int]:
+    """What refers to a moment of truth (label -> count); empty when it may be deleted."""
+    return _uses(store, MOMENT_USES, moment_id)
+
+
+def delete_moment(store: Store, moment_id: int, *, expected_version: int, actor: str) -> None:
+    """Delete a moment of truth that nothing refers to yet (a mistake, a duplicate).
+
+    A moment with complaints, KPIs, evidence, fixes or review history is never
+    deleted: that history would lose its moment. Rename it instead.
+    """
+    with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
+        before = _lookup.row(tx, "moments", moment_id)
+        if before["version"] != expected_version:
+            raise ConflictError(
+                f"The moment '{before['name']}' was changed by someone else since you opened it; it was not deleted."
+            )
+        used = _uses(tx, MOMENT_USES, moment_id)
+        if used:
+            listed = ", ".join(f"{n:,} {label}" for label, n in used.items())
+            raise InvalidInputError(
+                f"The moment '{before['name']}' cannot be deleted: {listed} refer to it. Rename it instead."
+            )
+        history = tx.fetch_dicts("SELECT * FROM moment_state_history WHERE moment_id = ? ORDER BY id", [moment_id])
+        links = tx.fetch_dicts("SELECT silo_id, role FROM moment_silos WHERE moment_id = ?", [moment_id])
+        tx.execute("DELETE FROM moment_silos WHERE moment_id = ?", [moment_id])
+        tx.execute("DELETE FROM moment_state_history WHERE moment_id = ?", [moment_id])
+        tx.execute("DELETE FROM moments WHERE id = ?", [moment_id])
+        tx.audit("delete", "moment", moment_id, {**before, "state_history": history, "silos": links}, None)
+
+
+# -- silos and accountability -----------------------------------------------------
+
+
+def update_silo(store: Store, silo_id: int, data: SiloEdit, *, expected_version: int, actor: str) -> None:
+    with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
+        before = _lookup.row(tx, "silos", silo_id)
+        if tx.fetch_value("SELECT count(*) FROM silos WHERE lower(name) = lower(?) AND id <> ?", [data.name, silo_id]):
+            raise InvalidInputError(f"A silo called '{data.name}' already exists.")
+        tx.update_versioned("silos", silo_id, expected_version, data.model_dump())
+        tx.audit("update", "silo", silo_id, before, _lookup.row(tx, "silos", silo_id))
+
+
+def delete_silo(store: Store, silo_id: int, *, expected_version: int, actor: str) -> None:
+    """Delete a silo nothing refers to (no accountability, KPI or fix member)."""
+    with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
+        before = _lookup.row(tx, "silos", silo_id)
+        if before["version"] != expected_version:
+            raise ConflictError(f"The silo '{before['name']}' was changed by someone else; it was not deleted.")
+        used = _uses(tx, SILO_USES, silo_id)
+        if used:
+            listed = ", ".join(f"{n:,} {label}" for label, n in used.items())
+            raise InvalidInputError(f"The silo '{before['name']}' cannot be deleted: {listed} refer to it.")
+        tx.execute("DELETE FROM silos WHERE id = ?", [silo_id])
+        tx.audit("delete", "silo", silo_id, before, None)
+
+
+def remove_stage_silo(store: Store, *, stage_id: int, silo_id: int, actor: str) -> None:
+    """The silo is no longer accountable for the stage."""
+    with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
+        role = tx.fetch_value("SELECT role FROM stage_silos WHERE stage_id = ? AND silo_id = ?", [stage_id, silo_id])
+        if role is None:
+            raise NotFoundError("That silo is not accountable for that stage (perhaps someone removed it already).")
+        tx.execute("DELETE FROM stage_silos WHERE stage_id = ? AND silo_id = ?", [stage_id, silo_id])
+        tx.audit("unlink", "stage_silo", f"{stage_id}:{silo_id}", {"role": role}, None)
+
+
+def remove_moment_silo(store: Store, *, moment_id: int, silo_id: int, actor: str) -> None:
+    with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
+        role = tx.fetch_value("SELECT role FROM moment_silos WHERE moment_id = ? AND silo_id = ?", [moment_id, silo_id])
+        if role is None:
+            raise NotFoundError("That silo is not accountable for that moment (perhaps someone removed it already).")
+        tx.execute("DELETE FROM moment_silos WHERE moment_id = ? AND silo_id = ?", [moment_id, silo_id])
+        tx.audit("unlink", "moment_silo", f"{moment_id}:{silo_id}", {"role": role}, None)
+
+
+def apply_accountability(store: Store, change: AccountabilityChange, *, actor: str) -> int:
+    """Save edits of the stages x silos matrix in one go; returns the cells changed.
+
+    Each cell carries the role the person saw: if the database holds another
+    one now, someone else changed it meanwhile and nothing is saved.
+    """
+    changed = 0
+    with store.transaction(actor) as tx:
+        tx.require(Action.ROOM_EDIT)
+        for cell in change.cells:
+            if cell.before == cell.after:
+                continue
+            stage = _lookup.row(tx, "stages", cell.stage_id)
+            silo = _lookup.row(tx, "silos", cell.silo_id)
+            now = tx.fetch_value(
+                "SELECT role FROM stage_silos WHERE stage_id = ? AND silo_id = ?", [cell.stage_id, cell.silo_id]
+            )
+            seen = None if cell.before is None else cell.before.value
+            if now != seen:
+                raise ConflictError(
+                    f"Someone else changed who is accountable for '{stage['name']}' ({silo['name']}: now "
+                    f"{now or 'nothing'}) since you opened the matrix; nothing was saved. Reload and try again."
+                )
+            key = f"{cell.stage_id}:{cell.silo_id}"
+            if cell.after is None:
+                tx.execute("DELETE FROM stage_silos WHERE stage_id = ? AND silo_id = ?", [cell.stage_id, cell.silo_id])
+                tx.audit("unlink", "stage_silo", key, {"role": seen}, None)
+            else:
+                tx.execute(
+                    "INSERT INTO stage_silos (stage_id, silo_id, role) VALUES (?, ?, ?) "
+                    "ON CONFLICT (stage_id, silo_id) DO UPDATE SET role = excluded.role",
+                    [cell.stage_id, cell.silo_id, cell.after.value],
+                )
+                before = None if seen is None else {"role": seen}
+                tx.audit("link", "stage_silo", key, before, {"role": cell.after.value})
+            changed += 1
+    return changed

@@ -27,3 +27,11 @@ def media() -> MediaStore:
 def data_version() -> int:
     """Pass this to every st.cache_data function: a write changes it."""
     return store().data_version()
+
+
+def forget_room() -> None:
+    """After a room switch: forget the cached settings (the next call reads the
+    active room again) and every cached read (some are keyed on the data
+    version only, which two rooms can share)."""
+    settings.clear()
+    st.cache_data.clear()

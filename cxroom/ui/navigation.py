@@ -8,10 +8,15 @@ from pathlib import Path
 
 import streamlit as st
 
+from cxroom.errors import CxroomError
 from cxroom.permissions import Role
+from cxroom.queries import setup as setup_queries
+from cxroom.ui import context
 from cxroom.ui.identity import User
 
 ROOT = Path(__file__).resolve().parents[2]
+FIRST_RUN = "first-run"  # url_path of the guided first set-up
+FIRST_RUN_FLAG = "first_run_active"  # session: a facilitator is walking the first-run guide of a new room
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ PAGES = [
     PageSpec("pages/fixes.py", "Fixes", "🛠️", "fixes", "Fix"),
     PageSpec("pages/fix.py", "Fix page", "📌", "fix", "Fix"),
     PageSpec("pages/celebrations.py", "Celebrations", "🎉", "celebrations", "Fix", on_wall_screen=True),
+    PageSpec("pages/first_run.py", "First set-up", "🚀", "first-run", "Set up", min_role=Role.FACILITATOR),
+    PageSpec("pages/setup.py", "Room setup", "🏗️", "setup", "Set up", min_role=Role.FACILITATOR),
     PageSpec("pages/listening.py", "Listening", "👂", "listening", "Set up", min_role=Role.FACILITATOR),
     PageSpec("pages/audit.py", "Audit log", "📜", "audit", "Set up", min_role=Role.FACILITATOR),
     PageSpec("pages/admin.py", "Admin", "🔐", "admin", "Set up", min_role=Role.ADMIN),
@@ -55,9 +62,25 @@ def specs_for(user: User) -> list[PageSpec]:
     return chosen
 
 
+def first_run_default(specs: list[PageSpec]) -> bool:
+    """Open the first-run guide instead of the wall: for a facilitator in a room with no stages yet (and
+    until they finish the guide, so adding the first stage does not throw them out of it)."""
+    if not any(spec.url_path == FIRST_RUN for spec in specs):
+        return False
+    if st.session_state.get(FIRST_RUN_FLAG):
+        return True
+    try:
+        return not setup_queries.has_stages(context.store())
+    except CxroomError:
+        return False
+
+
 def navigation_for(user: User) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
-    for spec in specs_for(user):
-        page = st.Page(spec.script, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
+    specs = specs_for(user)
+    first_run = first_run_default(specs)
+    for spec in specs:
+        default = spec.url_path == FIRST_RUN if first_run else spec.default
+        page = st.Page(spec.script, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=default)
         sections.setdefault(spec.section, []).append(page)
     return sections

@@ -1,0 +1,29 @@
+"""First set-up: a guided walk from an empty room to a wall worth looking at —
+stages, moments of truth, silos, KPIs, then a first import. Opens by itself
+for facilitators while the room has no stages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cxroom.queries import setup as setup_queries
+from cxroom.ui import context
+from cxroom.ui import setup_components as sc
+from cxroom.ui.identity import acting_user
+
+sc.require_facilitator()
+store = context.store()
+actor = acting_user().actor
+if not setup_queries.has_stages(store):
+    st.session_state[sc.FIRST_RUN_FLAG] = True  # stay in the guide after the first stage is added
+
+st.title("Set up your Customer Room")
+st.caption(
+    f"Room: {sc.escape_md(setup_queries.room_name(store))} · Five steps from an empty room to a wall worth walking. "
+    "Everything can be changed later under Room setup."
+)
+progress = setup_queries.progress(store)
+step = sc.current_step(progress)
+sc.step_bar(progress)
+sc.first_run_step(store, actor, step, progress)
+sc.step_nav(step)
