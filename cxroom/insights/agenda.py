@@ -1,0 +1,364 @@
+"""Propose a review's agenda from the data: pure function on plain facts
+(cxroom.queries.reviews gathers them).
+
+Three sections, in this order:
+
+1. **Where we are letting customers down**: one item per stage that shows a
+   real signal, worst first: KPIs off target, complaint categories that rose
+   *unusually* against their own history (cxroom.insights.early_warning, not
+   just "went up"), survey scores that fell, moments of truth still broken.
+2. **Fixes due to present**: active fix teams with results to show,
+   recommendations awaiting a decision, or past their due date.
+3. **Wins to celebrate**: fixes celebrated since the last review, moments that
+   climbed the reliability ladder, KPIs back on target.
+
+The facilitator then reorders, adds and removes items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from cxroom.insights.early_warning import RiseCheck, unusual_rise
+from cxroom.insights.health import SCALE_WIDTH, Rag, kpi_rag
+
+__all__ = [
+    "AgendaInputs",
+    "AgendaKind",
+    "AgendaSection",
+    "CategorySeries",
+    "FixFacts",
+    "KpiFacts",
+    "MomentFacts",
+    "ProposedItem",
+    "StageFacts",
+    "SurveyFacts",
+    "next_month",
+    "propose_agenda",
+    "review_month",
+    "stage_signals",
+]
+
+MAX_STAGE_ITEMS = 6
+MIN_STAGE_SCORE = 2  # one KPI near its target alone does not put a stage on the agenda
+SURVEY_FALL_PCT_OF_SCALE = 3.0  # a fall of at least 3 % of the question's scale
+MIN_SURVEY_RESPONSES = 30
+STAGE_MINUTES = 8
+FIX_MINUTES = 10
+WIN_MINUTES = 3
+RELIABILITY_LADDER = ("broken", "unreliable", "reliable", "differentiating")
+ACTIVE_FIX_STATUSES = ("chartered", "diagnosing", "recommending", "implementing", "results")
+
+
+class AgendaKind(StrEnum):
+    STAGE = "stage"  # walk one stage of the wall
+    FIX = "fix"  # a fix team presents
+    WIN = "win"  # celebrate
+    NOTE = "note"  # anything else the facilitator adds
+
+
+class AgendaSection(StrEnum):
+    LETTING_DOWN = "letting_down"
+    FIXES_DUE = "fixes_due"
+    WINS = "wins"
+    OTHER = "other"
+
+    @property
+    def heading(self) -> str:
+        return {
+            "letting_down": "Where we are letting customers down",
+            "fixes_due": "Fixes due to present",
+            "wins": "Wins to celebrate",
+            "other": "Other business",
+        }[self.value]
+
+
+def review_month(held_on: date) -> date:
+    """The month of data a review looks at: the last full month before it is held."""
+    first = held_on.replace(day=1)
+    return date(first.year - 1, 12, 1) if first.month == 1 else date(first.year, first.month - 1, 1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
+
+
+# -- the facts -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageFacts:
+    id: int
+    slug: str
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
+class KpiFacts:
+    id: int
+    stage_id: int
+    name: str
+    unit: str
+    direction: str
+    target: float | None
+    warning: float | None
+    value: float | None  # the review month
+    previous_value: float | None  # the month before
+    moment_id: int | None = None
+    moment_name: str | None = None
+    key_moment: bool = False
+
+    @property
+    def rag(self) -> Rag:
+        return kpi_rag(self.value, self.target, self.warning, self.direction)
+
+    @property
+    def previous_rag(self) -> Rag:
+        return kpi_rag(self.previous_value, self.target, self.warning, self.direction)
+
+    def describe(self) -> str:
+        unit = self.unit if self.unit in ("%", "") else f" {self.unit}"
+        value = "no reading" if self.value is None else f"{self.value:g}{unit}"
+        target = "" if self.target is None else f" vs target {self.target:g}{unit}"
+        return f"{self.name}: {value}{target}"
+
+
+@dataclass(frozen=True)
+class CategorySeries:
+    """Monthly complaint counts of one category at one stage, oldest first,
+    ending with the review month (months without complaints are 0)."""
+
+    stage_id: int
+    category: str
+    counts: tuple[int, ...]
+
+    def check(self) -> RiseCheck:
+        return unusual_rise(self.counts)
+
+
+@dataclass(frozen=True)
+class SurveyFacts:
+    question_id: int
+    stage_ids: tuple[int, ...]
+    survey: str
+    text: str
+    kind: str
+    score: float | None
+    n: int
+    previous_score: float | None
+    previous_n: int
+
+    @property
+    def fell(self) -> bool:
+        if self.score is None or self.previous_score is None:
+            return False
+        if self.n < MIN_SURVEY_RESPONSES or self.previous_n < MIN_SURVEY_RESPONSES:
+            return False
+        drop = (self.previous_score - self.score) / SCALE_WIDTH.get(self.kind, 100.0) * 100.0
+        return drop >= SURVEY_FALL_PCT_OF_SCALE
+
+    def describe(self) -> str:
+        return f"{self.survey} · {self.text}: {self.previous_score:.1f} → {self.score:.1f} (n = {self.n})"
+
+
+@dataclass(frozen=True)
+class MomentFacts:
+    id: int
+    stage_id: int
+    name: str
+    is_key: bool
+    state: str  # at the end of the review month
+    state_before: str  # at the last review (or the month's start)
+    state_since: datetime | None = None  # when it entered its current state
+
+
+@dataclass(frozen=True)
+class FixFacts:
+    id: int
+    stage_id: int
+    title: str
+    status: str
+    lead: str
+    due_on: date | None
+    presented_in_this_review: bool = False
+    celebrated_at: datetime | None = None
+    moment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AgendaInputs:
+    month: date  # the month of data the review looks at
+    held_on: date
+    since: datetime  # wins and state changes count from here (the last review, or the month's start)
+    stages: Sequence[StageFacts] = ()
+    kpis: Sequence[KpiFacts] = ()
+    categories: Sequence[CategorySeries] = ()
+    surveys: Sequence[SurveyFacts] = ()
+    moments: Sequence[MomentFacts] = ()
+    fixes: Sequence[FixFacts] = ()
+
+
+@dataclass(frozen=True)
+class ProposedItem:
+    kind: AgendaKind
+    section: AgendaSection
+    title: str
+    reasons: tuple[str, ...] = ()
+    stage_id: int | None = None
+    moment_id: int | None = None
+    fix_id: int | None = None
+    minutes: int = 5
+    score: int = 0
+
+
+@dataclass(frozen=True)
+class StageSignals:
+    """What is wrong at one stage, with a score to rank stages by."""
+
+    stage: StageFacts
+    reasons: tuple[str, ...] = ()
+    score: int = 0
+    moment_id: int | None = None
+    rising: tuple[tuple[str, RiseCheck], ...] = field(default_factory=tuple)
+
+
+# -- the rules ---------------------------------------------------------------------
+
+
+def _rank(state: str) -> int:
+    return RELIABILITY_LADDER.index(state) if state in RELIABILITY_LADDER else 0
+
+
+def stage_signals(inputs: AgendaInputs) -> list[StageSignals]:
+    """Every stage with its reasons to be on the agenda (score 0: none)."""
+    result = []
+    for stage in inputs.stages:
+        reasons: list[str] = []
+        score = 0
+        moments: list[int] = []
+        for kpi in (k for k in inputs.kpis if k.stage_id == stage.id):
+            rag = kpi.rag
+            if rag is Rag.RED:
+                reasons.append(f"✖ KPI off target · {kpi.describe()}")
+                score += 4 if kpi.key_moment else 3
+            elif rag is Rag.AMBER:
+                reasons.append(f"⚠ KPI near target · {kpi.describe()}")
+                score += 1
+            else:
+                continue
+            if kpi.moment_id is not None:
+                moments.append(kpi.moment_id)
+        rising = []
+        for series in (c for c in inputs.categories if c.stage_id == stage.id):
+            check = series.check()
+            if check.unusual:
+                rising.append((series.category, check))
+        for category, check in sorted(rising, key=lambda pair: -(pair[1].z or 0.0)):
+            reasons.append(f"▲ Complaints rose unusually · {category}: {check.explain()}")
+            score += 3
+        for survey in (s for s in inputs.surveys if stage.id in s.stage_ids and s.fell):
+            reasons.append(f"▼ Survey score fell · {survey.describe()}")
+            score += 2
+        for moment in (m for m in inputs.moments if m.stage_id == stage.id and m.state == "broken"):
+            if moment.state_before == "broken":
+                since = f" since {moment.state_since:%b %Y}" if moment.state_since else ""
+                reasons.append(f"● Moment of truth still broken{since} · {moment.name}")
+                score += 3 if moment.is_key else 2
+            else:
+                reasons.append(f"● Moment of truth broke since the last review · {moment.name}")
+                score += 4
+            moments.insert(0, moment.id)
+        result.append(StageSignals(stage, tuple(reasons), score, moments[0] if moments else None, tuple(rising)))
+    return result
+
+
+def _stage_items(inputs: AgendaInputs) -> list[ProposedItem]:
+    signals = [s for s in stage_signals(inputs) if s.score >= MIN_STAGE_SCORE]
+    signals.sort(key=lambda s: (-s.score, s.stage.position, s.stage.id))
+    return [
+        ProposedItem(
+            kind=AgendaKind.STAGE,
+            section=AgendaSection.LETTING_DOWN,
+            title=s.stage.name,
+            reasons=s.reasons,
+            stage_id=s.stage.id,
+            moment_id=s.moment_id,
+            minutes=STAGE_MINUTES,
+            score=s.score,
+        )
+        for s in signals[:MAX_STAGE_ITEMS]
+    ]
+
+
+def _fix_items(inputs: AgendaInputs) -> list[ProposedItem]:
+    items = []
+    for fix in inputs.fixes:
+        if fix.status not in ACTIVE_FIX_STATUSES or fix.presented_in_this_review:
+            continue
+        reasons = []
+        if fix.status == "results":
+            reasons.append("Results to present: did the fix work?")
+        if fix.status == "recommending":
+            reasons.append("Recommendations ready: leadership to decide")
+        if fix.due_on is not None and fix.due_on <= inputs.held_on and fix.status != "results":
+            reasons.append(f"Due {fix.due_on:%d %b %Y}, still {fix.status}: what is in the way?")
+        if not reasons:
+            continue
+        items.append(
+            ProposedItem(
+                kind=AgendaKind.FIX,
+                section=AgendaSection.FIXES_DUE,
+                title=f"Fix team: {fix.title}",
+                reasons=(f"Lead: {fix.lead}", *reasons),
+                stage_id=fix.stage_id,
+                moment_id=fix.moment_id,
+                fix_id=fix.id,
+                minutes=FIX_MINUTES,
+            )
+        )
+    return items
+
+
+def _win_items(inputs: AgendaInputs) -> list[ProposedItem]:
+    items = []
+    for fix in inputs.fixes:
+        if fix.status == "celebrated" and fix.celebrated_at is not None and fix.celebrated_at > inputs.since:
+            items.append(
+                ProposedItem(
+                    kind=AgendaKind.WIN,
+                    section=AgendaSection.WINS,
+                    title=f"Win: {fix.title}",
+                    reasons=(f"Celebrated on {fix.celebrated_at:%d %b %Y}; team led by {fix.lead}",),
+                    stage_id=fix.stage_id,
+                    moment_id=fix.moment_id,
+                    fix_id=fix.id,
+                    minutes=WIN_MINUTES,
+                )
+            )
+    reasons = []
+    for moment in inputs.moments:
+        if _rank(moment.state) > _rank(moment.state_before):
+            reasons.append(f"▲ {moment.name}: {moment.state_before} → {moment.state}")
+    for kpi in inputs.kpis:
+        if kpi.rag is Rag.GREEN and kpi.previous_rag in (Rag.RED, Rag.AMBER):
+            reasons.append(f"✔ Back on target · {kpi.describe()}")
+    if reasons:
+        items.append(
+            ProposedItem(
+                kind=AgendaKind.WIN,
+                section=AgendaSection.WINS,
+                title="Wins to celebrate",
+                reasons=tuple(reasons),
+                minutes=WIN_MINUTES,
+            )
+        )
+    return items
+
+
+def propose_agenda(inputs: AgendaInputs) -> list[ProposedItem]:
+    """The proposed agenda, in order: letting customers down, fixes due, wins."""
+    return [*_stage_items(inputs), *_fix_items(inputs), *_win_items(inputs)]

@@ -1,0 +1,157 @@
+"""The proposed agenda from hand-made facts: which stages make it, in what
+order and why; which fixes are due to present; which wins to celebrate."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from cxroom.insights.agenda import (
+    MAX_STAGE_ITEMS,
+    AgendaInputs,
+    AgendaKind,
+    AgendaSection,
+    CategorySeries,
+    FixFacts,
+    KpiFacts,
+    MomentFacts,
+    StageFacts,
+    SurveyFacts,
+    next_month,
+    propose_agenda,
+    review_month,
+)
+
+MONTH = date(2026, 10, 1)
+HELD = date(2026, 11, 8)
+SINCE = datetime(2026, 10, 8)
+PAY = StageFacts(1, "pay", "Pay", 0)
+HELP = StageFacts(2, "get-help", "Get help", 1)
+RENEW = StageFacts(3, "renew", "Renew", 2)
+
+
+def _kpi(
+    stage: StageFacts, value: float, *, previous: float | None = None, key: bool = False, kid: int = 1
+) -> KpiFacts:
+    return KpiFacts(
+        id=kid,
+        stage_id=stage.id,
+        name=f"KPI {kid}",
+        unit="%",
+        direction="higher_better",
+        target=95.0,
+        warning=90.0,
+        value=value,
+        previous_value=previous,
+        moment_id=10 + kid,
+        key_moment=key,
+    )
+
+
+def _inputs(**kw: object) -> AgendaInputs:
+    base: dict[str, object] = {"month": MONTH, "held_on": HELD, "since": SINCE, "stages": (PAY, HELP, RENEW)}
+    base.update(kw)
+    return AgendaInputs(**base)  # type: ignore[arg-type]
+
+
+def test_review_month_is_the_month_before_it_is_held() -> None:
+    assert review_month(date(2026, 11, 8)) == date(2026, 10, 1)
+    assert review_month(date(2027, 1, 3)) == date(2026, 12, 1)
+    assert next_month(date(2026, 12, 1)) == date(2027, 1, 1)
+
+
+def test_stages_are_ranked_by_how_badly_they_let_customers_down() -> None:
+    seasonal_peak = [100] * 24 + [100]
+    seasonal_peak[12] = 200
+    seasonal_peak[24] = 205  # expected: last year's peak
+    spike = [100] * 24 + [150]  # unusual
+    inputs = _inputs(
+        kpis=(
+            _kpi(PAY, 80.0, key=True, kid=1),  # off target on a key moment: 4
+            _kpi(HELP, 92.0, kid=2),  # near target: 1 (alone, not enough for the agenda)
+            _kpi(RENEW, 80.0, kid=3),  # off target: 3
+        ),
+        categories=(
+            CategorySeries(HELP.id, "Seasonal", tuple(seasonal_peak)),
+            CategorySeries(RENEW.id, "Price shock", tuple(spike)),  # +3
+        ),
+        moments=(MomentFacts(20, PAY.id, "First bill", True, "broken", "broken", datetime(2025, 1, 5)),),  # +3
+    )
+    items = propose_agenda(inputs)
+    stages = [i for i in items if i.section is AgendaSection.LETTING_DOWN]
+    assert [i.title for i in stages] == ["Pay", "Renew"]
+    assert [i.score for i in stages] == [7, 6]
+    pay, renew = stages
+    assert pay.kind is AgendaKind.STAGE and pay.stage_id == PAY.id
+    assert pay.moment_id == 20  # the broken moment leads
+    assert any("still broken since Jan 2025 · First bill" in r for r in pay.reasons)
+    assert any(r.startswith("✖ KPI off target · KPI 1: 80% vs target 95%") for r in pay.reasons)
+    assert any("Complaints rose unusually · Price shock: 150 vs 100 expected" in r for r in renew.reasons)
+    assert not any("Seasonal" in r for i in items for r in i.reasons)
+
+
+def test_a_moment_that_broke_since_the_last_review_weighs_more_than_one_still_broken() -> None:
+    inputs = _inputs(
+        moments=(
+            MomentFacts(1, PAY.id, "Old break", False, "broken", "broken", None),
+            MomentFacts(2, HELP.id, "New break", False, "broken", "reliable", datetime(2026, 10, 20)),
+        )
+    )
+    stages = [i for i in propose_agenda(inputs) if i.section is AgendaSection.LETTING_DOWN]
+    assert [i.title for i in stages] == ["Get help", "Pay"]
+    assert "broke since the last review" in stages[0].reasons[0]
+
+
+def test_a_survey_fall_counts_only_with_enough_answers_and_a_real_drop() -> None:
+    def survey(qid: int, prev: float, now: float, n: int) -> SurveyFacts:
+        return SurveyFacts(qid, (HELP.id,), "Service", f"Q{qid}", "csat", now, n, prev, n)
+
+    inputs = _inputs(
+        surveys=(
+            survey(1, 80.0, 76.0, 100),  # 4 points of a 100-point scale: fell
+            survey(2, 80.0, 78.0, 100),  # 2 points: noise
+            survey(3, 80.0, 60.0, 10),  # too few answers
+        )
+    )
+    (item,) = [i for i in propose_agenda(inputs) if i.section is AgendaSection.LETTING_DOWN]
+    assert item.title == "Get help"
+    assert [r for r in item.reasons if "Survey" in r] == ["▼ Survey score fell · Service · Q1: 80.0 → 76.0 (n = 100)"]
+
+
+def test_at_most_six_stages_make_the_agenda() -> None:
+    stages = tuple(StageFacts(i, f"s{i}", f"Stage {i}", i) for i in range(1, 10))
+    kpis = tuple(KpiFacts(i, i, f"K{i}", "%", "higher_better", 95.0, 90.0, 50.0, None) for i in range(1, 10))
+    items = propose_agenda(_inputs(stages=stages, kpis=kpis))
+    assert len([i for i in items if i.section is AgendaSection.LETTING_DOWN]) == MAX_STAGE_ITEMS
+
+
+def test_fixes_due_to_present() -> None:
+    fixes = (
+        FixFacts(1, PAY.id, "Results ready", "results", "Ann", date(2027, 1, 1)),
+        FixFacts(2, PAY.id, "Needs a decision", "recommending", "Bob", date(2027, 1, 1)),
+        FixFacts(3, HELP.id, "Overdue", "implementing", "Cy", date(2026, 9, 30)),
+        FixFacts(4, HELP.id, "On track", "diagnosing", "Di", date(2027, 3, 1)),
+        FixFacts(5, HELP.id, "Already presented", "results", "Ed", date(2027, 1, 1), presented_in_this_review=True),
+        FixFacts(6, HELP.id, "Dropped", "dropped", "Flo", date(2026, 1, 1)),
+    )
+    items = [i for i in propose_agenda(_inputs(fixes=fixes)) if i.section is AgendaSection.FIXES_DUE]
+    assert [i.fix_id for i in items] == [1, 2, 3]
+    assert all(i.kind is AgendaKind.FIX for i in items)
+    assert items[0].reasons == ("Lead: Ann", "Results to present: did the fix work?")
+    assert "Due 30 Sep 2026, still implementing" in items[2].reasons[1]
+
+
+def test_wins_since_the_last_review() -> None:
+    fixes = (
+        FixFacts(7, PAY.id, "Celebrated lately", "celebrated", "Gil", None, celebrated_at=datetime(2026, 10, 20)),
+        FixFacts(8, PAY.id, "Celebrated long ago", "celebrated", "Hal", None, celebrated_at=datetime(2026, 3, 1)),
+    )
+    moments = (MomentFacts(30, RENEW.id, "Renewal letter", True, "reliable", "broken", datetime(2026, 10, 15)),)
+    kpis = (_kpi(PAY, 96.0, previous=85.0, kid=4),)  # red last month, green now
+    items = propose_agenda(_inputs(fixes=fixes, moments=moments, kpis=kpis))
+    wins = [i for i in items if i.section is AgendaSection.WINS]
+    assert [(w.kind, w.fix_id) for w in wins] == [(AgendaKind.WIN, 7), (AgendaKind.WIN, None)]
+    assert wins[1].reasons == ("▲ Renewal letter: broken → reliable", "✔ Back on target · KPI 4: 96% vs target 95%")
+
+
+def test_a_healthy_room_gets_an_empty_proposal() -> None:
+    assert propose_agenda(_inputs(kpis=(_kpi(PAY, 99.0, previous=99.0),))) == []

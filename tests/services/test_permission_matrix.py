@@ -1,0 +1,213 @@
+"""Every role against every write action, through the service layer: allowed
+writes land with one audit entry each, refused writes change nothing and leave
+one 'refused' entry. And no service opens a write transaction without asking."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cxroom.errors import PermissionDeniedError
+from cxroom.media import MediaStore
+from cxroom.models import (
+    ArtifactCreate,
+    ArtifactKind,
+    FixCreate,
+    FixMember,
+    ReviewCreate,
+    SiloCreate,
+    StageCreate,
+)
+from cxroom.permissions import ALLOWED, Action, Role
+from cxroom.services import backup, evidence, fixes, imports, reviews, room, trust
+from cxroom.settings import Settings
+from cxroom.store import Store
+from tests.test_media import _png
+
+SERVICES = Path(__file__).resolve().parents[2] / "cxroom" / "services"
+PEOPLE = {
+    "viewer": ("vera@room.test", "Vera Viewer", Role.VIEWER),
+    "member": ("fran@room.test", "Fran Member", Role.FIX_MEMBER),
+    "outsider": ("olga@room.test", "Olga Outsider", Role.FIX_MEMBER),
+    "facilitator": ("fay@room.test", "Fay Facilitator", Role.FACILITATOR),
+    "admin": ("adam@room.test", "Adam Admin", Role.ADMIN),
+}
+_counter = itertools.count()
+
+
+@pytest.fixture
+def room_env(tmp_settings: Settings) -> tuple[Store, Settings, int]:
+    store = Store(tmp_settings.db_path)
+    for email, name, role in PEOPLE.values():
+        trust.set_user_role(store, email=email, display_name=name, role=role, actor="cli")
+    room.create_stage(store, StageCreate(slug="pay", name="Pay"), actor="cli")
+    for silo in ("Billing", "Claims"):
+        room.create_silo(store, SiloCreate(name=silo), actor="cli")
+    fix_id = fixes.charter_fix(
+        store,
+        FixCreate(
+            title="First bill equals quote",
+            problem="First bills differ from the quote.",
+            stage_slug="pay",
+            sponsor="Sue Sponsor",
+            lead="Fran Member",
+            chartered_on=date(2026, 1, 5),
+            members=[
+                FixMember(person="Fran Member", silo_name="Billing"),
+                FixMember(person="Carl Claims", silo_name="Claims"),
+            ],
+        ),
+        actor="cli",
+    )
+    # walk it to 'results' so that celebrating (with an override) is a legal next step
+    for version, status in enumerate(["diagnosing", "recommending", "implementing", "results"], start=1):
+        fixes.move_fix(
+            store,
+            fix_id,
+            to_status=fixes.FixStatus(status),
+            note=f"to {status}",
+            expected_version=version,
+            actor="cli",
+            fields={"results": "Bills now match."},
+        )
+    return store, tmp_settings, fix_id
+
+
+def _csv(folder: Path) -> Path:
+    path = folder / f"complaints-{next(_counter)}.csv"
+    path.write_text("Complaint ID,Date received,Issue\nC-1,2026-01-03,Billing error\n", encoding="utf-8")
+    return path
+
+
+def _call(action: Action, store: Store, settings: Settings, fix_id: int, actor: str) -> None:
+    n = next(_counter)
+    if action is Action.ROOM_EDIT:
+        room.create_silo(store, SiloCreate(name=f"Silo {n}"), actor=actor)
+    elif action is Action.EVIDENCE_EDIT:
+        media = MediaStore(settings).put(_png(10 + n, 10), allowed={"image"}, original_name="a.png")
+        evidence.add_artifact(
+            store,
+            ArtifactCreate(stage_slug="pay", title=f"Bill {n}", kind=ArtifactKind.BILL, media_sha256=media.sha256),
+            media,
+            actor=actor,
+        )
+    elif action is Action.IMPORT:
+        imports.import_file(store, kind="complaints", path=_csv(settings.db_path.parent), source=f"s{n}", actor=actor)
+    elif action is Action.REVIEW_EDIT:
+        reviews.create_review(store, ReviewCreate(held_on=date(2026, 2, 1), title=f"Review {n}"), actor=actor)
+    elif action is Action.FIX_CHARTER:
+        fixes.charter_fix(
+            store,
+            FixCreate(
+                title=f"Fix {n}",
+                problem="Customers are let down here.",
+                stage_slug="pay",
+                sponsor="Sue",
+                lead="A",
+                chartered_on=date(2026, 1, 5),
+                members=[FixMember(person="A", silo_name="Billing"), FixMember(person="B", silo_name="Claims")],
+            ),
+            actor=actor,
+        )
+    elif action is Action.FIX_EDIT:
+        fixes.add_note(store, fix_id, note=f"Update {n}", actor=actor)
+    elif action is Action.FIX_OVERRIDE:
+        _override(store, fix_id, actor)
+    elif action is Action.USERS_ADMIN:
+        trust.set_user_role(store, email=f"new{n}@room.test", display_name="New", role=Role.VIEWER, actor=actor)
+    elif action is Action.TOKENS_ADMIN:
+        trust.create_display_token(store, label=f"Screen {n}", actor=actor)
+    elif action is Action.BACKUP:
+        backup.backup_room(store, settings.media_dir, settings.db_path.parent / f"backup-{n}", actor=actor)
+    elif action is Action.RETENTION:
+        trust.set_call_retention(store, days=365, actor=actor)
+    else:  # pragma: no cover - a new action without a case here fails the coverage test below
+        raise AssertionError(f"no representative call for {action}")
+
+
+def _override(store: Store, fix_id: int, actor: str) -> None:
+    """Celebrate without evidence: only an audited override may do that."""
+    version = int(store.fetch_value("SELECT version FROM fixes WHERE id = ?", [fix_id]))
+    fixes.move_fix(
+        store,
+        fix_id,
+        to_status=fixes.FixStatus.CELEBRATED,
+        note="Sponsor override for the test",
+        expected_version=version,
+        actor=actor,
+        override_reason="Proven in the field, not yet in data",
+    )
+
+
+def _expected(who: str, action: Action) -> bool:
+    role = PEOPLE[who][2]
+    if who == "outsider" and action is Action.FIX_EDIT:
+        return False  # a fix member, but not on this fix
+    return action in ALLOWED[role]
+
+
+CASES = [(who, action) for who in PEOPLE for action in Action]
+
+
+@pytest.mark.parametrize(("who", "action"), CASES, ids=[f"{w}-{a.value}" for w, a in CASES])
+def test_every_role_against_every_write(room_env: tuple[Store, Settings, int], who: str, action: Action) -> None:
+    store, settings, fix_id = room_env
+    email = PEOPLE[who][0]
+    audit_before = store.fetch_value("SELECT count(*) FROM audit_log WHERE actor = ?", [email])
+    version_before = store.data_version()
+    if _expected(who, action):
+        _call(action, store, settings, fix_id, email)
+        entries = store.fetch_dicts("SELECT action FROM audit_log WHERE actor = ? ORDER BY id", [email])
+        assert len(entries) > audit_before, "an allowed write must leave an audit entry"
+        assert "refused" not in [e["action"] for e in entries]
+        assert store.data_version() > version_before
+    else:
+        with pytest.raises(PermissionDeniedError) as exc:
+            _call(action, store, settings, fix_id, email)
+        message = str(exc.value)
+        assert action.value in message or "not a member" in message or "without evidence" in message
+        assert store.data_version() == version_before, "a refused write must change nothing"
+        entries = store.fetch_dicts("SELECT action, after FROM audit_log WHERE actor = ?", [email])
+        assert [e["action"] for e in entries][audit_before:] == ["refused"]
+
+
+def test_the_matrix_covers_every_action() -> None:
+    assert {action for _, action in CASES} == set(Action)
+
+
+def test_allowed_writes_leave_exactly_one_audit_entry_each(room_env: tuple[Store, Settings, int]) -> None:
+    store, settings, fix_id = room_env
+    actions = [a for a in Action if a is not Action.FIX_OVERRIDE]
+    for action in actions:
+        _call(action, store, settings, fix_id, "adam@room.test")
+    count = store.fetch_value("SELECT count(*) FROM audit_log WHERE actor = 'adam@room.test'")
+    assert count == len(actions)
+
+
+# restore_room replaces the whole database file and refuses while any process (the app) holds it:
+# only whoever runs the CLI on the server can reach it, and it records the restore in the audit log.
+# preview_file stages the file inside a transaction that is always rolled back: a read, not a write.
+PROCESS_LEVEL = {"backup.py:restore_room", "imports.py:preview_file"}
+
+
+def _transactions_without_require(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    missing = []
+    for func in tree.body:
+        if not isinstance(func, ast.FunctionDef) or func.name.startswith("_"):
+            continue
+        calls = [n for n in ast.walk(func) if isinstance(n, ast.Call)]
+        opens_tx = any(getattr(n.func, "attr", "") == "transaction" for n in calls)
+        asks = any(getattr(n.func, "attr", "") == "require" for n in calls)
+        if opens_tx and not asks and f"{path.name}:{func.name}" not in PROCESS_LEVEL:
+            missing.append(f"{path.name}:{func.name}")
+    return missing
+
+
+def test_every_service_write_checks_a_permission() -> None:
+    missing = [m for path in sorted(SERVICES.glob("*.py")) for m in _transactions_without_require(path)]
+    assert missing == []

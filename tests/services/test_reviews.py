@@ -1,0 +1,332 @@
+"""Writes of the room review on a copy of the demo room: planning with an
+agenda, reordering it, capturing findings and decisions, chartering a fix
+from a finding, closing (with its snapshot), reopening, and what happens when
+two people work on the same review."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from cxroom.errors import ConflictError, InvalidInputError, PermissionDeniedError
+from cxroom.insights.agenda import AgendaKind, AgendaSection
+from cxroom.insights.health import kpi_rag
+from cxroom.models import DecisionCreate, FindingCreate, FixCreate, FixMember, ReviewCreate
+from cxroom.queries import reviews as rq
+from cxroom.services import reviews as rs
+from cxroom.settings import Settings
+from cxroom.store import Store
+
+ACTOR = "system"
+SNAPSHOT_TABLES = ["review_snapshot_kpis", "review_snapshot_complaints", "review_snapshot_moments"]
+
+
+@pytest.fixture(scope="module")
+def store(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A private copy of the session's demo room (the original stays read-only)."""
+    folder = tmp_path_factory.mktemp("reviews-services")
+    target = folder / "room.duckdb"
+    shutil.copyfile(demo_settings.db_path, target)
+    wal = Path(f"{demo_settings.db_path}.wal")
+    if wal.exists():
+        shutil.copyfile(wal, Path(f"{target}.wal"))
+    opened = Store(target)
+    yield opened
+    opened.close()
+
+
+def _item(title: str, *, stage_id: int | None = None, minutes: int = 5) -> rs.AgendaItemCreate:
+    return rs.AgendaItemCreate(
+        kind=AgendaKind.STAGE if stage_id else AgendaKind.NOTE,
+        section=AgendaSection.OTHER,
+        title=title,
+        stage_id=stage_id,
+        minutes=minutes,
+    )
+
+
+def _plan(store: Store, title: str, *items: str) -> int:
+    data = ReviewCreate(held_on=date(2026, 11, 20), title=title, attendees=["Ann", "Bob"])
+    return rs.plan_review(store, data, agenda=[_item(t) for t in items], actor=ACTOR)
+
+
+def _titles(store: Store, review_id: int) -> list[str]:
+    return [i.title for i in rq.agenda(store, review_id)]
+
+
+def _team(*pairs: tuple[str, str]) -> list[FixMember]:
+    return [FixMember(person=p, silo_name=s) for p, s in pairs]
+
+
+def _fix(review_id: int, *members: tuple[str, str], stage: str = "get-help") -> FixCreate:
+    return FixCreate(
+        title="One owner per repeat contact",
+        problem="Customers call three times about the same thing.",
+        stage_slug=stage,
+        sponsor="Ann",
+        lead=members[0][0],
+        members=_team(*members),
+        chartered_on=date(2026, 11, 20),
+        due_on=date(2027, 2, 20),
+        chartered_review_id=review_id,
+    )
+
+
+# -- the demo's own reviews ------------------------------------------------------------
+
+
+def test_the_demo_reviews_closed_by_build_demo_have_snapshots_of_their_months(store: Store) -> None:
+    rows = store.fetch_df(
+        "SELECT r.title, s.month FROM reviews r JOIN review_snapshots s ON s.review_id = r.id ORDER BY r.held_on"
+    )
+    assert rows["title"].tolist() == ["Monthly room review · August 2026", "Monthly room review · September 2026"]
+    assert [m.date() if hasattr(m, "date") else m for m in rows["month"]] == [date(2026, 8, 1), date(2026, 9, 1)]
+    # The claim call-back moment was broken until September: the August review saw it broken.
+    states = store.fetch_df(
+        "SELECT r.title, sm.reliability FROM review_snapshot_moments sm JOIN reviews r ON r.id = sm.review_id "
+        "WHERE sm.name = 'Adjuster calls back within 24 hours' ORDER BY r.held_on"
+    )
+    assert states["reliability"].tolist() == ["broken", "unreliable"]
+
+
+def test_snapshot_kpi_status_follows_the_health_rule(store: Store) -> None:
+    rows = store.fetch_dicts("SELECT value, target, warning, direction, status FROM review_snapshot_kpis")
+    assert rows
+    for row in rows:
+        assert row["status"] == kpi_rag(row["value"], row["target"], row["warning"], row["direction"]).value
+
+
+def test_services_and_queries_agree_on_the_month_a_review_looks_at() -> None:
+    assert rs.DATA_MONTH == rq.DATA_MONTH
+
+
+# -- planning and the agenda -------------------------------------------------------------
+
+
+def test_plan_a_review_with_its_agenda_in_one_transaction(store: Store) -> None:
+    before = store.data_version()
+    review_id = _plan(store, "Plan test", "One", "Two", "Three")
+    assert store.data_version() == before + 1
+    assert _titles(store, review_id) == ["One", "Two", "Three"]
+    assert [i.position for i in rq.agenda(store, review_id)] == [1, 2, 3]
+    audit = store.fetch_value(
+        "SELECT after FROM audit_log WHERE entity = 'review' AND entity_id = ? AND action = 'create'", [str(review_id)]
+    )
+    assert '"agenda_items": 3' in audit
+
+
+def test_reorder_add_and_remove_agenda_items(store: Store) -> None:
+    review_id = _plan(store, "Agenda test", "A", "B", "C", "D")
+    items = {i.title: i for i in rq.agenda(store, review_id)}
+    rs.move_agenda_item(store, items["D"].id, offset=-2, expected_version=1, actor=ACTOR)
+    assert _titles(store, review_id) == ["A", "D", "B", "C"]
+    rs.move_agenda_item(store, items["A"].id, offset=10, expected_version=1, actor=ACTOR)
+    assert _titles(store, review_id) == ["D", "B", "C", "A"]
+    rs.remove_agenda_item(store, items["B"].id, expected_version=1, actor=ACTOR)
+    assert _titles(store, review_id) == ["D", "C", "A"]
+    rs.add_agenda_item(store, review_id, _item("E", minutes=12), actor=ACTOR)
+    agenda = rq.agenda(store, review_id)
+    assert [(i.title, i.position, i.source) for i in agenda][-1] == ("E", 4, "added")
+    assert [i.position for i in agenda] == [1, 2, 3, 4]
+
+
+def test_a_stale_agenda_edit_is_a_conflict(store: Store) -> None:
+    review_id = _plan(store, "Stale agenda", "A", "B")
+    first = rq.agenda(store, review_id)[0]
+    rs.move_agenda_item(store, first.id, offset=1, expected_version=first.version, actor=ACTOR)
+    with pytest.raises(ConflictError):
+        rs.move_agenda_item(store, first.id, offset=-1, expected_version=first.version, actor=ACTOR)
+    with pytest.raises(ConflictError):
+        rs.remove_agenda_item(store, first.id, expected_version=first.version, actor=ACTOR)
+    assert _titles(store, review_id) == ["B", "A"]
+
+
+def test_edit_the_plan_with_its_version(store: Store) -> None:
+    review_id = _plan(store, "Edit plan")
+    changed = ReviewCreate(held_on=date(2026, 11, 21), title="Edited", attendees=["Ann", "Cy"])
+    rs.update_review(store, review_id, changed, expected_version=1, actor=ACTOR)
+    with pytest.raises(ConflictError):
+        rs.update_review(store, review_id, changed, expected_version=1, actor=ACTOR)
+    review = rq.get_review(store, review_id)
+    assert review is not None and (review.title, review.attendees, review.version) == ("Edited", ("Ann", "Cy"), 2)
+
+
+def test_replace_agenda_with_a_new_proposal(store: Store) -> None:
+    review_id = _plan(store, "Replace", "Old")
+    rs.replace_agenda(store, review_id, items=[_item("New 1"), _item("New 2")], actor=ACTOR)
+    assert _titles(store, review_id) == ["New 1", "New 2"]
+
+
+# -- capture -------------------------------------------------------------------------------
+
+
+def test_two_people_adding_findings_never_lose_each_others(store: Store) -> None:
+    review_id = _plan(store, "Two note takers")
+    links = [rs.EvidenceLink(kind="complaints", ref_text="Repeat contact", label="Complaints · Repeat contact: 242")]
+    a = rs.add_finding(
+        store,
+        FindingCreate(review_id=review_id, text="Repeat contacts keep rising", stage_slug="get-help"),
+        actor=ACTOR,
+        evidence_links=links,
+    )
+    b = rs.add_finding(
+        store,
+        FindingCreate(
+            review_id=review_id,
+            text="ID cards arrive late",
+            stage_slug="get-started",
+            moment_name="ID card arrives before cover starts",
+        ),
+        actor="demo",
+    )
+    found = {f.id: f for f in rq.findings(store, review_id)}
+    assert set(found) == {a, b}
+    assert found[a].evidence == "Complaints · Repeat contact: 242"  # the links' labels, as text
+    assert found[a].evidence_labels == ("Complaints · Repeat contact: 242",)
+    assert found[b].moment_name == "ID card arrives before cover starts"
+
+
+def test_editing_the_same_finding_twice_reports_a_conflict_instead_of_overwriting(store: Store) -> None:
+    review_id = _plan(store, "Edit race")
+    finding = rs.add_finding(
+        store, FindingCreate(review_id=review_id, text="First bills differ from quotes"), actor=ACTOR
+    )
+    # Facilitator and note taker both opened version 1.
+    rs.update_finding(store, finding, rs.FindingUpdate(text="Facilitator's wording"), expected_version=1, actor=ACTOR)
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        rs.update_finding(
+            store, finding, rs.FindingUpdate(text="Note taker's wording"), expected_version=1, actor=ACTOR
+        )
+    (kept,) = rq.findings(store, review_id)
+    assert (kept.text, kept.version) == ("Facilitator's wording", 2)
+
+
+def test_bad_findings_and_decisions_are_refused_with_a_message(store: Store) -> None:
+    review_id = _plan(store, "Bad input")
+    with pytest.raises(ValidationError):
+        FindingCreate(review_id=review_id, text="  ")
+    with pytest.raises(InvalidInputError, match="stage of the moment"):
+        rs.add_finding(store, FindingCreate(review_id=review_id, text="Moment only", moment_name="X"), actor=ACTOR)
+    other = _plan(store, "Other review")
+    foreign = rs.add_finding(store, FindingCreate(review_id=other, text="Elsewhere"), actor=ACTOR)
+    with pytest.raises(InvalidInputError, match="same review"):
+        rs.add_decision(
+            store, DecisionCreate(review_id=review_id, text="Act", owner="Ann", finding_id=foreign), actor=ACTOR
+        )
+
+
+def test_a_finding_something_rests_on_cannot_be_removed(store: Store) -> None:
+    review_id = _plan(store, "Remove")
+    keep = rs.add_finding(store, FindingCreate(review_id=review_id, text="Has a decision"), actor=ACTOR)
+    drop = rs.add_finding(store, FindingCreate(review_id=review_id, text="A typo of a finding"), actor=ACTOR)
+    rs.add_decision(store, DecisionCreate(review_id=review_id, text="Do it", owner="Ann", finding_id=keep), actor=ACTOR)
+    with pytest.raises(InvalidInputError, match="rests on this finding"):
+        rs.remove_finding(store, keep, expected_version=1, actor=ACTOR)
+    rs.remove_finding(store, drop, expected_version=1, actor=ACTOR)
+    assert [f.id for f in rq.findings(store, review_id)] == [keep]
+
+
+def test_charter_a_fix_from_a_finding(store: Store) -> None:
+    review_id = _plan(store, "Charter")
+    finding = rs.add_finding(
+        store, FindingCreate(review_id=review_id, text="Repeat contacts", stage_slug="get-help"), actor=ACTOR
+    )
+    fix_id = rs.charter_fix_from_finding(
+        store,
+        finding_id=finding,
+        data=_fix(review_id, ("Jonas", "Customer Service"), ("Ines", "Digital")),
+        actor=ACTOR,
+    )
+    row = store.fetch_dicts("SELECT status, chartered_review_id FROM fixes WHERE id = ?", [fix_id])[0]
+    assert row == {"status": "chartered", "chartered_review_id": review_id}
+    (f,) = rq.findings(store, review_id)
+    assert f.fix_ids == (fix_id,)
+    assert [x["id"] for x in rq.fixes_chartered(store, review_id)] == [fix_id]
+
+
+def test_a_one_silo_team_is_refused(store: Store) -> None:
+    review_id = _plan(store, "One silo")
+    with pytest.raises(ValidationError, match="at least two silos"):
+        _fix(review_id, ("Jonas", "Customer Service"), ("Maria", "Customer Service"))
+
+
+def test_present_a_fix_in_this_review(store: Store) -> None:
+    review_id = _plan(store, "Presentations")
+    fix_id = int(store.fetch_value("SELECT min(id) FROM fixes WHERE status = 'results'"))
+    rs.present_fix(store, review_id=review_id, fix_id=fix_id, actor=ACTOR, when=datetime(2026, 11, 20, 10))
+    assert [p["id"] for p in rq.presentations(store, review_id)] == [fix_id]
+
+
+# -- closing and reopening -------------------------------------------------------------------
+
+
+def test_close_freezes_a_snapshot_and_makes_the_review_read_only(store: Store) -> None:
+    review_id = _plan(store, "Close me", "Item")
+    finding = rs.add_finding(store, FindingCreate(review_id=review_id, text="Something found"), actor=ACTOR)
+    rs.close_review(store, review_id, expected_version=1, actor=ACTOR, when=datetime(2026, 11, 20, 12))
+    review = rq.get_review(store, review_id)
+    assert review is not None and review.closed
+    assert review.snapshot_month == date(2026, 10, 1)  # held in November: October's data
+    for table in SNAPSHOT_TABLES:
+        assert store.fetch_value(f"SELECT count(*) FROM {table} WHERE review_id = ?", [review_id]) > 0
+    complaints = store.fetch_value("SELECT sum(n) FROM review_snapshot_complaints WHERE review_id = ?", [review_id])
+    assert complaints == store.fetch_value(
+        "SELECT count(*) FROM complaints WHERE received_at >= DATE '2026-10-01' AND received_at < DATE '2026-11-01'"
+    )
+    item = rq.agenda(store, review_id)[0]
+    refusals = [
+        lambda: rs.add_finding(store, FindingCreate(review_id=review_id, text="Too late"), actor=ACTOR),
+        lambda: rs.add_decision(store, DecisionCreate(review_id=review_id, text="Too late", owner="A"), actor=ACTOR),
+        lambda: rs.update_finding(store, finding, rs.FindingUpdate(text="Too late"), expected_version=1, actor=ACTOR),
+        lambda: rs.move_agenda_item(store, item.id, offset=1, expected_version=1, actor=ACTOR),
+        lambda: rs.add_agenda_item(store, review_id, _item("Late"), actor=ACTOR),
+        lambda: rs.present_fix(store, review_id=review_id, fix_id=1, actor=ACTOR),
+    ]
+    for refused in refusals:
+        with pytest.raises(InvalidInputError, match="closed"):
+            refused()
+
+
+def test_closing_twice_says_it_is_already_closed(store: Store) -> None:
+    review_id = _plan(store, "Close twice")
+    rs.close_review(store, review_id, expected_version=1, actor=ACTOR)
+    with pytest.raises(InvalidInputError, match="was closed on"):
+        rs.close_review(store, review_id, expected_version=1, actor=ACTOR)
+    with pytest.raises(InvalidInputError, match="was closed on"):
+        rs.close_review(store, review_id, expected_version=2, actor=ACTOR)
+
+
+def test_a_stale_close_is_a_conflict(store: Store) -> None:
+    review_id = _plan(store, "Stale close")
+    rs.start_review(store, review_id, expected_version=1, actor=ACTOR)
+    with pytest.raises(ConflictError):
+        rs.close_review(store, review_id, expected_version=1, actor=ACTOR)
+    assert store.fetch_value("SELECT count(*) FROM review_snapshots WHERE review_id = ?", [review_id]) == 0
+
+
+def test_reopen_is_explicit_and_audited(store: Store) -> None:
+    review_id = _plan(store, "Reopen")
+    rs.close_review(store, review_id, expected_version=1, actor=ACTOR)
+    with pytest.raises(InvalidInputError, match="why"):
+        rs.reopen_review(store, review_id, expected_version=2, reason=" ", actor=ACTOR)
+    rs.reopen_review(store, review_id, expected_version=2, reason="A decision was missed", actor=ACTOR)
+    review = rq.get_review(store, review_id)
+    assert review is not None and review.status == "in_session" and review.snapshot_month is None
+    assert store.fetch_value("SELECT count(*) FROM review_snapshot_kpis WHERE review_id = ?", [review_id]) == 0
+    audit = store.fetch_value("SELECT after FROM audit_log WHERE action = 'reopen' AND entity_id = ?", [str(review_id)])
+    assert "A decision was missed" in audit
+    rs.add_finding(store, FindingCreate(review_id=review_id, text="The missed one"), actor=ACTOR)
+    rs.close_review(store, review_id, expected_version=3, actor=ACTOR)
+    assert store.fetch_value("SELECT count(*) FROM review_snapshots WHERE review_id = ?", [review_id]) == 1
+    with pytest.raises(InvalidInputError, match="not closed"):
+        rs.reopen_review(store, _plan(store, "Open one"), expected_version=1, reason="why not", actor=ACTOR)
+
+
+def test_only_people_who_may_run_reviews_change_them(store: Store) -> None:
+    with pytest.raises(PermissionDeniedError):
+        rs.plan_review(store, ReviewCreate(held_on=date(2026, 12, 1), title="Nope"), agenda=(), actor="nobody@x.y")
