@@ -11,6 +11,6 @@ st.set_page_config(page_title="Customer Room", page_icon="🧭", layout="wide")
 
 user = identity.current_user()
 st.session_state["user"] = user
-page = st.navigation(navigation.navigation_for(user))
+page = st.navigation(navigation.navigation_for(user), expanded=True)
 identity.sidebar_badge(user)
 page.run()

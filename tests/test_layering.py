@@ -32,8 +32,8 @@ def _strings(path: Path) -> list[str]:
     return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 
 
-def test_pages_and_app_hold_no_sql_and_no_duckdb() -> None:
-    files = [REPO_ROOT / "app.py", *sorted((REPO_ROOT / "pages").glob("*.py"))]
+def test_views_and_app_hold_no_sql_and_no_duckdb() -> None:
+    files = [REPO_ROOT / "app.py", *sorted((REPO_ROOT / "views").glob("*.py"))]
     assert len(files) > 1
     for path in files:
         imports = _imports(path)

@@ -34,10 +34,10 @@ from cxroom.services import fixes as fix_service
 from cxroom.services import room as room_service
 from cxroom.ui import cache, context
 
-FIXES_PAGE = "pages/fixes.py"
-FIX_PAGE = "pages/fix.py"
-CELEBRATIONS_PAGE = "pages/celebrations.py"
-REVIEW_PAGE = "pages/review.py"  # the reviews issue's page: ?review=<id>
+FIXES_PAGE = "views/fixes.py"
+FIX_PAGE = "views/fix.py"
+CELEBRATIONS_PAGE = "views/celebrations.py"
+REVIEW_PAGE = "views/review.py"  # the reviews issue's page: ?review=<id>
 MEMBER_ROWS = 6  # the lead plus five more; a bigger team is edited on the fix page in turns
 FLASH = "fix-flash"
 

@@ -32,20 +32,20 @@ class PageSpec:
 
 
 PAGES = [
-    PageSpec("pages/wall.py", "The Wall", "🧱", "wall", "The room", default=True, on_wall_screen=True),
-    PageSpec("pages/stage.py", "Stage detail", "🔎", "stage", "The room", on_wall_screen=True),
-    PageSpec("pages/overview.py", "Room overview", "🧭", "overview", "The room"),
-    PageSpec("pages/reviews.py", "Reviews", "🗓️", "reviews", "Meet"),
-    PageSpec("pages/review.py", "Run a review", "🎙️", "review", "Meet", min_role=Role.FACILITATOR),
-    PageSpec("pages/presenter.py", "Presenter", "🖥️", "presenter", "Meet", min_role=Role.FACILITATOR),
-    PageSpec("pages/fixes.py", "Fixes", "🛠️", "fixes", "Fix"),
-    PageSpec("pages/fix.py", "Fix page", "📌", "fix", "Fix"),
-    PageSpec("pages/celebrations.py", "Celebrations", "🎉", "celebrations", "Fix", on_wall_screen=True),
-    PageSpec("pages/first_run.py", "First set-up", "🚀", "first-run", "Set up", min_role=Role.FACILITATOR),
-    PageSpec("pages/setup.py", "Room setup", "🏗️", "setup", "Set up", min_role=Role.FACILITATOR),
-    PageSpec("pages/listening.py", "Listening", "👂", "listening", "Set up", min_role=Role.FACILITATOR),
-    PageSpec("pages/audit.py", "Audit log", "📜", "audit", "Set up", min_role=Role.FACILITATOR),
-    PageSpec("pages/admin.py", "Admin", "🔐", "admin", "Set up", min_role=Role.ADMIN),
+    PageSpec("views/wall.py", "The Wall", "🧱", "wall", "The room", default=True, on_wall_screen=True),
+    PageSpec("views/stage.py", "Stage detail", "🔎", "stage", "The room", on_wall_screen=True),
+    PageSpec("views/overview.py", "Room overview", "🧭", "overview", "The room"),
+    PageSpec("views/reviews.py", "Reviews", "🗓️", "reviews", "Meet"),
+    PageSpec("views/review.py", "Run a review", "🎙️", "review", "Meet", min_role=Role.FACILITATOR),
+    PageSpec("views/presenter.py", "Presenter", "🖥️", "presenter", "Meet", min_role=Role.FACILITATOR),
+    PageSpec("views/fixes.py", "Fixes", "🛠️", "fixes", "Fix"),
+    PageSpec("views/fix.py", "Fix page", "📌", "fix", "Fix"),
+    PageSpec("views/celebrations.py", "Celebrations", "🎉", "celebrations", "Fix", on_wall_screen=True),
+    PageSpec("views/first_run.py", "First set-up", "🚀", "first-run", "Set up", min_role=Role.FACILITATOR),
+    PageSpec("views/setup.py", "Room setup", "🏗️", "setup", "Set up", min_role=Role.FACILITATOR),
+    PageSpec("views/listening.py", "Listening", "👂", "listening", "Set up", min_role=Role.FACILITATOR),
+    PageSpec("views/audit.py", "Audit log", "📜", "audit", "Set up", min_role=Role.FACILITATOR),
+    PageSpec("views/admin.py", "Admin", "🔐", "admin", "Set up", min_role=Role.ADMIN),
 ]
 
 

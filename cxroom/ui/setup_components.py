@@ -1,5 +1,5 @@
-"""Streamlit pieces of the set-up pages (pages/setup.py) and the first-run
-guide (pages/first_run.py).
+"""Streamlit pieces of the set-up pages (views/setup.py) and the first-run
+guide (views/first_run.py).
 
 How edits are saved: every button and form submits through an ``on_click``
 callback whose arguments are bound when the page was drawn, so the version
@@ -1183,8 +1183,8 @@ def calls_panel(store: Store, actor: str) -> None:
 
 
 def evidence_section(store: Store, actor: str) -> None:
-    if page_exists("pages/listening.py"):
-        st.page_link("pages/listening.py", label="Add new calls and artifacts on the Listening page",
+    if page_exists("views/listening.py"):
+        st.page_link("views/listening.py", label="Add new calls and artifacts on the Listening page",
                      icon=":material/upload:")
     wanted = st.query_params.get("evidence")
     artifacts_tab, calls_tab = st.tabs(["Artifacts", "Calls"], key="evidence_kind", on_change="rerun",
@@ -1260,9 +1260,9 @@ def switch_to(store: Store, actor: str, home: Path, target: Path, *, first_run: 
             + escape_md(str(target))
         )
         return
-    if first_run and page_exists("pages/first_run.py"):
+    if first_run and page_exists("views/first_run.py"):
         st.session_state[FIRST_RUN_FLAG] = True
-        st.switch_page("pages/first_run.py")
+        st.switch_page("views/first_run.py")
     flash("rooms", "success", f"Switched to {q.room_name(context.store())}.")
     st.rerun()
 
@@ -1344,7 +1344,7 @@ def finish_first_run() -> None:
     """Leave the guide for the wall (the wall opens by default again)."""
     st.session_state.pop(FIRST_RUN_FLAG, None)
     st.session_state.pop(STEP_KEY, None)
-    st.switch_page("pages/wall.py" if page_exists("pages/wall.py") else "pages/overview.py")
+    st.switch_page("views/wall.py" if page_exists("views/wall.py") else "views/overview.py")
 
 
 def first_run_step(store: Store, actor: str, step: str, progress: q.SetupProgress) -> None:
@@ -1395,8 +1395,8 @@ def first_run_step(store: Store, actor: str, step: str, progress: q.SetupProgres
             "Load what customers tell you — a complaint export, KPI readings, survey answers — on the Listening "
             "page, and line complaint categories up to your stages. You can also do this later."
         )
-        if page_exists("pages/listening.py"):
-            st.page_link("pages/listening.py", label="Open Listening to import a first file", icon=":material/upload:")
+        if page_exists("views/listening.py"):
+            st.page_link("views/listening.py", label="Open Listening to import a first file", icon=":material/upload:")
         if progress.imports:
             st.success(f"{progress.imports} file(s) imported.", icon=":material/check_circle:")
         if st.button("Finish — show me the wall", type="primary", key="first_run_finish"):

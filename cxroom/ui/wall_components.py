@@ -40,8 +40,8 @@ from cxroom.queries.wall import (
 )
 from cxroom.ui import cache, context, theme
 
-WALL_PAGE = "pages/wall.py"
-STAGE_PAGE = "pages/stage.py"
+WALL_PAGE = "views/wall.py"
+STAGE_PAGE = "views/stage.py"
 WALL_SCREEN_REFRESH_S = 300
 DEFAULT_SPOTLIGHT_S = 20
 MAX_KPIS_ON_WALL = 3

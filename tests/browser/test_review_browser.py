@@ -118,7 +118,7 @@ def _open(page: Any, url: str) -> None:
 def _start(page: Any, url: str) -> None:
     """Load the frame once on a fresh server. Until some session has run app.py
     (and so st.navigation), Streamlit serves a deep link such as /reviews
-    straight from pages/ without the frame: no user, no role check."""
+    straight from views/ without the frame: no user, no role check."""
     _open(page, url)
     page.get_by_text("Single-user mode").first.wait_for()
 

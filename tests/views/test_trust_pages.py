@@ -55,7 +55,7 @@ def small_room(tmp_settings: Settings) -> Settings:
 def test_single_user_mode_is_labelled_and_shows_admin(app_for: Callable[..., AppTest], small_room: Settings) -> None:
     at = app_for(small_room)
     at.run()  # the frame first: switch_page before a first run would skip app.py
-    at.switch_page("pages/admin.py")
+    at.switch_page("views/admin.py")
     at.run()
     assert not at.exception
     assert at.title[0].value == "Admin"
@@ -70,7 +70,7 @@ def test_revoked_and_unknown_tokens_get_a_clear_page_not_the_wall(
     token = trust.create_display_token(store, label="Lobby", actor="cli")
     at = app_for(small_room)
     at.query_params["token"] = token
-    at.switch_page("pages/overview.py")
+    at.switch_page("views/overview.py")
     at.run()
     assert not at.exception and not at.error
     trust.revoke_display_token(store, token_sha256=trust._hash(token), actor="cli")
@@ -98,7 +98,7 @@ def test_audit_page_lists_and_filters_writes(app_for: Callable[..., AppTest], sm
     store: Store = open_store(small_room.db_path)
     trust.set_user_role(store, email="ann@room.test", display_name="Ann", role=Role.VIEWER, actor="cli")
     at = app_for(small_room)
-    at.switch_page("pages/audit.py")
+    at.switch_page("views/audit.py")
     at.run()
     assert not at.exception
     table = at.dataframe[0].value
@@ -111,7 +111,7 @@ def test_audit_page_lists_and_filters_writes(app_for: Callable[..., AppTest], sm
 def test_admin_page_sets_a_role_through_the_service(app_for: Callable[..., AppTest], small_room: Settings) -> None:
     at = app_for(small_room)
     at.run()
-    at.switch_page("pages/admin.py")
+    at.switch_page("views/admin.py")
     at.run()
     at.text_input[0].set_value("Mark@Larkfield.example")
     at.text_input[1].set_value("Mark Ellison")

@@ -26,7 +26,7 @@ OCT = date(2026, 10, 1)
 def stage_app(app_for: Callable[..., AppTest], demo_settings: Settings) -> Callable[..., AppTest]:
     def open_stage(**params: str) -> AppTest:
         at = app_for(demo_settings)
-        at.switch_page("pages/stage.py")
+        at.switch_page("views/stage.py")
         at.query_params.update(params)
         at.run()
         assert not at.exception
@@ -139,7 +139,7 @@ def test_every_call_with_its_transcript(stage_app: Callable[..., AppTest], demo_
 
 def test_empty_stage_has_explicit_empty_states(app_for: Callable[..., AppTest], small_settings: Settings) -> None:
     at = app_for(small_settings)
-    at.switch_page("pages/stage.py")
+    at.switch_page("views/stage.py")
     at.query_params.update({"stage": "empty", "month": "2026-10"})
     at.run()
     assert not at.exception
@@ -153,7 +153,7 @@ def test_hostile_verbatim_in_the_stage_table_is_data_not_markup(
     app_for: Callable[..., AppTest], small_settings: Settings
 ) -> None:
     at = app_for(small_settings)
-    at.switch_page("pages/stage.py")
+    at.switch_page("views/stage.py")
     at.query_params.update({"stage": "alpha", "month": "2026-10"})
     at.run()
     assert not at.exception

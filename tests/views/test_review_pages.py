@@ -110,7 +110,7 @@ def _add_finding(store: Store, review_id: int, text: str = "Repeat contacts keep
 def test_plan_a_review_and_see_the_agenda_proposed_from_the_data(
     open_page: Callable[..., AppTest], store: Store
 ) -> None:
-    at = open_page("pages/reviews.py")
+    at = open_page("views/reviews.py")
     assert "Monthly room review · September 2026" in _texts(at) or at.get("page_link")
     at.date_input(key="plan-date").set_value(date(2026, 11, 25))
     at.text_input(key="plan-title").input("Planned from the page")
@@ -124,14 +124,14 @@ def test_plan_a_review_and_see_the_agenda_proposed_from_the_data(
     items = rq.agenda(store, review["id"])
     assert items and items[0].section.value == "letting_down" and items[0].title == "Get help"
 
-    at = open_page("pages/review.py", review=str(review["id"]))
+    at = open_page("views/review.py", review=str(review["id"]))
     text = _texts(at)
     assert "Where we are letting customers down" in text and "Fixes due to present" in text
     assert "KPI off target · Customers with 3+ contacts in a month" in text
 
 
 def test_an_unknown_review_in_the_url_is_a_message_not_a_traceback(open_page: Callable[..., AppTest]) -> None:
-    at = open_page("pages/review.py", review="nope")
+    at = open_page("views/review.py", review="nope")
     assert any("There is no review nope" in e for e in _errors(at))
 
 
@@ -140,7 +140,7 @@ def test_an_unknown_review_in_the_url_is_a_message_not_a_traceback(open_page: Ca
 
 def test_reorder_remove_and_add_agenda_items(open_page: Callable[..., AppTest], store: Store, planned: int) -> None:
     first, second = rq.agenda(store, planned)[:2]
-    at = open_page("pages/review.py", review=str(planned))
+    at = open_page("views/review.py", review=str(planned))
     at.button(key=f"agenda-down-{first.id}").click()
     at.run()
     assert [i.id for i in rq.agenda(store, planned)][:2] == [second.id, first.id]
@@ -157,7 +157,7 @@ def test_reorder_remove_and_add_agenda_items(open_page: Callable[..., AppTest], 
 
 
 def test_edit_the_plan_and_take_the_attendance(open_page: Callable[..., AppTest], store: Store, planned: int) -> None:
-    at = open_page("pages/review.py", review=str(planned))
+    at = open_page("views/review.py", review=str(planned))
     (attendees,) = [w for w in at.text_area if w.label == "Attendees (one per line)"]
     attendees.input("Catherine Doyle\nPaul Hart")
     at.button(key=f"FormSubmitter:edit-plan-{planned}-Save the plan").click()
@@ -174,7 +174,7 @@ def test_record_a_finding_from_the_agenda_item_with_its_evidence(
     open_page: Callable[..., AppTest], store: Store, planned: int
 ) -> None:
     item = rq.agenda(store, planned)[0]  # Get help
-    at = open_page("pages/review.py", tab="Capture", review=str(planned))
+    at = open_page("views/review.py", tab="Capture", review=str(planned))
     at.selectbox(key="finding-item").set_value(item.id)
     at.run()
     assert at.selectbox(key="finding-stage").value == "get-help"  # prefilled from the item
@@ -194,7 +194,7 @@ def test_record_a_finding_from_the_agenda_item_with_its_evidence(
 
 
 def test_an_empty_finding_gets_a_clear_message(open_page: Callable[..., AppTest], store: Store, planned: int) -> None:
-    at = open_page("pages/review.py", tab="Capture", review=str(planned))
+    at = open_page("views/review.py", tab="Capture", review=str(planned))
     at.text_area(key="finding-text").input("  ")
     at.button(key="finding-save").click()
     at.run()
@@ -205,7 +205,7 @@ def test_an_empty_finding_gets_a_clear_message(open_page: Callable[..., AppTest]
 
 def test_record_a_decision_with_its_owner(open_page: Callable[..., AppTest], store: Store, planned: int) -> None:
     finding = _add_finding(store, planned)
-    at = open_page("pages/review.py", tab="Capture", review=str(planned))
+    at = open_page("views/review.py", tab="Capture", review=str(planned))
     at.text_area(key="decision-text").input("Give every second contact a named case owner.")
     at.selectbox(key="decision-owner").set_value("Mark Ellison")
     at.date_input(key="decision-due").set_value(date(2027, 1, 31))
@@ -223,7 +223,7 @@ def test_record_a_decision_with_its_owner(open_page: Callable[..., AppTest], sto
 
 def test_charter_a_fix_team_on_the_spot(open_page: Callable[..., AppTest], store: Store, planned: int) -> None:
     finding = _add_finding(store, planned, "Customers call three times about one problem. Nobody owns it.")
-    at = open_page("pages/review.py", tab="Capture", review=str(planned))
+    at = open_page("views/review.py", tab="Capture", review=str(planned))
     k = f"charter-{finding}"
     assert at.text_input(key=f"{k}-title").value == "Customers call three times about one problem"
     assert at.text_area(key=f"{k}-problem").value.startswith("Customers call three times")
@@ -257,7 +257,7 @@ def test_a_conflicting_edit_of_the_same_finding_is_reported(
 ) -> None:
     finding = _add_finding(store, planned)
     # The note taker opens the finding (version 1), then the facilitator saves a change.
-    at = open_page("pages/review.py", tab="Capture", review=str(planned))
+    at = open_page("views/review.py", tab="Capture", review=str(planned))
     rs.update_finding(
         store, finding, rs.FindingUpdate(text="The facilitator's wording"), expected_version=1, actor=ACTOR
     )
@@ -276,7 +276,7 @@ def test_a_fix_team_presents_and_is_marked_presented(
     open_page: Callable[..., AppTest], store: Store, planned: int
 ) -> None:
     fix_id = int(store.fetch_value("SELECT id FROM fixes WHERE title = 'Renewal letter in plain language'"))
-    at = open_page("pages/review.py", tab="Teams present", review=str(planned))
+    at = open_page("views/review.py", tab="Teams present", review=str(planned))
     at.selectbox(key="present-fix").set_value(fix_id)
     at.run()
     text = _texts(at)
@@ -296,7 +296,7 @@ def test_close_the_review_then_read_the_minutes_and_what_changed(
     open_page: Callable[..., AppTest], store: Store, planned: int
 ) -> None:
     _add_finding(store, planned, "Repeat contacts keep rising at Get help")
-    at = open_page("pages/review.py", tab="Since the last review", review=str(planned))
+    at = open_page("views/review.py", tab="Since the last review", review=str(planned))
     assert "The comparison appears when the review closes" in " ".join(str(i.value) for i in at.info)
     _switch_tab(at, "Close and minutes")
     at.checkbox(key="close-sure").check()
@@ -320,7 +320,7 @@ def test_close_the_review_then_read_the_minutes_and_what_changed(
 def test_closing_twice_from_a_stale_page_says_it_was_already_closed(
     open_page: Callable[..., AppTest], store: Store, planned: int
 ) -> None:
-    at = open_page("pages/review.py", tab="Close and minutes", review=str(planned))
+    at = open_page("views/review.py", tab="Close and minutes", review=str(planned))
     at.checkbox(key="close-sure").check()
     at.run()
     rs.close_review(store, planned, expected_version=1, actor=ACTOR)  # someone else closes it meanwhile
@@ -334,7 +334,7 @@ def test_a_closed_review_is_read_only_until_it_is_reopened_with_a_reason(
     open_page: Callable[..., AppTest], store: Store, planned: int
 ) -> None:
     rs.close_review(store, planned, expected_version=1, actor=ACTOR, when=datetime(2026, 11, 20, 11))
-    at = open_page("pages/review.py", review=str(planned))
+    at = open_page("views/review.py", review=str(planned))
     assert not [b for b in at.button if str(b.key).startswith("agenda-")]
     _switch_tab(at, "Capture")
     assert "reopen it to capture more" in " ".join(str(i.value) for i in at.info)
@@ -355,7 +355,7 @@ def test_a_closed_review_is_read_only_until_it_is_reopened_with_a_reason(
 def test_presenter_walks_the_agenda_with_the_evidence(
     open_page: Callable[..., AppTest], store: Store, planned: int
 ) -> None:
-    at = open_page("pages/presenter.py", review=str(planned), item="1")
+    at = open_page("views/presenter.py", review=str(planned), item="1")
     text = _texts(at)
     assert "# Get help" in text and "Item 1 of" in text and "## KPIs vs target · October 2026" in text
     assert len(at.metric) >= 3 and at.get("plotly_chart")
@@ -381,7 +381,7 @@ def test_presenter_shows_a_fix_team_and_marks_it_presented(
     open_page: Callable[..., AppTest], store: Store, planned: int
 ) -> None:
     fix_item = next(i for i in rq.agenda(store, planned) if i.fix_id is not None)
-    at = open_page("pages/presenter.py", review=str(planned), item=str(fix_item.position))
+    at = open_page("views/presenter.py", review=str(planned), item=str(fix_item.position))
     text = _texts(at)
     assert "**A fix team presents**" in text and f"# {fix_item.fix_title}" in text
     at.button(key=f"presenter-present-{fix_item.fix_id}").click()
@@ -392,9 +392,9 @@ def test_presenter_shows_a_fix_team_and_marks_it_presented(
 
 
 def test_presenter_walks_any_stage_and_explains_bad_links(open_page: Callable[..., AppTest], planned: int) -> None:
-    at = open_page("pages/presenter.py", review=str(planned), stage="claim")
+    at = open_page("views/presenter.py", review=str(planned), stage="claim")
     assert "# Make a claim" in _texts(at) and "Walking the wall" in _texts(at)
-    at = open_page("pages/presenter.py", review=str(planned), item="x")
+    at = open_page("views/presenter.py", review=str(planned), item="x")
     assert any("not an agenda item number" in e for e in _errors(at))
-    at = open_page("pages/presenter.py", review=str(planned), stage="nowhere")
+    at = open_page("views/presenter.py", review=str(planned), stage="nowhere")
     assert any("There is no stage nowhere" in e for e in _errors(at))

@@ -33,7 +33,7 @@ def small_room(tmp_settings: Settings) -> tuple[Settings, Store, dict[str, int]]
 def open_setup(app_for: Callable[..., AppTest], settings: Settings, section: str | None = None) -> AppTest:
     at = app_for(settings)
     at.run()  # the frame first: switch_page before a first run would skip app.py
-    at.switch_page("pages/setup.py")
+    at.switch_page("views/setup.py")
     if section:
         at.query_params["section"] = section
     at.run()
@@ -310,7 +310,7 @@ def test_calls_choose_what_plays_on_the_wall_and_the_clip(
     settings, store, ids = small_room
     at = app_for(settings)
     at.run()
-    at.switch_page("pages/setup.py")
+    at.switch_page("views/setup.py")
     at.query_params["section"] = "Artifacts & calls"
     at.query_params["evidence"] = "Calls"
     at.run()
@@ -364,7 +364,7 @@ def test_start_an_empty_room_and_switch_back_to_the_demo(
     # The old room is untouched.
     assert q.stages(store)["name"].tolist() == ["Shop", "Buy", "Pay"]
 
-    at.switch_page("pages/setup.py")
+    at.switch_page("views/setup.py")
     at.query_params["section"] = "Rooms"
     at.run()
     assert not at.exception

@@ -49,7 +49,7 @@ def test_import_report_batches_undo_and_mapping(
     store = room_with_stages(tmp_settings)
     store.close()
     at = app_for(tmp_settings)
-    at.switch_page("pages/listening.py")
+    at.switch_page("views/listening.py")
     at.run()
     assert not at.exception
     assert at.title[0].value == "Listening"
@@ -124,7 +124,7 @@ def test_rejected_rows_are_reported_with_a_quarantine_download(
     bad = tmp_path / "bad.csv"
     bad.write_text("Complaint ID,Date received,Issue\n1,2024-01-02,Billing\n2,yesterday,Billing\n3,2024-01-03\n")
     at = app_for(tmp_settings)
-    at.switch_page("pages/listening.py")
+    at.switch_page("views/listening.py")
     at.session_state["listening_file"] = pending(bad, tmp_path)
     at.run()
     button(at, "Import").click().run()
@@ -143,7 +143,7 @@ def test_ambiguous_dates_must_be_chosen(
     amb = tmp_path / "amb.csv"
     amb.write_text("id,Date received,Issue\n1,01/02/2024,A\n2,03/04/2024,B\n")
     at = app_for(tmp_settings)
-    at.switch_page("pages/listening.py")
+    at.switch_page("views/listening.py")
     at.session_state["listening_file"] = pending(amb, tmp_path)
     at.run()
     assert any("will not guess" in w.value for w in at.warning)

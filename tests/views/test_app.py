@@ -14,7 +14,7 @@ def test_overview_counts_match_the_database(
     app_for: Callable[..., AppTest], demo_settings: Settings, demo_store: Store
 ) -> None:
     at = app_for(demo_settings)
-    at.switch_page("pages/overview.py")
+    at.switch_page("views/overview.py")
     at.run()
     assert not at.exception
     assert at.title[0].value == "Larkfield Mutual · Customer Room"
@@ -33,7 +33,7 @@ def test_overview_counts_match_the_database(
 def test_overview_of_an_empty_room_says_what_to_do(app_for: Callable[..., AppTest], tmp_settings: Settings) -> None:
     Store(tmp_settings.db_path).close()
     at = app_for(tmp_settings)
-    at.switch_page("pages/overview.py")
+    at.switch_page("views/overview.py")
     at.run()
     assert not at.exception
     assert "no stages yet" in at.info[0].value

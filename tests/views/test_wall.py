@@ -226,7 +226,7 @@ def test_hostile_customer_text_is_shown_as_plain_text(
 def test_an_empty_room_says_what_to_do(app_for: Callable[..., AppTest], tmp_settings: Settings) -> None:
     Store(tmp_settings.db_path).close()
     at = app_for(tmp_settings)
-    at.switch_page("pages/wall.py")  # an empty room may land on the first set-up page
+    at.switch_page("views/wall.py")  # an empty room may land on the first set-up page
     at.run()
     assert not at.exception
     assert any("no stages yet" in i.value for i in at.info)

@@ -22,9 +22,9 @@ from streamlit.testing.v1 import AppTest
 from cxroom.settings import Settings
 from cxroom.store import Store
 
-FIXES = "pages/fixes.py"
-FIX = "pages/fix.py"
-CELEBRATIONS = "pages/celebrations.py"
+FIXES = "views/fixes.py"
+FIX = "views/fix.py"
+CELEBRATIONS = "views/celebrations.py"
 
 
 def plain(text: str) -> str:
