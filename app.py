@@ -7,7 +7,7 @@ import streamlit as st
 
 from cxroom.ui import identity, navigation
 
-st.set_page_config(page_title="Customer Room", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="Customer Room", page_icon=":material/dashboard:", layout="wide")
 
 user = identity.current_user()
 st.session_state["user"] = user

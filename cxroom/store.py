@@ -147,8 +147,8 @@ class Tx:
                 action,
                 entity,
                 None if entity_id is None else str(entity_id),
-                None if before is None else json.dumps(before, default=str),
-                None if after is None else json.dumps(after, default=str),
+                None if before is None else json.dumps(before, default=str, ensure_ascii=False),
+                None if after is None else json.dumps(after, default=str, ensure_ascii=False),
             ],
         )
 

@@ -25,7 +25,12 @@ with roles_tab:
         "Viewers look and listen; fix-team members edit the fixes they are on; facilitators run the room; "
         "admins also manage roles, wall-screen links, retention and backups. Anyone not listed is a viewer."
     )
-    st.dataframe(trust_queries.users(store).drop(columns=["version"]), hide_index=True, width="stretch")
+    st.dataframe(
+        trust_queries.users(store).drop(columns=["version"]),
+        hide_index=True,
+        width="stretch",
+        column_config={"email": "E-mail", "display_name": "Name", "role": "Role"},
+    )
     with st.form("set_role", clear_on_submit=True):
         c1, c2, c3 = st.columns([3, 2, 2])
         email = c1.text_input("E-mail")

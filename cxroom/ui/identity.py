@@ -81,9 +81,11 @@ def current_user() -> User:
 def sidebar_badge(user: User) -> None:
     with st.sidebar:
         if user.mode == "single":
-            st.caption("🔓 **Single-user mode** — no sign-in; everyone at this computer can change the room.")
+            st.caption(
+                ":material/lock_open: **Single-user mode** — no sign-in; everyone at this computer can change the room."
+            )
         elif user.mode == "token":
-            st.caption(f"📺 Wall screen: {user.name} (read-only)")
+            st.caption(f":material/tv: Wall screen: {user.name} (read-only)")
         else:
             st.caption(f"Signed in as **{user.name}** · {user.role.value.replace('_', ' ')}")
 

@@ -32,20 +32,33 @@ class PageSpec:
 
 
 PAGES = [
-    PageSpec("views/wall.py", "The Wall", "🧱", "wall", "The room", default=True, on_wall_screen=True),
-    PageSpec("views/stage.py", "Stage detail", "🔎", "stage", "The room", on_wall_screen=True),
-    PageSpec("views/overview.py", "Room overview", "🧭", "overview", "The room"),
-    PageSpec("views/reviews.py", "Reviews", "🗓️", "reviews", "Meet"),
-    PageSpec("views/review.py", "Run a review", "🎙️", "review", "Meet", min_role=Role.FACILITATOR),
-    PageSpec("views/presenter.py", "Presenter", "🖥️", "presenter", "Meet", min_role=Role.FACILITATOR),
-    PageSpec("views/fixes.py", "Fixes", "🛠️", "fixes", "Fix"),
-    PageSpec("views/fix.py", "Fix page", "📌", "fix", "Fix"),
-    PageSpec("views/celebrations.py", "Celebrations", "🎉", "celebrations", "Fix", on_wall_screen=True),
-    PageSpec("views/first_run.py", "First set-up", "🚀", "first-run", "Set up", min_role=Role.FACILITATOR),
-    PageSpec("views/setup.py", "Room setup", "🏗️", "setup", "Set up", min_role=Role.FACILITATOR),
-    PageSpec("views/listening.py", "Listening", "👂", "listening", "Set up", min_role=Role.FACILITATOR),
-    PageSpec("views/audit.py", "Audit log", "📜", "audit", "Set up", min_role=Role.FACILITATOR),
-    PageSpec("views/admin.py", "Admin", "🔐", "admin", "Set up", min_role=Role.ADMIN),
+    PageSpec(
+        "views/wall.py", "The Wall", ":material/view_week:", "wall", "The room", default=True, on_wall_screen=True
+    ),
+    PageSpec("views/stage.py", "Stage detail", ":material/search:", "stage", "The room", on_wall_screen=True),
+    PageSpec("views/overview.py", "Room overview", ":material/dashboard:", "overview", "The room"),
+    PageSpec("views/reviews.py", "Reviews", ":material/event:", "reviews", "Meet"),
+    PageSpec("views/review.py", "Run a review", ":material/groups:", "review", "Meet", min_role=Role.FACILITATOR),
+    PageSpec(
+        "views/presenter.py", "Presenter", ":material/co_present:", "presenter", "Meet", min_role=Role.FACILITATOR
+    ),
+    PageSpec("views/fixes.py", "Fixes", ":material/build:", "fixes", "Fix"),
+    PageSpec("views/fix.py", "Fix page", ":material/push_pin:", "fix", "Fix"),
+    PageSpec(
+        "views/celebrations.py", "Celebrations", ":material/celebration:", "celebrations", "Fix", on_wall_screen=True
+    ),
+    PageSpec(
+        "views/first_run.py",
+        "First set-up",
+        ":material/rocket_launch:",
+        "first-run",
+        "Set up",
+        min_role=Role.FACILITATOR,
+    ),
+    PageSpec("views/setup.py", "Room setup", ":material/tune:", "setup", "Set up", min_role=Role.FACILITATOR),
+    PageSpec("views/listening.py", "Listening", ":material/hearing:", "listening", "Set up", min_role=Role.FACILITATOR),
+    PageSpec("views/audit.py", "Audit log", ":material/history:", "audit", "Set up", min_role=Role.FACILITATOR),
+    PageSpec("views/admin.py", "Admin", ":material/admin_panel_settings:", "admin", "Set up", min_role=Role.ADMIN),
 ]
 
 
