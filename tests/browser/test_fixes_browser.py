@@ -6,26 +6,18 @@ find it on the Celebrations wall. 1920x1080 screenshots go to test-artifacts/.""
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 
 from cxroom.settings import Settings
 from cxroom.store import Store
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, IDLE, AppServer, copy_db
 
-CHROMIUM = Path("/usr/bin/chromium")
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 TITLE = "Call back within a day, every weekday"
 
 pytestmark = [
@@ -34,65 +26,18 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def room(demo_settings: Settings, tmp_path: Path) -> Settings:
     """A fresh copy of the session's demo room (built once by the real generator)."""
-    target = tmp_path / "room.duckdb"
-    shutil.copyfile(demo_settings.db_path, target)
-    wal = Path(f"{demo_settings.db_path}.wal")
-    if wal.exists():
-        shutil.copyfile(wal, Path(f"{target}.wal"))
+    target = copy_db(demo_settings.db_path, tmp_path / "room.duckdb")
     return Settings(db_path=target, media_dir=tmp_path / "media")
 
 
-class Server:
-    """The app under test; ``stop()`` releases the database so the test can read it."""
-
-    def __init__(self, proc: subprocess.Popen[bytes], url: str) -> None:
-        self.proc = proc
-        self.url = url
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 @pytest.fixture
-def app(room: Settings) -> Iterator[Server]:
-    port = _free_port()
-    env = {**os.environ, "CXROOM_DB": str(room.db_path), "CXROOM_MEDIA": str(room.media_dir), "CXROOM_AUTH": "single"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    server = Server(proc, f"http://127.0.0.1:{port}")
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("streamlit did not start")
+def app(room: Settings) -> Iterator[AppServer]:
+    """The app under test; ``stop()`` releases the database so the test can read it."""
+    with AppServer(room.db_path, media=room.media_dir, CXROOM_AUTH="single") as server:
         yield server
-    finally:
-        server.stop()
 
 
 def settle(page: Any) -> None:
@@ -107,17 +52,17 @@ def choose(page: Any, key: str, option: str, *, rerun: bool = True) -> None:
     ``key`` may hold a ``*`` for the fix version part of the fix page's keys (``move-*-to``).
     """
     box = page.locator(_key(key) + " [role=combobox]")
-    box.scroll_into_view_if_needed()
-    for _ in range(3):
-        box.click()
-        item = page.locator("[role=listbox] [role=option]").filter(has_text=option)
+    for _ in range(5):
         try:
+            box.scroll_into_view_if_needed()
+            box.click()
+            item = page.locator("[role=listbox] [role=option]").filter(has_text=option)
             item.first.wait_for(timeout=5_000)
-        except Exception:  # the list did not open (a rerun redrew the widget): try again
+            item.first.click()
+        except PlaywrightError:  # a rerun redrew the widget under the pointer (detached or list closed): again
             page.keyboard.press("Escape")
             settle(page)
             continue
-        item.first.click()
         if rerun:
             settle(page)
         elif page.locator("[role=listbox]").count():
@@ -160,10 +105,11 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"fixes-{name}.png"), full_page=False)
 
 
-def test_charter_update_attach_and_celebrate_a_fix(app: Server, room: Settings, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_charter_update_attach_and_celebrate_a_fix(
+    chromium: Callable[..., Any], app: AppServer, room: Settings, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(exist_ok=True)
     picture = tmp_path / "call-back-rota.png"
     img = Image.new("RGB", (640, 360), "#F3F5F8")
     img.paste(Image.new("RGB", (560, 60), "#1F4E79"), (40, 40))
@@ -173,96 +119,85 @@ def test_charter_update_attach_and_celebrate_a_fix(app: Server, room: Settings, 
     img.save(buffer, format="PNG")
     picture.write_bytes(buffer.getvalue())
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            page.goto(app.url, wait_until="domcontentloaded")  # the frame first: it knows the user
-            page.wait_for_selector(IDLE, timeout=60_000)
-            page.goto(f"{app.url}/fixes", wait_until="domcontentloaded")
-            page.wait_for_selector(IDLE, timeout=60_000)
-            page.get_by_role("heading", name="Fix teams").wait_for(timeout=30_000)
-            expect(page.locator(".st-key-board-lane-results")).to_contain_text("Renewal letter in plain language")
-            shot(page, "1-board")
+    page = chromium(1920, 1080)
+    try:
+        page.goto(app.url, wait_until="domcontentloaded")  # the frame first: it knows the user
+        page.wait_for_selector(IDLE, timeout=60_000)
+        page.goto(f"{app.url}/fixes", wait_until="domcontentloaded")
+        page.wait_for_selector(IDLE, timeout=60_000)
+        page.get_by_role("heading", name="Fix teams").wait_for(timeout=30_000)
+        expect(page.locator(".st-key-board-lane-results")).to_contain_text("Renewal letter in plain language")
+        shot(page, "1-board")
 
-            # -- charter -------------------------------------------------------------------------------
-            page.get_by_role("tab", name="Charter a fix").click()
-            choose(page, "charter-stage", "Make a claim")
-            type_into(page, "charter-title", TITLE)
-            type_into(page, "charter-problem", "Weekend claims wait until Monday for a first call.", area=True)
-            choose(page, "charter-moment", rerun=False, option="Adjuster calls back within 24 hours")
-            type_into(page, "charter-sponsor", "Paul Hart")
-            type_into(page, "charter-person-0", "Robert Chen")
-            choose(page, "charter-silo-0", rerun=False, option="Claims")
-            type_into(page, "charter-person-1", "Maria Santos")
-            choose(page, "charter-silo-1", rerun=False, option="Customer Service")
-            type_into(page, "charter-person-2", "Oliver Grant")
-            choose(page, "charter-silo-2", rerun=False, option="Digital")
-            set_date(page, "charter-chartered", "01/12/2025")
-            set_date(page, "charter-due", "30/06/2026")
-            choose(page, "charter-kpis", "Adjuster call-back within 24h (24 readings)", rerun=False)
-            shot(page, "2-charter-form")
-            page.locator(".st-key-charter-submit button").click()
-            page.get_by_role("heading", name=TITLE).wait_for(timeout=30_000)
-            settle(page)
-            expect(page.get_by_text("The team is chartered.")).to_be_visible()
-            assert "fix=" in page.url
-            shot(page, "3-chartered")
+        # -- charter -------------------------------------------------------------------------------
+        page.get_by_role("tab", name="Charter a fix").click()
+        choose(page, "charter-stage", "Make a claim")
+        type_into(page, "charter-title", TITLE)
+        type_into(page, "charter-problem", "Weekend claims wait until Monday for a first call.", area=True)
+        choose(page, "charter-moment", rerun=False, option="Adjuster calls back within 24 hours")
+        type_into(page, "charter-sponsor", "Paul Hart")
+        type_into(page, "charter-person-0", "Robert Chen")
+        choose(page, "charter-silo-0", rerun=False, option="Claims")
+        type_into(page, "charter-person-1", "Maria Santos")
+        choose(page, "charter-silo-1", rerun=False, option="Customer Service")
+        type_into(page, "charter-person-2", "Oliver Grant")
+        choose(page, "charter-silo-2", rerun=False, option="Digital")
+        set_date(page, "charter-chartered", "01/12/2025")
+        set_date(page, "charter-due", "30/06/2026")
+        choose(page, "charter-kpis", "Adjuster call-back within 24h (24 readings)", rerun=False)
+        shot(page, "2-charter-form")
+        page.locator(".st-key-charter-submit button").click()
+        page.get_by_role("heading", name=TITLE).wait_for(timeout=30_000)
+        settle(page)
+        expect(page.get_by_text("The team is chartered.")).to_be_visible()
+        assert "fix=" in page.url
+        shot(page, "3-chartered")
 
-            # -- an update and an attachment -----------------------------------------------------------------
-            type_into(page, "note-text", "Weekend rota agreed with the adjusters' team leads.", area=True)
-            page.locator(".st-key-note-submit button").click()
-            settle(page)
-            expect(page.get_by_text("Update posted.")).to_be_visible()
-            page.get_by_text("Attach a file").click()
-            page.locator(".st-key-attach-file input[type=file]").set_input_files(str(picture))
-            settle(page)
-            type_into(page, "attach-title", "Weekend call-back rota")
-            page.locator(".st-key-attach-submit button").click()
-            settle(page)
-            expect(page.get_by_text("Attached 'Weekend call-back rota'")).to_be_visible()
-            expect(page.locator("[data-testid=stImage]").first).to_be_visible()
+        # -- an update and an attachment -----------------------------------------------------------------
+        type_into(page, "note-text", "Weekend rota agreed with the adjusters' team leads.", area=True)
+        page.locator(".st-key-note-submit button").click()
+        settle(page)
+        expect(page.get_by_text("Update posted.")).to_be_visible()
+        page.get_by_text("Attach a file").click()
+        page.locator(".st-key-attach-file input[type=file]").set_input_files(str(picture))
+        settle(page)
+        type_into(page, "attach-title", "Weekend call-back rota")
+        page.locator(".st-key-attach-submit button").click()
+        settle(page)
+        expect(page.get_by_text("Attached 'Weekend call-back rota'")).to_be_visible()
+        expect(page.locator("[data-testid=stImage]").first).to_be_visible()
 
-            # -- move it along: implementing, results, celebrated ------------------------------------------
-            choose(page, "move-*-to", "⚙ Implementing")
-            type_into(page, "move-*-note", "Rota live from January.", area=True)
-            click(page, "move-*-submit")
-            choose(page, "move-*-to", "● Results")
-            type_into(page, "move-*-note", "Six months of data in.", area=True)
-            type_into(page, "move-*-results", "Call-backs within 24h rose from 61% to 90%.", area=True)
-            click(page, "move-*-submit")
-            expect(page.get_by_text("Moved to ● Results.")).to_be_visible()
-            choose(page, "move-*-to", "★ Celebrated")
-            move_form = page.locator("[data-testid=stForm]").filter(has=page.locator(_key("move-*-submit")))
-            expect(move_form).to_contain_text("Target met")
-            shot(page, "4-ready-to-celebrate")
-            click(page, "move-*-submit")
-            expect(page.get_by_text("Celebrated! It is on the Celebrations wall.")).to_be_visible()
-            page.evaluate("window.scrollTo(0, 0)")
-            shot(page, "5-celebrated")
+        # -- move it along: implementing, results, celebrated ------------------------------------------
+        choose(page, "move-*-to", "⚙ Implementing")
+        type_into(page, "move-*-note", "Rota live from January.", area=True)
+        click(page, "move-*-submit")
+        choose(page, "move-*-to", "● Results")
+        type_into(page, "move-*-note", "Six months of data in.", area=True)
+        type_into(page, "move-*-results", "Call-backs within 24h rose from 61% to 90%.", area=True)
+        click(page, "move-*-submit")
+        expect(page.get_by_text("Moved to ● Results.")).to_be_visible()
+        choose(page, "move-*-to", "★ Celebrated")
+        move_form = page.locator("[data-testid=stForm]").filter(has=page.locator(_key("move-*-submit")))
+        expect(move_form).to_contain_text("Target met")
+        shot(page, "4-ready-to-celebrate")
+        click(page, "move-*-submit")
+        expect(page.get_by_text("Celebrated! It is on the Celebrations wall.")).to_be_visible()
+        page.evaluate("window.scrollTo(0, 0)")
+        shot(page, "5-celebrated")
 
-            # -- the Celebrations wall ------------------------------------------------------------------------------
-            page.get_by_role("link", name="Celebrations").first.click()
-            settle(page)
-            wall = page.locator("[class*=st-key-celebration-]").first
-            expect(wall).to_contain_text(TITLE)
-            expect(wall).to_contain_text("Maria Santos")
-            expect(wall).to_contain_text("Target met")
-            shot(page, "6-celebrations-wall")
-        except Exception:
-            page.screenshot(path=str(ARTIFACTS / "fixes-failure.png"), full_page=False)
-            raise
-        finally:
-            browser.close()
+        # -- the Celebrations wall ------------------------------------------------------------------------------
+        page.get_by_role("link", name="Celebrations").first.click()
+        settle(page)
+        wall = page.locator("[class*=st-key-celebration-]").first
+        expect(wall).to_contain_text(TITLE)
+        expect(wall).to_contain_text("Maria Santos")
+        expect(wall).to_contain_text("Target met")
+        shot(page, "6-celebrations-wall")
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "fixes-failure.png"), full_page=False)
+        raise
+    finally:
+        page.close()
 
     app.stop()
     store = Store(room.db_path, read_only=True)

@@ -8,14 +8,7 @@ Screenshots of presenter mode at 1920x1080 go to test-artifacts/."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +16,8 @@ import pytest
 
 from cxroom.settings import Settings
 from cxroom.store import Store
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, IDLE, app_server, copy_db
 
-CHROMIUM = Path("/usr/bin/chromium")
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 FINDING = "Repeat callers are chasing call-backs that were promised and never made."
 DECISION = "Every second contact gets a named case owner from December."
 FIX_TITLE = "Repeat callers are chasing call-backs that were promised and never made"
@@ -46,20 +36,10 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def room(demo_settings: Settings, tmp_path: Path) -> Settings:
     """A private copy of the demo room (the app process holds its own lock on it)."""
-    target = tmp_path / "room.duckdb"
-    shutil.copyfile(demo_settings.db_path, target)
-    wal = Path(f"{demo_settings.db_path}.wal")
-    if wal.exists():
-        shutil.copyfile(wal, Path(f"{target}.wal"))
+    target = copy_db(demo_settings.db_path, tmp_path / "room.duckdb")
     store = Store(target)
     try:
         store.execute(SPIKE, [SPIKE_SIZE])  # the phone lines were down: an unusual rise for the agenda
@@ -67,42 +47,6 @@ def room(demo_settings: Settings, tmp_path: Path) -> Settings:
     finally:
         store.close()
     return Settings(db_path=target, media_dir=demo_settings.media_dir)
-
-
-@contextmanager
-def running_app(settings: Settings) -> Iterator[str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "CXROOM_DB": str(settings.db_path),
-        "CXROOM_MEDIA": str(settings.media_dir),
-        "CXROOM_AUTH": "single",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("streamlit did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def _idle(page: Any) -> None:
@@ -154,126 +98,114 @@ def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name))
 
 
-def test_a_whole_review_in_the_browser(room: Settings) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_a_whole_review_in_the_browser(chromium: Callable[..., Any], room: Settings) -> None:
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
-            page.set_default_timeout(30_000)
-            with running_app(room) as url:
-                # 1. Plan: the agenda is proposed from the data.
-                _start(page, url)
-                _open(page, f"{url}/reviews")
-                page.get_by_label("Title", exact=True).fill(REVIEW_TITLE)  # inside a form: sent on submit
-                page.get_by_label("Attendees (one per line)").fill("Catherine Doyle\nMark Ellison\nLeila Mansour")
-                _click(page, page.get_by_role("button", name="Plan the review and propose its agenda"))
-                expect(page.get_by_text("Review planned with a proposed agenda")).to_be_visible()
-                _click(page, page.get_by_role("link", name="Open the new review"))
-                review_id = page.url.split("review=")[1].split("&")[0]
-                expect(page.get_by_role("heading", name=REVIEW_TITLE)).to_be_visible()
-                expect(page.get_by_text("Where we are letting customers down")).to_be_visible()
-                expect(page.get_by_text("KPI off target · Customers with 3+ contacts in a month")).to_be_visible()
-                expect(page.get_by_text("Complaints rose unusually · Long wait on phone")).to_be_visible()
-                _shot(page, "review-agenda.png")
+    page = chromium(1920, 1080, accept_downloads=True)
+    try:
+        page.set_default_timeout(30_000)
+        with app_server(room.db_path, media=room.media_dir, CXROOM_AUTH="single") as url:
+            # 1. Plan: the agenda is proposed from the data.
+            _start(page, url)
+            _open(page, f"{url}/reviews")
+            page.get_by_label("Title", exact=True).fill(REVIEW_TITLE)  # inside a form: sent on submit
+            page.get_by_label("Attendees (one per line)").fill("Catherine Doyle\nMark Ellison\nLeila Mansour")
+            _click(page, page.get_by_role("button", name="Plan the review and propose its agenda"))
+            expect(page.get_by_text("Review planned with a proposed agenda")).to_be_visible()
+            _click(page, page.get_by_role("link", name="Open the new review"))
+            review_id = page.url.split("review=")[1].split("&")[0]
+            expect(page.get_by_role("heading", name=REVIEW_TITLE)).to_be_visible()
+            expect(page.get_by_text("Where we are letting customers down")).to_be_visible()
+            expect(page.get_by_text("KPI off target · Customers with 3+ contacts in a month")).to_be_visible()
+            expect(page.get_by_text("Complaints rose unusually · Long wait on phone")).to_be_visible()
+            _shot(page, "review-agenda.png")
 
-                # 2. Walk two stages in presenter mode, on the room's screen.
-                _click(page, page.get_by_role("link", name="Presenter mode"))
-                expect(page.get_by_role("heading", name="Get help", exact=True)).to_be_visible()
-                expect(page.get_by_text("Item 1 of")).to_be_visible()
-                expect(page.locator("[data-testid=stMetric]").first).to_be_visible()
-                expect(page.get_by_text("▲ unusual rise")).to_be_visible()
-                audio = page.locator("audio")
-                if audio.count():
-                    page.wait_for_function("() => document.querySelector('audio').readyState >= 1", timeout=15_000)
-                    duration = page.evaluate("() => document.querySelector('audio').duration")
-                    assert duration > 5, duration
-                _shot(page, "review-presenter-item-1.png")
-                _click(page, page.get_by_role("button", name="Next →"))
-                expect(page.get_by_text("Item 2 of")).to_be_visible()
-                page.wait_for_url("**item=2**", timeout=10_000)  # a deep link to the slide on screen
-                _shot(page, "review-presenter-item-2.png")
-                _pick(page, "Go to", "Fix team:")  # jump to the first fix team on the agenda
-                expect(page.get_by_text("A fix team presents")).to_be_visible()
-                _shot(page, "review-presenter-fix.png")
+            # 2. Walk two stages in presenter mode, on the room's screen.
+            _click(page, page.get_by_role("link", name="Presenter mode"))
+            expect(page.get_by_role("heading", name="Get help", exact=True)).to_be_visible()
+            expect(page.get_by_text("Item 1 of")).to_be_visible()
+            expect(page.locator("[data-testid=stMetric]").first).to_be_visible()
+            expect(page.get_by_text("▲ unusual rise")).to_be_visible()
+            audio = page.locator("audio")
+            if audio.count():
+                page.wait_for_function("() => document.querySelector('audio').readyState >= 1", timeout=15_000)
+                duration = page.evaluate("() => document.querySelector('audio').duration")
+                assert duration > 5, duration
+            _shot(page, "review-presenter-item-1.png")
+            _click(page, page.get_by_role("button", name="Next →"))
+            expect(page.get_by_text("Item 2 of")).to_be_visible()
+            page.wait_for_url("**item=2**", timeout=10_000)  # a deep link to the slide on screen
+            _shot(page, "review-presenter-item-2.png")
+            _pick(page, "Go to", "Fix team:")  # jump to the first fix team on the agenda
+            expect(page.get_by_text("A fix team presents")).to_be_visible()
+            _shot(page, "review-presenter-fix.png")
 
-                # 3. Capture: a finding, a fix team chartered from it, a decision.
-                _open(page, f"{url}/review?review={review_id}")
-                _tab(page, "Capture")
-                _pick(page, "Stage", "Get help")
-                _type(page, "The finding", FINDING)
-                _click(page, page.get_by_role("button", name="Record the finding"))
-                expect(page.get_by_text("Finding recorded.")).to_be_visible()
-                expect(page.get_by_label("The finding", exact=True)).to_have_value("")  # ready for the next one
-                expect(page.get_by_text(FINDING).first).to_be_visible()
+            # 3. Capture: a finding, a fix team chartered from it, a decision.
+            _open(page, f"{url}/review?review={review_id}")
+            _tab(page, "Capture")
+            _pick(page, "Stage", "Get help")
+            _type(page, "The finding", FINDING)
+            _click(page, page.get_by_role("button", name="Record the finding"))
+            expect(page.get_by_text("Finding recorded.")).to_be_visible()
+            expect(page.get_by_label("The finding", exact=True)).to_have_value("")  # ready for the next one
+            expect(page.get_by_text(FINDING).first).to_be_visible()
 
-                _type(page, "The decision", DECISION)
-                _pick(page, "Owner", "Mark Ellison")
-                _click(page, page.get_by_role("button", name="Record the decision"))
-                expect(page.get_by_text("Decision recorded.")).to_be_visible()
+            _type(page, "The decision", DECISION)
+            _pick(page, "Owner", "Mark Ellison")
+            _click(page, page.get_by_role("button", name="Record the decision"))
+            expect(page.get_by_text("Decision recorded.")).to_be_visible()
 
-                _pick(page, "Sponsor", "Mark Ellison")
-                _type(page, "Lead", "Jonas Lindqvist")
-                _pick(page, "Silo of the lead", "Customer Service")
-                _type(page, "Member 2", "Ines Moreau")
-                _pick(page, "Silo of member 2", "Customer Service")
-                _click(page, page.get_by_role("button", name="Charter the fix team"))
-                expect(page.get_by_text("one silo alone is not cross-functional")).to_be_visible()
-                _pick(page, "Silo of member 2", "Digital")
-                _click(page, page.get_by_role("button", name="Charter the fix team"))
-                expect(page.get_by_text("Fix team chartered")).to_be_visible()
-                _shot(page, "review-capture.png")
+            _pick(page, "Sponsor", "Mark Ellison")
+            _type(page, "Lead", "Jonas Lindqvist")
+            _pick(page, "Silo of the lead", "Customer Service")
+            _type(page, "Member 2", "Ines Moreau")
+            _pick(page, "Silo of member 2", "Customer Service")
+            _click(page, page.get_by_role("button", name="Charter the fix team"))
+            expect(page.get_by_text("one silo alone is not cross-functional")).to_be_visible()
+            _pick(page, "Silo of member 2", "Digital")
+            _click(page, page.get_by_role("button", name="Charter the fix team"))
+            expect(page.get_by_text("Fix team chartered")).to_be_visible()
+            _shot(page, "review-capture.png")
 
-                # 4. A fix team presents.
-                _tab(page, "Teams present")
-                _click(page, page.get_by_role("button", name="Mark as presented in this review"))
-                expect(page.get_by_text("Presented in this review.")).to_be_visible()
+            # 4. A fix team presents.
+            _tab(page, "Teams present")
+            _click(page, page.get_by_role("button", name="Mark as presented in this review"))
+            expect(page.get_by_text("Presented in this review.")).to_be_visible()
 
-                # 5. Close, and download the minutes.
-                _tab(page, "Close and minutes")
-                _click(page, page.get_by_text("Everything is captured"))
-                _click(page, page.get_by_role("button", name="Close the review"))
-                expect(page.get_by_text("Review closed.")).to_be_visible()
-                with page.expect_download() as download:
-                    page.get_by_role("button", name="Minutes as Markdown").click()
-                minutes = Path(download.value.path()).read_text(encoding="utf-8")
-                with page.expect_download() as download:
-                    page.get_by_role("button", name="Minutes as printable HTML").click()
-                minutes_html = Path(download.value.path()).read_text(encoding="utf-8")
-                for text in (FINDING, DECISION, FIX_TITLE):
-                    assert text in minutes, text
-                    assert text in minutes_html, text
-                (ARTIFACTS / "review-minutes.md").write_text(minutes, encoding="utf-8")
+            # 5. Close, and download the minutes.
+            _tab(page, "Close and minutes")
+            _click(page, page.get_by_text("Everything is captured"))
+            _click(page, page.get_by_role("button", name="Close the review"))
+            expect(page.get_by_text("Review closed.")).to_be_visible()
+            with page.expect_download() as download:
+                page.get_by_role("button", name="Minutes as Markdown").click()
+            minutes = Path(download.value.path()).read_text(encoding="utf-8")
+            with page.expect_download() as download:
+                page.get_by_role("button", name="Minutes as printable HTML").click()
+            minutes_html = Path(download.value.path()).read_text(encoding="utf-8")
+            for text in (FINDING, DECISION, FIX_TITLE):
+                assert text in minutes, text
+                assert text in minutes_html, text
+            (ARTIFACTS / "review-minutes.md").write_text(minutes, encoding="utf-8")
 
-                # 6. What changed since the last review: the new fix is there.
-                _tab(page, "Since the last review")
-                expect(page.get_by_text("Fixes that progressed or slipped")).to_be_visible()
-                expect(page.locator("[data-testid=stTable]").get_by_text(FIX_TITLE)).to_be_visible()
-                _shot(page, "review-since-last.png")
+            # 6. What changed since the last review: the new fix is there.
+            _tab(page, "Since the last review")
+            expect(page.get_by_text("Fixes that progressed or slipped")).to_be_visible()
+            expect(page.locator("[data-testid=stTable]").get_by_text(FIX_TITLE)).to_be_visible()
+            _shot(page, "review-since-last.png")
 
-            # 7. Restart the app: everything is still there.
-            with running_app(room) as url:
-                _start(page, url)
-                _open(page, f"{url}/review?review={review_id}")
-                expect(page.get_by_text("Closed", exact=True).first).to_be_visible()
-                _tab(page, "Capture")
-                expect(page.get_by_text(FINDING).first).to_be_visible()
-                expect(page.get_by_text(DECISION).first).to_be_visible()
-                _tab(page, "Since the last review")
-                expect(page.locator("[data-testid=stTable]").get_by_text(FIX_TITLE)).to_be_visible()
-        finally:
-            browser.close()
+        # 7. Restart the app: everything is still there.
+        with app_server(room.db_path, media=room.media_dir, CXROOM_AUTH="single") as url:
+            _start(page, url)
+            _open(page, f"{url}/review?review={review_id}")
+            expect(page.get_by_text("Closed", exact=True).first).to_be_visible()
+            _tab(page, "Capture")
+            expect(page.get_by_text(FINDING).first).to_be_visible()
+            expect(page.get_by_text(DECISION).first).to_be_visible()
+            _tab(page, "Since the last review")
+            expect(page.locator("[data-testid=stTable]").get_by_text(FIX_TITLE)).to_be_visible()
+    finally:
+        page.close()
 
     # The fix is in the fix tracker's own tables, chartered in this review.
     store = Store(room.db_path)

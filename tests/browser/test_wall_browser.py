@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,54 +22,14 @@ from cxroom.demo import build_demo
 from cxroom.media import MediaStore
 from cxroom.settings import Settings
 from cxroom.store import Store
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, AppServer, app_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 SIZES = [(1920, 1080), (3840, 2160)]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the system Chromium at /usr/bin/chromium"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start(settings: Settings, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "CXROOM_DB": str(settings.db_path),
-        "CXROOM_MEDIA": str(settings.media_dir),
-        "CXROOM_AUTH": "single",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail("streamlit did not start")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -91,33 +46,20 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def app_url(room: Settings) -> Iterator[str]:
-    port = _free_port()
-    proc = _start(room, port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        _stop(proc)
+    with app_server(room.db_path, media=room.media_dir, CXROOM_AUTH="single") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--autoplay-policy=no-user-gesture-required"],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def chromium_args() -> list[str]:
+    """Call clips are played from a script, without a user gesture."""
+    return [*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"]
 
 
-def _open(browser: Any, url: str, size: tuple[int, int] = (1920, 1080), ready: str = "[class*=st-key-stage-]") -> Any:
-    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+def _open(
+    chromium: Callable[..., Any], url: str, size: tuple[int, int] = (1920, 1080), ready: str = "[class*=st-key-stage-]"
+) -> Any:
+    page = chromium(*size)
     page.alerts = []  # type: ignore[attr-defined]
     page.on("dialog", lambda d: (page.alerts.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
     page.goto(url, wait_until="domcontentloaded")
@@ -156,8 +98,10 @@ def _assert_columns_fit(page: Any, width: int, stages: int = 7) -> list[dict[str
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["1080p", "4k"])
-def test_every_column_is_visible_and_none_overflows(browser: Any, app_url: str, size: tuple[int, int]) -> None:
-    page = _open(browser, app_url, size)
+def test_every_column_is_visible_and_none_overflows(
+    chromium: Callable[..., Any], app_url: str, size: tuple[int, int]
+) -> None:
+    page = _open(chromium, app_url, size)
     try:
         _assert_columns_fit(page, size[0])
         elements = page.evaluate("document.querySelectorAll('[data-testid=stElementContainer]').length")
@@ -169,8 +113,10 @@ def test_every_column_is_visible_and_none_overflows(browser: Any, app_url: str, 
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["1080p", "4k"])
-def test_wall_screen_has_no_chrome_and_fits_one_screen(browser: Any, app_url: str, size: tuple[int, int]) -> None:
-    page = _open(browser, f"{app_url}/?mode=wall", size)
+def test_wall_screen_has_no_chrome_and_fits_one_screen(
+    chromium: Callable[..., Any], app_url: str, size: tuple[int, int]
+) -> None:
+    page = _open(chromium, f"{app_url}/?mode=wall", size)
     try:
         for testid in ("stSidebar", "stHeader", "stToolbar", "stSidebarCollapsedControl"):
             assert not page.locator(f"[data-testid={testid}]").is_visible(), testid
@@ -190,8 +136,8 @@ def test_wall_screen_has_no_chrome_and_fits_one_screen(browser: Any, app_url: st
         page.close()
 
 
-def test_wall_screen_split_over_screens(browser: Any, app_url: str) -> None:
-    page = _open(browser, f"{app_url}/?mode=wall&screen=2&of=3")
+def test_wall_screen_split_over_screens(chromium: Callable[..., Any], app_url: str) -> None:
+    page = _open(chromium, f"{app_url}/?mode=wall&screen=2&of=3")
     try:
         boxes = _assert_columns_fit(page, 1920, stages=2)
         assert [b["key"] for b in boxes] == ["st-key-stage-pay", "st-key-stage-get-help"]
@@ -200,8 +146,8 @@ def test_wall_screen_split_over_screens(browser: Any, app_url: str) -> None:
         page.close()
 
 
-def test_wall_screen_refreshes_by_itself(browser: Any, app_url: str) -> None:
-    page = _open(browser, f"{app_url}/?mode=wall&spotlight=5")
+def test_wall_screen_refreshes_by_itself(chromium: Callable[..., Any], app_url: str) -> None:
+    page = _open(chromium, f"{app_url}/?mode=wall&spotlight=5")
     try:
         spotlight = page.locator("[class*=st-key-spotlight-] h6")
         first = spotlight.inner_text()
@@ -217,8 +163,8 @@ def test_wall_screen_refreshes_by_itself(browser: Any, app_url: str) -> None:
         page.close()
 
 
-def test_a_call_clip_plays_from_its_start(browser: Any, app_url: str) -> None:
-    page = _open(browser, app_url)
+def test_a_call_clip_plays_from_its_start(chromium: Callable[..., Any], app_url: str) -> None:
+    page = _open(chromium, app_url)
     try:
         audio = page.locator("[class*=st-key-stage-] audio").first
         audio.wait_for(state="attached", timeout=30_000)
@@ -237,8 +183,8 @@ def test_a_call_clip_plays_from_its_start(browser: Any, app_url: str) -> None:
         page.close()
 
 
-def test_an_artifact_opens_full_size(browser: Any, app_url: str) -> None:
-    page = _open(browser, app_url)
+def test_an_artifact_opens_full_size(chromium: Callable[..., Any], app_url: str) -> None:
+    page = _open(chromium, app_url)
     try:
         buttons = page.locator("[class*=st-key-stage-] [class*=-open] button")
         assert buttons.count() > 0
@@ -259,10 +205,10 @@ def test_an_artifact_opens_full_size(browser: Any, app_url: str) -> None:
         page.close()
 
 
-def test_a_pdf_artifact_opens_in_a_viewer(browser: Any, app_url: str) -> None:
+def test_a_pdf_artifact_opens_in_a_viewer(chromium: Callable[..., Any], app_url: str) -> None:
     """st.iframe cannot show a PDF (Chromium blocks its viewer in a sandboxed frame), so the
     dialog uses pdf.js (st.pdf, streamlit[pdf]) or page images: either way pages are drawn."""
-    page = _open(browser, f"{app_url}/stage?stage=get-started", ready="[data-testid=stTab]")
+    page = _open(chromium, f"{app_url}/stage?stage=get-started", ready="[data-testid=stTab]")
     try:
         page.get_by_role("tab", name="Artifacts").click()
         pdf_tile = page.locator("[class*=st-key-sd-gallery-]").filter(has_text="letter").first
@@ -291,8 +237,8 @@ def _has_streamlit_pdf() -> bool:
     return importlib.util.find_spec("streamlit_pdf") is not None
 
 
-def test_hostile_verbatim_renders_as_plain_text(browser: Any, app_url: str) -> None:
-    page = _open(browser, app_url)
+def test_hostile_verbatim_renders_as_plain_text(chromium: Callable[..., Any], app_url: str) -> None:
+    page = _open(chromium, app_url)
     try:
         column = page.locator(".st-key-stage-pay")
         column.get_by_text("<img src=x onerror=alert(1)>", exact=False).wait_for(timeout=10_000)
@@ -308,8 +254,8 @@ def test_hostile_verbatim_renders_as_plain_text(browser: Any, app_url: str) -> N
         page.close()
 
 
-def test_stage_detail_renders(browser: Any, app_url: str) -> None:
-    page = _open(browser, f"{app_url}/stage?stage=pay", ready="[data-testid=stTab]")
+def test_stage_detail_renders(chromium: Callable[..., Any], app_url: str) -> None:
+    page = _open(chromium, f"{app_url}/stage?stage=pay", ready="[data-testid=stTab]")
     try:
         page.get_by_text("complaints match").wait_for(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "stage-pay-1920x1080.png"), full_page=True)
@@ -318,27 +264,25 @@ def test_stage_detail_renders(browser: Any, app_url: str) -> None:
 
 
 @pytest.mark.slow
-def test_the_page_recovers_by_itself_after_a_server_restart(browser: Any, room: Settings, tmp_path: Path) -> None:
+def test_the_page_recovers_by_itself_after_a_server_restart(
+    chromium: Callable[..., Any], room: Settings, tmp_path: Path
+) -> None:
     # The module's server holds its DuckDB file (one process per file): restart a copy of the room.
     shutil.copytree(room.db_path.parent, tmp_path / "copy")
     copy = Settings(db_path=tmp_path / "copy" / room.db_path.name, media_dir=tmp_path / "copy" / "media")
-    port = _free_port()
-    proc = _start(copy, port)
-    page = None
-    try:
-        page = _open(browser, f"http://127.0.0.1:{port}/?mode=wall")
-        _stop(proc)
-        page.wait_for_timeout(2_000)
-        proc = _start(copy, port)
-        # Streamlit's client reconnects on its own and reruns the page: no reload here.
-        page.wait_for_function(
-            "() => document.querySelectorAll('[class*=st-key-stage-]').length >= 7 && "
-            "document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'",
-            timeout=60_000,
-        )
-        page.wait_for_timeout(1_000)
-        assert page.get_by_text("Data as of October 2026").is_visible()
-    finally:
-        if page is not None:
+    with AppServer(copy.db_path, media=copy.media_dir, CXROOM_AUTH="single") as server:
+        page = _open(chromium, f"{server.url}/?mode=wall")
+        try:
+            server.stop()
+            page.wait_for_timeout(2_000)
+            server.start()  # on the same port
+            # Streamlit's client reconnects on its own and reruns the page: no reload here.
+            page.wait_for_function(
+                "() => document.querySelectorAll('[class*=st-key-stage-]').length >= 7 && "
+                "document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'",
+                timeout=60_000,
+            )
+            page.wait_for_timeout(1_000)
+            assert page.get_by_text("Data as of October 2026").is_visible()
+        finally:
             page.close()
-        _stop(proc)
