@@ -7,7 +7,8 @@ import streamlit as st
 
 from cxroom.ui import identity, navigation
 
-st.set_page_config(page_title="Customer Room", page_icon=":material/dashboard:", layout="wide")
+# No page_icon: a :material: favicon is fetched from Google's font servers, which an offline wall screen cannot reach.
+st.set_page_config(page_title="Customer Room", layout="wide")
 
 user = identity.current_user()
 st.session_state["user"] = user
