@@ -191,6 +191,16 @@ class CallCreate(_Input):
         return self
 
 
+def check_warning_side(direction: Direction, target: float | None, warning: float | None) -> None:
+    """The warning threshold sits on the bad side of the target (the rule every KPI form shares)."""
+    if target is None or warning is None:
+        return
+    if direction is Direction.HIGHER_BETTER and warning > target:
+        raise ValueError("for a higher-is-better KPI the warning threshold must be at or below the target")
+    if direction is Direction.LOWER_BETTER and warning < target:
+        raise ValueError("for a lower-is-better KPI the warning threshold must be at or above the target")
+
+
 class KpiCreate(_Input):
     stage_slug: Slug
     moment_name: Name | None = None
@@ -205,12 +215,7 @@ class KpiCreate(_Input):
 
     @model_validator(mode="after")
     def _warning_on_the_right_side(self) -> KpiCreate:
-        if self.target is None or self.warning is None:
-            return self
-        if self.direction is Direction.HIGHER_BETTER and self.warning > self.target:
-            raise ValueError("for a higher-is-better KPI the warning threshold must be at or below the target")
-        if self.direction is Direction.LOWER_BETTER and self.warning < self.target:
-            raise ValueError("for a lower-is-better KPI the warning threshold must be at or above the target")
+        check_warning_side(self.direction, self.target, self.warning)
         return self
 
 

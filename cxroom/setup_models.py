@@ -26,6 +26,7 @@ from cxroom.models import (
     SiloRole,
     Text,
     TranscriptSegment,
+    check_warning_side,
 )
 
 Colour = Annotated[str, StringConstraints(pattern=HEX_COLOUR)]
@@ -110,12 +111,7 @@ class KpiDefinition(_Input):
 
     @model_validator(mode="after")
     def _warning_on_the_right_side(self) -> KpiDefinition:
-        if self.target is None or self.warning is None:
-            return self
-        if self.direction is Direction.HIGHER_BETTER and self.warning > self.target:
-            raise ValueError("for a higher-is-better KPI the warning threshold must be at or below the target")
-        if self.direction is Direction.LOWER_BETTER and self.warning < self.target:
-            raise ValueError("for a lower-is-better KPI the warning threshold must be at or above the target")
+        check_warning_side(self.direction, self.target, self.warning)
         return self
 
 
