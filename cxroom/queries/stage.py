@@ -24,6 +24,7 @@ from cxroom.queries.wall import (
     add_months,
     artifact_from_row,
     call_from_row,
+    fix_from_row,
     stage_info,
 )
 from cxroom.store import Store
@@ -308,19 +309,5 @@ def stage_evidence(store: Store, stage_id: int) -> StageEvidence:
         ),
         artifacts=tuple(artifact_from_row(r) for r in store.fetch_dicts(STAGE_ARTIFACTS, [stage_id])),
         calls=tuple(call_from_row(r) for r in store.fetch_dicts(STAGE_CALLS, [stage_id])),
-        fixes=tuple(
-            FixView(
-                id=int(r["id"]),
-                stage_id=stage_id,
-                title=r["title"],
-                status=r["status"],
-                lead=r["lead"],
-                sponsor=r["sponsor"],
-                due_on=r["due_on"],
-                chartered_on=r["chartered_on"],
-                moment_name=r["moment_name"],
-                celebrated_at=r["celebrated_at"],
-            )
-            for r in store.fetch_dicts(STAGE_FIXES, [stage_id])
-        ),
+        fixes=tuple(fix_from_row(r, stage_id) for r in store.fetch_dicts(STAGE_FIXES, [stage_id])),
     )

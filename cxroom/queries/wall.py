@@ -523,6 +523,21 @@ class FixView:
         return self.status in ACTIVE_FIX_STATUSES and self.due_on is not None and self.due_on < today
 
 
+def fix_from_row(r: dict[str, Any], stage_id: int) -> FixView:
+    return FixView(
+        id=int(r["id"]),
+        stage_id=stage_id,
+        title=r["title"],
+        status=r["status"],
+        lead=r["lead"],
+        sponsor=r["sponsor"],
+        due_on=r["due_on"],
+        chartered_on=r["chartered_on"],
+        moment_name=r["moment_name"],
+        celebrated_at=r["celebrated_at"],
+    )
+
+
 @dataclass(frozen=True)
 class StageColumn:
     stage: StageInfo
@@ -755,9 +770,7 @@ def load_wall(store: Store, month: date, *, months: Sequence[date] | None = None
     artifacts = _group(store.fetch_dicts(ARTIFACTS))
     calls = _group(store.fetch_dicts(WALL_CALLS))
     silos = _group(store.fetch_dicts(SILOS))
-    fixes = _group(
-        store.fetch_dicts(FIXES, {"celebrated_since": add_months(month, 1 - CELEBRATED_SHOWN_MONTHS)})
-    )
+    fixes = _group(store.fetch_dicts(FIXES, {"celebrated_since": add_months(month, 1 - CELEBRATED_SHOWN_MONTHS)}))
 
     columns = []
     for stage in stages:
@@ -800,21 +813,7 @@ def load_wall(store: Store, month: date, *, months: Sequence[date] | None = None
                 artifacts=tuple(artifact_from_row(r) for r in artifacts.get(sid, ())),
                 calls=tuple(call_from_row(r) for r in calls.get(sid, ())),
                 silos=tuple(SiloView(r["name"], r["role"]) for r in silos.get(sid, ())),
-                fixes=tuple(
-                    FixView(
-                        id=int(r["id"]),
-                        stage_id=sid,
-                        title=r["title"],
-                        status=r["status"],
-                        lead=r["lead"],
-                        sponsor=r["sponsor"],
-                        due_on=r["due_on"],
-                        chartered_on=r["chartered_on"],
-                        moment_name=r["moment_name"],
-                        celebrated_at=r["celebrated_at"],
-                    )
-                    for r in fixes.get(sid, ())
-                ),
+                fixes=tuple(fix_from_row(r, sid) for r in fixes.get(sid, ())),
             )
         )
     return WallData(
