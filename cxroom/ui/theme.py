@@ -81,20 +81,23 @@ html { font-size: clamp(15px, 0.78vw, 40px); }
   border-top: 1px solid rgba(128, 128, 128, 0.25);
   padding: 0.55rem 0 0 0 !important;
 }
-/* The customer's goal, in their words */
-[class*="st-key-goal-"] p {
+/* The customer's goal, in their words: the paragraph after the column's name, in the same element */
+[class*="st-key-stage-"] [data-testid="stHeadingWithActionElements"]:has(h3) + p { margin-top: -0.35rem; }
+[class*="st-key-stage-"] [data-testid="stMarkdownContainer"]:has(h3) p {
   font-style: italic;
   opacity: 0.8;
   line-height: 1.35;
 }
-[class*="st-key-health-"] [data-testid="stMarkdownContainer"] :is(p, span) { font-size: 0.95rem; font-weight: 600; }
-/* Verbatims and transcript excerpts: the customer's voice, as plain text */
-[class*="st-key-voice-"] {
+/* The stage's health: the only badge in a column */
+[class*="st-key-stage-"] .stMarkdownBadge { font-size: 0.95rem !important; font-weight: 600; }
+/* Verbatims and transcript excerpts: the customer's voice, as plain text. In a wall column
+   every st.text is one, and carries the quote's rule itself (no container around it). */
+:is([class*="st-key-voice-"], [class*="st-key-stage-"] [data-testid="stText"]) {
   border-left: 3px solid rgba(128, 128, 128, 0.45);
   padding-left: 0.6rem;
-  gap: 0.1rem;
 }
-[class*="st-key-voice-"] [data-testid="stText"] {
+[class*="st-key-voice-"] { gap: 0.1rem; }
+:is([class*="st-key-voice-"], [class*="st-key-stage-"]) [data-testid="stText"] {
   font-style: italic;
   line-height: 1.4;
   white-space: pre-wrap;
@@ -145,6 +148,11 @@ html { font-size: clamp(12px, min(1vw, 1.55vh), 48px); }
 [data-testid="stMetricValue"], [data-testid="stMetricLabel"], [data-testid="stText"] { color: #e6edf3; }
 [data-testid="stText"] span { color: inherit !important; }
 [data-testid="stCaptionContainer"] p { color: #a9b4c0; }
+/* Notes inside a column's Markdown (Prose.note: small and gray) read as captions do. */
+[data-testid="stMarkdownContainer"] span[style*="font-size"] > .stMarkdownColoredText {
+  color: #a9b4c0 !important;
+  filter: none;
+}
 [data-testid="stMainBlockContainer"], [data-testid="stMainBlockContainer"]:has(.st-key-wall-columns) {
   padding: 0.9rem 1.1rem 0.4rem 1.1rem !important;
   max-width: 100% !important;
@@ -164,20 +172,21 @@ html { font-size: clamp(12px, min(1vw, 1.55vh), 48px); }
 .stMarkdownColoredText, [data-testid="stMetricDelta"] { filter: brightness(1.9) saturate(1.1); }
 [data-testid="stMetricDelta"] { background-color: rgba(255, 255, 255, 0.05) !important; }
 [data-testid="stMetricDelta"] p { color: inherit !important; }
-[class*="st-key-voice-"] { border-left-color: #58708c; }
-[class*="st-key-voice-"] [data-testid="stText"] { font-size: 0.85rem; }
+[class*="st-key-voice-"], [class*="st-key-stage-"] [data-testid="stText"] { border-left-color: #58708c; }
+:is([class*="st-key-voice-"], [class*="st-key-stage-"]) [data-testid="stText"] { font-size: 0.85rem; }
 .st-key-wall-columns [data-testid="stColumn"] { min-width: 0; }
 [class*="st-key-spotlight-"] [data-testid="stText"] { font-size: 1.1rem; }
 [class*="st-key-fixes-"] p { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin-bottom: 0.15rem; }
 [class*="st-key-fixes-"] p:last-child { margin-bottom: 0; }
 /* Fit one screen: short sparklines, the goal and quotes clamped. */
-[class*="st-key-goal-"] p, [class*="st-key-voice-"] [data-testid="stText"] span {
+[class*="st-key-stage-"] [data-testid="stMarkdownContainer"]:has(h3) p,
+:is([class*="st-key-voice-"], [class*="st-key-stage-"]) [data-testid="stText"] span {
   display: -webkit-box;
   -webkit-box-orient: vertical;
   -webkit-line-clamp: 3;
   overflow: hidden;
 }
-[class*="st-key-goal-"] p { -webkit-line-clamp: 2; }
+[class*="st-key-stage-"] [data-testid="stMarkdownContainer"]:has(h3) p { -webkit-line-clamp: 2; }
 /* Safety net: an unattended screen never scrolls; a wall with too much to say is cut at the bottom. */
 .st-key-wall-columns {
   max-height: calc(100vh - 6.8rem);

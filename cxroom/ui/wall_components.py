@@ -39,6 +39,7 @@ from cxroom.queries.wall import (
     default_month,
 )
 from cxroom.ui import cache, context, theme
+from cxroom.ui.prose import Prose
 
 WALL_PAGE = "views/wall.py"
 STAGE_PAGE = "views/stage.py"
@@ -247,24 +248,19 @@ def stamp_text(data: WallData, now: datetime | None = None) -> str:
 # -- one stage column -----------------------------------------------------------
 
 
-def _section(title: str) -> None:
-    st.markdown(f"###### {escape_md(title)}")
-
-
 def health_badge(col: StageColumn, *, key: str) -> None:
     health = col.health
-    with st.container(key=f"health-{col.stage.slug}"):
-        st.badge(
-            health.label,
-            color=health.band.colour,  # type: ignore[arg-type]
-            help=f"{HEALTH_FORMULA}\n\nThis month: {health.explain()}",
-        )
+    st.badge(
+        health.label,
+        color=health.band.colour,  # type: ignore[arg-type]
+        help=f"{HEALTH_FORMULA}\n\nThis month: {health.explain()}",
+    )
 
 
-def moments_block(col: StageColumn, *, key: str) -> None:
-    _section("Moments of truth")
+def moments_block(col: StageColumn, *, key: str, prose: Prose) -> None:
+    prose.heading("Moments of truth")
     if not col.moments:
-        st.caption("No moments of truth defined for this stage yet.")
+        prose.add(prose.note("No moments of truth defined for this stage yet."))
         return
     lines = []
     for moment in col.moments:
@@ -274,7 +270,7 @@ def moments_block(col: StageColumn, *, key: str) -> None:
         if moment.is_key:
             name = f"**{name}**"
         lines.append(f":{colour}[{icon}\u00a0{word}{moved}] {name}")
-    st.markdown("  \n".join(lines))
+    prose.add("  \n".join(lines))
 
 
 def kpi_metric(kpi: KpiTile, month: date, *, key: str, compact: bool = False) -> None:
@@ -303,28 +299,38 @@ def kpi_metric(kpi: KpiTile, month: date, *, key: str, compact: bool = False) ->
 
 
 def kpis_block(
-    col: StageColumn, month: date, *, key: str, limit: int = MAX_KPIS_ON_WALL, compact: bool = False
+    col: StageColumn, month: date, *, key: str, prose: Prose, limit: int = MAX_KPIS_ON_WALL, compact: bool = False
 ) -> None:
-    _section(f"KPIs · vs {add_months(month, -1):%b}")
+    prose.heading(f"KPIs · vs {add_months(month, -1):%b}")
     if not col.kpis:
-        st.caption("No KPIs measured for this stage yet.")
+        prose.add(prose.note("No KPIs measured for this stage yet."))
         return
+    prose.flush()
     for kpi in col.kpis[:limit]:
         kpi_metric(kpi, month, key=f"{key}-kpi{kpi.id}", compact=compact)
     if len(col.kpis) > limit and not compact:
-        st.caption(f"+{len(col.kpis) - limit} more on the stage page")
+        prose.add(prose.note(f"+{len(col.kpis) - limit} more on the stage page"))
 
 
 def complaints_block(
-    col: StageColumn, month: date, *, key: str, wall_screen: bool = False, categories: int = 3, verbatims: int = 2
+    col: StageColumn,
+    month: date,
+    *,
+    key: str,
+    prose: Prose,
+    wall_screen: bool = False,
+    categories: int = 3,
+    verbatims: int = 2,
+    in_column: bool = False,
 ) -> None:
     """This month's complaints: count, change, 12-month bars, top categories and recent verbatims.
     The wall screen leaves out the bars and, unless told otherwise, categories and verbatims."""
     summary: ComplaintSummary | None = col.complaints
-    _section(f"Complaints · {month:%B}" if wall_screen else "Complaints")
+    prose.heading(f"Complaints · {month:%B}" if wall_screen else "Complaints")
     if summary is None or (summary.this_month == 0 and not any(summary.counts)):
-        st.caption("No complaints about this stage in the last 12 months.")
+        prose.add(prose.note("No complaints about this stage in the last 12 months."))
         return
+    prose.flush()
     prev = add_months(month, -1)
     st.metric(
         f"Complaints in {month:%B}",
@@ -339,9 +345,11 @@ def complaints_block(
         label_visibility="collapsed" if wall_screen else "visible",
     )
     if summary.average_12:
-        st.caption(f"**{fmt_pct(summary.change_vs_average)}** vs the 12-month average ({summary.average_12:,.0f})")
+        prose.add(
+            prose.note(f"**{fmt_pct(summary.change_vs_average)}** vs the 12-month average ({summary.average_12:,.0f})")
+        )
     if summary.this_month == 0:
-        st.caption("No complaints this month.")
+        prose.add(prose.note("No complaints this month."))
         return
     if col.categories and categories:
         lines = []
@@ -349,29 +357,33 @@ def complaints_block(
             diff = cat.count - cat.previous
             arrow = f" ▲{diff}" if diff > 0 else (f" ▼{-diff}" if diff < 0 else "")
             lines.append(f"{escape_md(cat.category)} · **{cat.count:,}**{arrow}")
-        st.markdown("  \n".join(lines))
+        prose.add("  \n".join(lines))
+    if col.verbatims[:verbatims]:
+        prose.flush()
     for index, verbatim in enumerate(col.verbatims[:verbatims]):
-        with st.container(key=f"voice-{key}-v{index}"):
-            st.text(f"“{_trim(verbatim.text, 160 if wall_screen else 400)}”")
-            if not wall_screen:
-                st.caption(f"{escape_md(verbatim.source)} · {verbatim.received_at:%-d %b}")
+        quote = f"“{_trim(verbatim.text, 160 if wall_screen else 400)}”"
+        if not wall_screen:
+            # The source goes in the same text element: one element per verbatim, not two.
+            quote += f"\n— {verbatim.source} · {verbatim.received_at:%-d %b}"
+        voice(quote, key=f"{key}-v{index}", boxed=not in_column)
 
 
-def surveys_block(col: StageColumn, month: date, *, key: str) -> None:
-    _section("Surveys")
+def surveys_block(col: StageColumn, month: date, *, key: str, prose: Prose) -> None:
+    prose.heading("Surveys")
     if not col.surveys:
-        st.caption("No survey question is linked to this stage.")
+        prose.add(prose.note("No survey question is linked to this stage."))
         return
+    prose.flush()
     prev = add_months(month, -1)
     for tile in col.surveys:
         survey_metric(tile, prev, key=f"{key}-q{tile.question_id}")
 
 
-def survey_lines(col: StageColumn, *, key: str) -> None:
+def survey_lines(col: StageColumn, *, key: str, prose: Prose) -> None:
     """Wall-screen surveys: one line per question, score and change."""
     if not col.surveys:
         return
-    _section("Surveys")
+    prose.heading("Surveys")
     lines = []
     for tile in col.surveys:
         change = ""
@@ -381,7 +393,7 @@ def survey_lines(col: StageColumn, *, key: str) -> None:
         kind = _SURVEY_KIND.get(tile.kind, tile.kind)
         name = escape_md(tile.survey.removesuffix(" survey"))
         lines.append(f"{name} {kind} **{fmt_survey(tile.score, tile.kind)}**{change}")
-    st.markdown("  \n".join(lines))
+    prose.add("  \n".join(lines))
 
 
 def survey_metric(tile: SurveyTile, prev: date, *, key: str) -> None:
@@ -407,17 +419,18 @@ def _survey_help(kind: str) -> str:
     }.get(kind, "Mean score.")
 
 
-def artifacts_block(col: StageColumn, *, key: str, wall_screen: bool = False) -> None:
-    _section("What customers receive")
+def artifacts_block(col: StageColumn, *, key: str, prose: Prose, wall_screen: bool = False) -> None:
+    prose.heading("What customers receive")
     if not col.artifacts:
-        st.caption("No artifacts hung on this stage yet.")
+        prose.add(prose.note("No artifacts hung on this stage yet."))
         return
+    prose.flush()
     shown = col.artifacts[:MAX_ARTIFACTS_ON_WALL]
     with st.container(horizontal=True, key=f"{key}-artifacts", gap="small"):
         for artifact in shown:
             artifact_tile(artifact, key=f"{key}-a{artifact.id}", interactive=not wall_screen)
     if len(col.artifacts) > len(shown):
-        st.caption(f"+{len(col.artifacts) - len(shown)} more on the stage page")
+        prose.add(prose.note(f"+{len(col.artifacts) - len(shown)} more on the stage page"))
 
 
 def artifact_tile(artifact: ArtifactView, *, key: str, interactive: bool = True) -> None:
@@ -480,18 +493,31 @@ def show_artifact(artifact: ArtifactView) -> None:
         st.image(data, width="stretch")
 
 
-def call_block(col: StageColumn, *, key: str, wall_screen: bool = False) -> None:
-    _section("Customer call")
+def call_block(col: StageColumn, *, key: str, prose: Prose, wall_screen: bool = False) -> None:
+    prose.heading("Customer call")
     if not col.calls:
-        st.caption("No call recording on the wall for this stage.")
+        prose.add(prose.note("No call recording on the wall for this stage."))
         return
-    call_player(col.calls[0], key=f"{key}-call", excerpt_chars=200 if wall_screen else 320)
+    call_player(
+        col.calls[0], key=f"{key}-call", excerpt_chars=200 if wall_screen else 320, prose=prose, in_column=True
+    )
 
 
-def call_player(call: CallView, *, key: str, excerpt_chars: int = 320, full_transcript: bool = False) -> None:
+def call_player(
+    call: CallView,
+    *,
+    key: str,
+    excerpt_chars: int = 320,
+    full_transcript: bool = False,
+    prose: Prose | None = None,
+    in_column: bool = False,
+) -> None:
+    """A call's title, its clip and an excerpt of its transcript; the title joins ``prose`` when given."""
     start, end = call.clip_start_s, call.clip_end
     meta = f"{call.channel} · {call.recorded_at:%-d %b %Y} · clip {_mmss(start)}–{_mmss(end)}"
-    st.markdown(f":material/headphones: **{escape_md(call.title)}**  \n{escape_md(meta)}")
+    title = prose or Prose()
+    title.add(f":material/headphones: **{escape_md(call.title)}**  \n{escape_md(meta)}")
+    title.flush()
     data = cache.media_bytes(call.sha256, call.mime)
     if data is None:
         st.caption("The recording is missing from the media folder.")
@@ -501,8 +527,17 @@ def call_player(call: CallView, *, key: str, excerpt_chars: int = 320, full_tran
         return
     excerpt = call.excerpt(excerpt_chars)
     if excerpt:
+        voice(excerpt, key=key, boxed=not in_column)
+
+
+def voice(text: str, *, key: str, boxed: bool = True) -> None:
+    """A customer's words, as plain text, styled as a quote by the theme. In a wall column the
+    theme styles every ``st.text`` as a quote, so there it needs no container (one element, not two)."""
+    if boxed:
         with st.container(key=f"voice-{key}"):
-            st.text(excerpt)
+            st.text(text)
+    else:
+        st.text(text)
 
 
 def _trim(text: str, limit: int) -> str:
@@ -516,20 +551,21 @@ def _mmss(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def accountability_block(col: StageColumn, *, key: str, today: date, compact: bool = False) -> None:
+def accountability_block(col: StageColumn, *, key: str, today: date, prose: Prose, compact: bool = False) -> None:
     names = [f"**{escape_md(s.name)}**" if s.role == "owner" else escape_md(s.name) for s in col.silos]
     if compact:
-        plain_owners = ", ".join(s.name for s in col.silos if s.role == "owner")
-        _section(f"Fixes · owner {plain_owners}" if plain_owners else "Fixes")
+        owners = escape_md(", ".join(s.name for s in col.silos if s.role == "owner"))
+        prose.heading(f"Fixes · owner {owners}" if owners else "Fixes")
     else:
-        _section("Accountable silos")
-        if names:
-            st.markdown(" · ".join(names))
-        else:
-            st.caption("No silo is accountable for this stage yet.")
-        _section("Fixes")
+        prose.heading("Accountable silos")
+        prose.add(" · ".join(names) or prose.note("No silo is accountable for this stage yet."))
+        prose.heading("Fixes")
     if not col.fixes:
-        st.caption("No fix team working on this stage.")
+        if compact:  # the wall screen's dark theme styles captions, not coloured Markdown
+            prose.flush()
+            st.caption("No fix team working on this stage.")
+        else:
+            prose.add(prose.note("No fix team working on this stage."))
         return
     lines: list[str] = []
     for fix in col.fixes:
@@ -544,10 +580,11 @@ def accountability_block(col: StageColumn, *, key: str, today: date, compact: bo
             due = ""
         lines.append(f"{status} {escape_md(fix.title)}{due}")
     if compact:
+        prose.flush()
         with st.container(key=f"fixes-{col.stage.slug}"):
             st.markdown("\n\n".join(lines[:2]))
     else:
-        st.markdown("  \n".join(lines))
+        prose.add("  \n".join(lines))
 
 
 def stage_column(
@@ -556,27 +593,31 @@ def stage_column(
     """One column of the wall: the stage and the evidence hanging beneath it. On the wall
     screen a column shows less, unless the wall is split so that columns are wide (roomy)."""
     slug = col.stage.slug
-    with st.container(border=True, key=f"stage-{slug}"):
-        st.markdown(f"### {escape_md(col.stage.name)}")
+    with st.container(border=True, key=f"stage-{slug}"), Prose() as prose:
+        # The name and the customer's goal are one element; the theme styles the goal
+        # as the paragraph after the column's h3.
+        prose.add(f"### {escape_md(col.stage.name)}")
         if col.stage.customer_goal:
-            with st.container(key=f"goal-{slug}"):
-                st.markdown(f"“{escape_md(col.stage.customer_goal)}”")
+            prose.add(f"“{escape_md(col.stage.customer_goal)}”")
+        prose.flush()
         health_badge(col, key=f"{key}-health")
-        moments_block(col, key=f"{key}-moments")
-        kpis_block(col, month, key=f"{key}-kpis", limit=2 if wall_screen else MAX_KPIS_ON_WALL, compact=wall_screen)
+        moments_block(col, key=f"{key}-moments", prose=prose)
+        limit = 2 if wall_screen else MAX_KPIS_ON_WALL
+        kpis_block(col, month, key=f"{key}-kpis", prose=prose, limit=limit, compact=wall_screen)
         if wall_screen:
             # A wide wall-screen column has room for the top categories and one verbatim.
-            complaints_block(col, month, key=slug, wall_screen=True, categories=1 if roomy else 0,
-                             verbatims=1 if roomy else 0)
+            complaints_block(col, month, key=slug, prose=prose, wall_screen=True, categories=1 if roomy else 0,
+                             verbatims=1 if roomy else 0, in_column=True)
         else:
-            complaints_block(col, month, key=slug)
+            complaints_block(col, month, key=slug, prose=prose, in_column=True)
         if wall_screen and roomy:
-            survey_lines(col, key=f"{key}-surveys")
+            survey_lines(col, key=f"{key}-surveys", prose=prose)
         if not wall_screen:
-            surveys_block(col, month, key=f"{key}-surveys")
-            artifacts_block(col, key=f"{key}-art", wall_screen=wall_screen)
-            call_block(col, key=f"{key}-call", wall_screen=wall_screen)
-        accountability_block(col, key=f"{key}-acc", today=today, compact=wall_screen)
+            surveys_block(col, month, key=f"{key}-surveys", prose=prose)
+            artifacts_block(col, key=f"{key}-art", prose=prose, wall_screen=wall_screen)
+            call_block(col, key=f"{key}-call", prose=prose, wall_screen=wall_screen)
+        accountability_block(col, key=f"{key}-acc", today=today, prose=prose, compact=wall_screen)
+        prose.flush()
         if not wall_screen:
             st.page_link(
                 STAGE_PAGE,
@@ -778,7 +819,8 @@ def complaints_tab(col: StageColumn, month: date, version: int, db: str, *, key:
     left, right = st.columns([1, 2], gap="large")
     with left, st.container(key=f"compact-{col.stage.slug}-summary"):
         if summary is not None and any(summary.counts):
-            complaints_block(col, month, key=f"{key}-summary")
+            with Prose() as prose:
+                complaints_block(col, month, key=f"{key}-summary", prose=prose)
     trend = cache.complaint_trend(version, db, col.stage.id, month.isoformat())
     if not trend.empty:
         trend = trend.assign(category=trend["category"].map(html.escape))  # plotly renders some HTML tags

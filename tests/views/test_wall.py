@@ -135,6 +135,65 @@ def test_one_render_stays_within_a_few_hundred_elements_and_is_quick(wall_app: A
     assert warm < 5
 
 
+def _in_order(node: object) -> Iterator[object]:
+    """Every element under ``node``, in the order the page shows them."""
+    children = getattr(node, "children", {}) or {}
+    if not children:
+        yield node
+    for index in sorted(children):
+        yield from _in_order(children[index])
+
+
+def _reading(at: AppTest) -> list[str]:
+    """The page as a reader meets it: markdown and captions by text, metrics by label, else the type."""
+    seen = []
+    for element in _in_order(at._tree):
+        kind = getattr(element, "type", "")
+        if kind in ("markdown", "caption"):
+            seen.append(str(element.value))  # type: ignore[attr-defined]
+        elif kind == "metric":
+            seen.append(f"metric:{element.label}")  # type: ignore[attr-defined]
+        elif kind in ("text", "audio", "image", "button", "page_link"):
+            seen.append(kind)
+    return seen
+
+
+def test_each_column_reads_in_order_with_its_text_drawn_together(wall_app: AppTest) -> None:
+    """A column's Markdown is drawn in few elements (the browser pays per element), and still in
+    the order of the column: every section label before its own evidence."""
+    wall_app.run()
+    seen = _reading(wall_app)
+    starts = [i for i, item in enumerate(seen) if item.startswith("### ")]
+    assert len(starts) == 7  # one column per demo stage
+    for begin in starts:
+        column = seen[begin : seen.index("page_link", begin) + 1]  # a column ends with its "Open stage" link
+        labels = [
+            (i, line) for i, item in enumerate(column) for line in item.split("\n\n") if line.startswith("######")
+        ]
+        order = [line.removeprefix("###### ").split(" ·")[0] for _, line in labels]
+        assert order == [
+            "Moments of truth", "KPIs", "Complaints", "Surveys", "What customers receive", "Customer call",
+            "Accountable silos", "Fixes",
+        ], column[0]
+        at = {name: i for (i, _), name in zip(labels, order, strict=True)}
+        metrics = [i for i, item in enumerate(column) if item.startswith("metric:")]
+        kpi_metrics = [i for i in metrics if not column[i].startswith("metric:Complaints in")]
+        complaints = [i for i in metrics if column[i].startswith("metric:Complaints in")]
+        assert complaints and at["Complaints"] < complaints[0] < at["Surveys"]
+        assert all(at["KPIs"] < i < at["Complaints"] for i in kpi_metrics[:1])
+        assert all(at["Customer call"] < i for i, item in enumerate(column) if item == "audio")
+        # Customer text: the verbatims under complaints, the call's excerpt under the call.
+        texts = [i for i, item in enumerate(column) if item == "text"]
+        assert texts and all(at["Complaints"] < i < at["Surveys"] or at["Customer call"] < i for i in texts)
+        # Labels share an element with their neighbours: the name and goal, moments and the
+        # KPIs label, the silos and the fixes are one element each.
+        assert "Moments of truth" in column[1] or "Moments of truth" in column[2]
+        assert any("Accountable silos" in item and "Fixes" in item for item in column)
+        markdown = [item for item in column if not item.startswith("metric:") and item not in (
+            "text", "audio", "image", "button", "page_link")]
+        assert len(markdown) <= 12, markdown
+
+
 def test_calls_play_their_highlighted_clip(wall_app: AppTest, demo_store: Store) -> None:
     wall_app.run()
     audios = wall_app.get("audio")
@@ -195,7 +254,7 @@ def test_a_stage_with_nothing_shows_explicit_empty_states(
     at.query_params["month"] = "2026-10"
     at.run()
     assert not at.exception
-    captions = [c.value for c in at.caption]
+    shown = _all_text(at)
     for message in (
         "No KPIs measured for this stage yet.",
         "No complaints about this stage in the last 12 months.",
@@ -204,7 +263,7 @@ def test_a_stage_with_nothing_shows_explicit_empty_states(
         "No moments of truth defined for this stage yet.",
         "No artifacts hung on this stage yet.",
     ):
-        assert message in captions, message
+        assert message in shown, message
 
 
 def test_hostile_customer_text_is_shown_as_plain_text(
@@ -214,7 +273,8 @@ def test_hostile_customer_text_is_shown_as_plain_text(
     at.query_params["month"] = "2026-10"
     at.run()
     texts = [str(t.value) for t in at.text]
-    assert f"“{HOSTILE}”" in texts
+    # Each verbatim is one text element: the quote, then its source.
+    assert any(t.startswith(f"“{HOSTILE}”\n— ") for t in texts), texts
     for md in at.markdown:
         assert "<script>" not in md.value and "<img" not in md.value and "](http" not in md.value
     assert not any("@example.com" in t for t in texts)
