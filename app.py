@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cxroom.ui import identity, navigation
+from cxroom.ui import identity, navigation, theme
 
-# No page_icon: a :material: favicon is fetched from Google's font servers, which an offline wall screen cannot reach.
-st.set_page_config(page_title="Customer Room", layout="wide")
+# The favicon is a file served by this server: a :material: icon (the pages' own icons become the
+# favicon otherwise) is fetched from Google's font servers, which an offline wall screen cannot reach.
+st.set_page_config(page_title="Customer Room", layout="wide", page_icon=theme.FAVICON)
 
 user = identity.current_user()
 st.session_state["user"] = user

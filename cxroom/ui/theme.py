@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 import streamlit as st
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+FAVICON = Path(__file__).with_name("favicon.png")  # a wall of four stage columns, 128 px
 DEFAULT_STAGE_COLOUR = "#4C78A8"
 
 # The reliability ladder: icon + word + colour, so it reads without colour too.

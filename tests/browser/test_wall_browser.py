@@ -136,6 +136,26 @@ def test_wall_screen_has_no_chrome_and_fits_one_screen(
         page.close()
 
 
+@pytest.mark.parametrize("query", ["/", "/?mode=wall"], ids=["wall", "wall-screen"])
+def test_the_wall_asks_nothing_of_the_internet(chromium: Callable[..., Any], app_url: str, query: str) -> None:
+    """A wall screen is often offline: every request (favicon, fonts, icons, media) goes to this server."""
+    page = chromium(1920, 1080)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(f"{app_url}{query}", wait_until="domcontentloaded")
+        page.wait_for_selector(IDLE, timeout=60_000)
+        page.wait_for_selector("[class*=st-key-stage-]", timeout=60_000)
+        page.wait_for_timeout(2_000)
+        favicon = page.evaluate("[...document.querySelectorAll('link[rel*=icon]')].map(l => l.href)")
+    finally:
+        page.close()
+    assert len(requests) > 10  # the page, its scripts and styles, the media
+    elsewhere = [url for url in requests if not url.startswith((app_url, "data:", "blob:"))]
+    assert not elsewhere, elsewhere
+    assert favicon and all(href.startswith(app_url) for href in favicon), favicon
+
+
 def test_wall_screen_split_over_screens(chromium: Callable[..., Any], app_url: str) -> None:
     page = _open(chromium, f"{app_url}/?mode=wall&screen=2&of=3")
     try:
