@@ -17,6 +17,7 @@ from cxroom.ui.identity import User
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_RUN = "first-run"  # url_path of the guided first set-up
 FIRST_RUN_FLAG = "first_run_active"  # session: a facilitator is walking the first-run guide of a new room
+DEFAULT_PATH = "home"  # reserved by the default page, which is served at "/"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,27 @@ def navigation_for(user: User) -> dict[str, list[st.Page]]:
     first_run = first_run_default(specs)
     for spec in specs:
         default = spec.url_path == FIRST_RUN if first_run else spec.default
-        page = st.Page(spec.script, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=default)
+        # Streamlit serves the default page at "/" and reserves its url_path without serving it there,
+        # so "/wall" (a URL people type, and wall screens get configured with) would be "Page not
+        # found". The default page takes a path nobody uses, and a hidden page at its own path opens it.
+        aliased = default and spec.url_path != FIRST_RUN
+        page = st.Page(
+            spec.script,
+            title=spec.title,
+            icon=spec.icon,
+            url_path=DEFAULT_PATH if aliased else spec.url_path,
+            default=default,
+        )
         sections.setdefault(spec.section, []).append(page)
+        if aliased:
+            sections[spec.section].append(_alias(page, spec))
     return sections
+
+
+def _alias(target: st.Page, spec: PageSpec) -> st.Page:
+    """A hidden page at the default page's own url_path that opens it, keeping the query (month, mode, token)."""
+
+    def open_default() -> None:
+        st.switch_page(target, query_params=st.query_params.to_dict())
+
+    return st.Page(open_default, title=spec.title, url_path=spec.url_path, visibility="hidden")

@@ -690,7 +690,9 @@ def wall_header(data: WallData, state: WallState, *, key: str, spot: StageColumn
         with left:
             st.title(escape_md(data.room_name), anchor=False)
             st.caption(
-                f"The wall · {month_label(data.month)} · the {len(data.columns)} stages of our customers' experience"
+                f"The wall · {month_label(data.month)} · "
+                + ("the one stage" if len(data.columns) == 1 else f"the {len(data.columns)} stages")
+                + " of our customers' experience"
             )
         with right:
             if state.wall_screen:

@@ -51,3 +51,18 @@ def test_a_first_deep_link_runs_inside_the_frame(chromium: Callable[..., Any], s
         assert "Listening" in sidebar and "The Wall" in sidebar  # every page title shown by st.navigation...
         assert "\napp\n" not in f"\n{sidebar}\n"  # ...not the legacy list of script names
         page.close()
+
+
+def test_the_wall_has_its_own_url_too(chromium: Callable[..., Any], small_room: Path) -> None:
+    """The wall is served at "/"; "/wall" (typed, or set on a wall screen) opens it with its query kept."""
+    with app_server(small_room, CXROOM_AUTH="single") as base:
+        page = chromium()
+        page.goto(f"{base}/wall?mode=wall&spotlight=30")
+        page.wait_for_selector("[class*=st-key-stage-pay]", timeout=60_000)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        assert page.url == f"{base}/?mode=wall&spotlight=30"
+        body = page.inner_text("body")
+        assert "not found" not in body.lower()
+        assert "the one stage of our customers' experience" in body
+        assert "in the spotlight · pay" in body.lower()  # the wall screen, with the spotlight the query asked for
+        page.close()
