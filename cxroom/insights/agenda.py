@@ -8,9 +8,12 @@ Three sections, in this order:
    *unusually* against their own history (cxroom.insights.early_warning, not
    just "went up"), survey scores that fell, moments of truth still broken.
 2. **Fixes due to present**: active fix teams with results to show,
-   recommendations awaiting a decision, or past their due date.
-3. **Wins to celebrate**: fixes celebrated since the last review, moments that
-   climbed the reliability ladder, KPIs back on target.
+   recommendations awaiting a decision, or past their due date; results first,
+   then decisions, then the longest overdue, at most MAX_FIX_ITEMS, the rest
+   named in one item.
+3. **Wins to celebrate**: fixes celebrated since the last review (the latest
+   MAX_WIN_ITEMS, the rest in one item), moments that climbed the reliability
+   ladder, KPIs back on target.
 
 The facilitator then reorders, adds and removes items.
 """
@@ -43,6 +46,11 @@ __all__ = [
 ]
 
 MAX_STAGE_ITEMS = 6
+# A monthly session has time for a few fix teams and a few wins; the rest are named in one
+# item pointing at the fix board (a large room has hundreds of fixes, many past due).
+MAX_FIX_ITEMS = 5
+MAX_WIN_ITEMS = 5
+MORE_NAMED = 8  # fixes named in the "and more" item
 MIN_STAGE_SCORE = 2  # one KPI near its target alone does not put a stage on the agenda
 SURVEY_FALL_PCT_OF_SCALE = 3.0  # a fall of at least 3 % of the question's scale
 MIN_SURVEY_RESPONSES = 30
@@ -294,9 +302,29 @@ def _stage_items(inputs: AgendaInputs) -> list[ProposedItem]:
     ]
 
 
+def _fix_urgency(fix: FixFacts, held_on: date) -> tuple[int, int, int]:
+    """Sort key, most urgent first: results to show, then a decision to take, then days overdue."""
+    overdue = (held_on - fix.due_on).days if fix.due_on is not None and fix.status != "results" else 0
+    return ({"results": 0, "recommending": 1}.get(fix.status, 2), -overdue, fix.id)
+
+
+def _and_more(section: AgendaSection, what: str, titles: Sequence[str]) -> ProposedItem:
+    """One item for what did not fit: how many, and the first few by name."""
+    named = [f"· {title}" for title in titles[:MORE_NAMED]]
+    if len(titles) > MORE_NAMED:
+        named.append(f"… and {len(titles) - MORE_NAMED} more on the fix board")
+    return ProposedItem(
+        kind=AgendaKind.NOTE,
+        section=section,
+        title=f"{len(titles)} more {what}",
+        reasons=tuple(named),
+        minutes=2,
+    )
+
+
 def _fix_items(inputs: AgendaInputs) -> list[ProposedItem]:
     items = []
-    for fix in inputs.fixes:
+    for fix in sorted(inputs.fixes, key=lambda f: _fix_urgency(f, inputs.held_on)):
         if fix.status not in ACTIVE_FIX_STATUSES or fix.presented_in_this_review:
             continue
         reasons = []
@@ -320,25 +348,35 @@ def _fix_items(inputs: AgendaInputs) -> list[ProposedItem]:
                 minutes=FIX_MINUTES,
             )
         )
+    if len(items) > MAX_FIX_ITEMS:
+        rest = [item.title.removeprefix("Fix team: ") for item in items[MAX_FIX_ITEMS:]]
+        items = [*items[:MAX_FIX_ITEMS], _and_more(AgendaSection.FIXES_DUE, "fixes due or overdue", rest)]
     return items
 
 
 def _win_items(inputs: AgendaInputs) -> list[ProposedItem]:
     items = []
-    for fix in inputs.fixes:
-        if fix.status == "celebrated" and fix.celebrated_at is not None and fix.celebrated_at > inputs.since:
-            items.append(
-                ProposedItem(
-                    kind=AgendaKind.WIN,
-                    section=AgendaSection.WINS,
-                    title=f"Win: {fix.title}",
-                    reasons=(f"Celebrated on {fix.celebrated_at:%d %b %Y}; team led by {fix.lead}",),
-                    stage_id=fix.stage_id,
-                    moment_id=fix.moment_id,
-                    fix_id=fix.id,
-                    minutes=WIN_MINUTES,
-                )
+    celebrated = sorted(
+        ((f.celebrated_at, f) for f in inputs.fixes if f.status == "celebrated" and f.celebrated_at is not None),
+        key=lambda pair: (pair[0], pair[1].id),
+        reverse=True,  # the latest first
+    )
+    wins = [(at, fix) for at, fix in celebrated if at > inputs.since]
+    for at, fix in wins[:MAX_WIN_ITEMS]:
+        items.append(
+            ProposedItem(
+                kind=AgendaKind.WIN,
+                section=AgendaSection.WINS,
+                title=f"Win: {fix.title}",
+                reasons=(f"Celebrated on {at:%d %b %Y}; team led by {fix.lead}",),
+                stage_id=fix.stage_id,
+                moment_id=fix.moment_id,
+                fix_id=fix.id,
+                minutes=WIN_MINUTES,
             )
+        )
+    if len(wins) > MAX_WIN_ITEMS:
+        items.append(_and_more(AgendaSection.WINS, "fixes celebrated", [fix.title for _, fix in wins[MAX_WIN_ITEMS:]]))
     reasons = []
     for moment in inputs.moments:
         if _rank(moment.state) > _rank(moment.state_before):

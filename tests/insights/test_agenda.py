@@ -3,10 +3,13 @@ order and why; which fixes are due to present; which wins to celebrate."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from cxroom.insights.agenda import (
+    MAX_FIX_ITEMS,
     MAX_STAGE_ITEMS,
+    MAX_WIN_ITEMS,
+    MORE_NAMED,
     AgendaInputs,
     AgendaKind,
     AgendaSection,
@@ -138,6 +141,37 @@ def test_fixes_due_to_present() -> None:
     assert all(i.kind is AgendaKind.FIX for i in items)
     assert items[0].reasons == ("Lead: Ann", "Results to present: did the fix work?")
     assert "Due 30 Sep 2026, still implementing" in items[2].reasons[1]
+
+
+def test_a_room_with_many_fixes_due_gets_the_most_urgent_and_one_item_for_the_rest() -> None:
+    """A large room has hundreds of fixes past due: the session has time for a few."""
+    overdue = tuple(
+        FixFacts(100 + i, HELP.id, f"Fix {i}", "implementing", "Cy", HELD - timedelta(days=10 * i))
+        for i in range(1, 21)
+    )
+    fixes = (*overdue, FixFacts(1, PAY.id, "Results ready", "results", "Ann", date(2027, 1, 1)),
+             FixFacts(2, PAY.id, "Needs a decision", "recommending", "Bob", date(2027, 1, 1)))
+    inputs = _inputs(fixes=fixes)
+    items = [i for i in propose_agenda(inputs) if i.section is AgendaSection.FIXES_DUE]
+    assert len(items) == MAX_FIX_ITEMS + 1
+    # Results first, then the decision, then the longest overdue.
+    assert [i.fix_id for i in items[:MAX_FIX_ITEMS]] == [1, 2, 120, 119, 118]
+    more = items[-1]
+    assert more.kind is AgendaKind.NOTE and more.fix_id is None
+    assert more.title == "17 more fixes due or overdue"
+    assert more.reasons[0] == "· Fix 17" and more.reasons[-1] == "… and 9 more on the fix board"
+    assert len(more.reasons) == MORE_NAMED + 1
+
+
+def test_many_wins_keep_the_latest() -> None:
+    fixes = tuple(
+        FixFacts(i, PAY.id, f"Win {i}", "celebrated", "Gil", None, celebrated_at=datetime(2026, 10, 10 + i))
+        for i in range(1, 10)
+    )
+    wins = [i for i in propose_agenda(_inputs(fixes=fixes)) if i.section is AgendaSection.WINS]
+    assert [w.fix_id for w in wins[:MAX_WIN_ITEMS]] == [9, 8, 7, 6, 5]
+    assert wins[-1].title == "4 more fixes celebrated"
+    assert wins[-1].reasons == ("· Win 4", "· Win 3", "· Win 2", "· Win 1")
 
 
 def test_wins_since_the_last_review() -> None:
