@@ -31,6 +31,7 @@ from cxroom.insights.agenda import (
     review_month,
 )
 from cxroom.store import Store
+from cxroom.survey_sql import survey_score
 
 HISTORY_MONTHS = 24  # complaint history fed to the unusual-rise rule (plus the month itself)
 TREND_MONTHS = 13  # months in the presenter's trend charts
@@ -228,12 +229,7 @@ ORDER BY c.stage_id, c.category
 SURVEY_FACTS = """
 WITH scored AS (
     SELECT r.question_id, date_trunc('month', r.answered_at)::DATE AS month, count(*) AS n,
-           CASE any_value(q.kind)
-               WHEN 'nps' THEN 100.0 * (count(*) FILTER (WHERE r.value >= 9)
-                                        - count(*) FILTER (WHERE r.value <= 6)) / count(*)
-               WHEN 'csat' THEN 100.0 * count(*) FILTER (WHERE r.value >= 4) / count(*)
-               ELSE avg(r.value)
-           END AS score
+           {score} AS score
     FROM survey_responses r
     JOIN survey_questions q ON q.id = r.question_id
     WHERE r.answered_at >= $prev AND r.answered_at < $next
@@ -255,7 +251,7 @@ JOIN stages_of so ON so.question_id = q.id
 LEFT JOIN scored sc ON sc.question_id = q.id
 GROUP BY q.id, so.stage_ids, q.survey, q.text, q.kind
 ORDER BY q.id
-"""
+""".replace("{score}", survey_score(kind="any_value(q.kind)"))
 
 # A moment's state at the end of the review month and at $since, and when it
 # entered its state (the current state when it has no history).

@@ -24,6 +24,7 @@ import pandas as pd
 from cxroom.insights.health import Rag, StageHealth, SurveyChange, kpi_rag, stage_health
 from cxroom.privacy import mask_personal_data
 from cxroom.store import Store
+from cxroom.survey_sql import survey_score
 
 __all__ = [
     "ArtifactView",
@@ -167,12 +168,7 @@ ORDER BY stage_id, received_at DESC
 SURVEY_SCORES = """
 WITH scored AS (
     SELECT r.question_id, date_trunc('month', r.answered_at)::DATE AS month, count(*) AS n,
-           CASE q.kind
-               WHEN 'nps' THEN 100.0 * (count(*) FILTER (WHERE r.value >= 9)
-                                        - count(*) FILTER (WHERE r.value <= 6)) / count(*)
-               WHEN 'csat' THEN 100.0 * count(*) FILTER (WHERE r.value >= 4) / count(*)
-               ELSE avg(r.value)
-           END AS score
+           {score} AS score
     FROM survey_responses r
     JOIN survey_questions q ON q.id = r.question_id
     WHERE r.answered_at >= $from12 AND r.answered_at < $next
@@ -184,7 +180,7 @@ JOIN survey_questions q ON q.id = qs.question_id
 JOIN stages st ON st.id = qs.stage_id AND NOT st.archived
 LEFT JOIN scored sc ON sc.question_id = q.id
 ORDER BY st.position, q.id, sc.month
-"""
+""".replace("{score}", survey_score())
 
 ARTIFACTS = """
 SELECT a.id, a.stage_id, a.title, a.kind, a.caption, a.asks_of_customer, a.version_label, a.issued_on,

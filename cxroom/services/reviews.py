@@ -26,6 +26,7 @@ from cxroom.models import DecisionCreate, FindingCreate, FixCreate, ReviewCreate
 from cxroom.permissions import Action
 from cxroom.services import _lookup, fixes
 from cxroom.store import Store, Tx, utcnow
+from cxroom.survey_sql import survey_score
 
 # -- inputs -------------------------------------------------------------------
 
@@ -152,17 +153,12 @@ GROUP BY stage_id, category
 SNAPSHOT_SURVEYS = """
 INSERT INTO review_snapshot_surveys
 SELECT $review, q.id, q.survey, q.text, q.kind, count(*),
-       CASE q.kind
-           WHEN 'nps' THEN 100.0 * (count(*) FILTER (WHERE r.value >= 9) - count(*) FILTER (WHERE r.value <= 6))
-                           / count(*)
-           WHEN 'csat' THEN 100.0 * count(*) FILTER (WHERE r.value >= 4) / count(*)
-           ELSE avg(r.value)
-       END
+       {score}
 FROM survey_responses r
 JOIN survey_questions q ON q.id = r.question_id
 WHERE r.answered_at >= $month AND r.answered_at < $next
 GROUP BY q.id, q.survey, q.text, q.kind
-"""
+""".replace("{score}", survey_score())
 
 # A moment's reliability as it stood at $as_of, from its history (moments
 # created later are left out; without any history, its current state).
