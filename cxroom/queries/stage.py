@@ -16,6 +16,7 @@ import pandas as pd
 
 from cxroom.privacy import mask_personal_data
 from cxroom.queries.wall import (
+    FIX_VIEW,
     SURVEY_SCORES,
     ArtifactView,
     CallView,
@@ -148,16 +149,7 @@ WHERE c.stage_id = ?
 ORDER BY c.on_wall DESC, c.recorded_at DESC, c.id
 """
 
-STAGE_FIXES = """
-WITH celebrated AS (
-    SELECT fix_id, max(happened_at) AS celebrated_at
-    FROM fix_updates WHERE to_status = 'celebrated' GROUP BY fix_id
-)
-SELECT f.id, f.stage_id, f.title, f.status, f.lead, f.sponsor, f.due_on, f.chartered_on,
-       m.name AS moment_name, c.celebrated_at
-FROM fixes f
-LEFT JOIN moments m ON m.id = f.moment_id
-LEFT JOIN celebrated c ON c.fix_id = f.id
+STAGE_FIXES = FIX_VIEW + """
 WHERE f.stage_id = ?
 ORDER BY f.status IN ('celebrated', 'dropped'), f.chartered_on DESC, f.id
 """

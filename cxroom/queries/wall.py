@@ -210,8 +210,9 @@ JOIN silos si ON si.id = ss.silo_id
 ORDER BY ss.stage_id, ss.role = 'owner' DESC, si.name
 """
 
-# Fixes in flight now, and fixes celebrated in the last few months.
-FIXES = """
+# A fix as the wall and the stage page show it (fix_from_row): with its moment's name and
+# when it was celebrated. Queries add their own joins, filter and order.
+FIX_VIEW = """
 WITH celebrated AS (
     SELECT fix_id, max(happened_at) AS celebrated_at
     FROM fix_updates WHERE to_status = 'celebrated' GROUP BY fix_id
@@ -219,9 +220,13 @@ WITH celebrated AS (
 SELECT f.id, f.stage_id, f.title, f.status, f.lead, f.sponsor, f.due_on, f.chartered_on,
        m.name AS moment_name, c.celebrated_at
 FROM fixes f
-JOIN stages s ON s.id = f.stage_id AND NOT s.archived
 LEFT JOIN moments m ON m.id = f.moment_id
 LEFT JOIN celebrated c ON c.fix_id = f.id
+"""
+
+# Fixes in flight now, and fixes celebrated in the last few months.
+FIXES = FIX_VIEW + """
+JOIN stages s ON s.id = f.stage_id AND NOT s.archived
 WHERE f.status NOT IN ('celebrated', 'dropped')
    OR (f.status = 'celebrated' AND c.celebrated_at >= $celebrated_since)
 ORDER BY s.position, f.status = 'celebrated', f.due_on NULLS LAST, f.id
