@@ -11,13 +11,14 @@ import io
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cxroom.errors import InvalidInputError, NotFoundError
 from cxroom.importers.sniff import ImportFileError
 from cxroom.models import CategoryRuleCreate
 from cxroom.queries import imports as q
-from cxroom.services import evidence
+from cxroom.services import bulk, evidence
 from cxroom.services.imports import ImportOptions, import_file, preview_file, undo_batch
 from cxroom.store import Store
 from tests.importers.helpers import CFPB_FILES, add_call_centre_kpis, add_stages, cfpb, csv_rows, shared, write
@@ -62,6 +63,33 @@ def test_cfpb_file_imports_every_row_and_twice_is_idempotent(empty_store: Store,
     second = import_file(empty_store, kind="complaints", path=cfpb(name), source="cfpb", actor="system")
     assert second.balanced and (second.rows_imported, second.rows_duplicate) == (0, len(rows))
     assert count(empty_store, "SELECT count(*) FROM complaints") == len(rows)
+
+
+def test_complaint_ids_are_unique_and_follow_the_file_across_imports_and_other_inserts(empty_store: Store) -> None:
+    """The importer gives ids itself (reserved from the id sequence, for a parallel insert); ids
+    stay unique beside rows that take the sequence's default, and follow each file's order."""
+    first = import_file(empty_store, kind="complaints", path=cfpb(CFPB_FILES[0]), source="one", actor="system")
+    frame = pd.DataFrame(
+        {
+            "source": "typed in", "external_id": ["T-1", "T-2"], "received_at": pd.Timestamp("2026-10-01"),
+            "channel": "web", "category": "Billing", "subcategory": "", "verbatim": None, "severity": "normal",
+        }
+    )
+    with empty_store.transaction("system") as tx:
+        batch = bulk.open_batch(tx, kind="complaints", source="typed in", file_name="test")
+        bulk.insert_complaints(tx, frame, batch)  # the sequence's default
+        bulk.close_batch(tx, batch, rows_read=2, rows_imported=2)
+    third = import_file(empty_store, kind="complaints", path=cfpb(CFPB_FILES[1]), source="two", actor="system")
+    total, distinct, missing = empty_store.fetch_one(
+        "SELECT count(*), count(DISTINCT id), count(*) - count(id) FROM complaints"
+    )
+    assert total == first.rows_imported + 2 + third.rows_imported and distinct == total and missing == 0
+    header, rows = csv_rows(cfpb(CFPB_FILES[1]))
+    id_col = header.index(CFPB_COLUMNS[CFPB_FILES[1]][0])
+    in_id_order = [r[0] for r in empty_store.execute(
+        "SELECT external_id FROM complaints WHERE batch_id = ? ORDER BY id", [third.batch_id]
+    )]
+    assert in_id_order == [r[id_col] for r in rows]
 
 
 def test_dd_mm_yyyy_dates_are_detected_and_read_day_first(empty_store: Store) -> None:
