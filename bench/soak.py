@@ -82,7 +82,7 @@ def _slope_per_30min(points: list[tuple[float, float]]) -> float | None:
 
 def _browser_rss_mb() -> dict[str, float]:
     """Resident memory of every Chromium process started from this script (through Playwright's
-    driver), by process type (browser, renderer, gpu-process, utility, zygote), and their total."""
+    driver), by process type (browser, renderer, gpu-process, utility:<service>, zygote), and their total."""
     by_type: dict[str, float] = {}
     for pid in descendants(os.getpid()):
         try:
@@ -94,6 +94,11 @@ def _browser_rss_mb() -> dict[str, float]:
             continue
         found = re.search(rb"--type=([a-z-]+)", cmdline)
         kind = found.group(1).decode() if found else "browser"
+        service = re.search(rb"--utility-sub-type=([a-z_]+)", cmdline)
+        if kind == "utility" and service:
+            # e.g. utility:network, utility:storage, utility:on_device_model (Chromium's own
+            # on-device AI service, which it starts by itself a few minutes in, page or not)
+            kind = f"utility:{service.group(1).decode()}"
         by_type[kind] = by_type.get(kind, 0.0) + rss_mb(pid, children=False)
     return {"total": sum(by_type.values()), **by_type}
 
