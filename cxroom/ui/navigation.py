@@ -98,16 +98,15 @@ def navigation_for(user: User) -> dict[str, list[st.Page]]:
         # Streamlit serves the default page at "/" and reserves its url_path without serving it there,
         # so "/wall" (a URL people type, and wall screens get configured with) would be "Page not
         # found". The default page takes a path nobody uses, and a hidden page at its own path opens it.
-        aliased = default and spec.url_path != FIRST_RUN
         page = st.Page(
             spec.script,
             title=spec.title,
             icon=spec.icon,
-            url_path=DEFAULT_PATH if aliased else spec.url_path,
+            url_path=DEFAULT_PATH if default else spec.url_path,
             default=default,
         )
         sections.setdefault(spec.section, []).append(page)
-        if aliased:
+        if default:
             sections[spec.section].append(_alias(page, spec))
     return sections
 
