@@ -62,7 +62,7 @@ class Frequency(StrEnum):
 class QuestionKind(StrEnum):
     NPS = "nps"  # 0-10, score = %promoters - %detractors
     CSAT = "csat"  # 1-5, score = % answering 4 or 5
-    CES = "ces"  # 1-7, score = mean effort (lower is better)
+    CES = "ces"  # 1-7 where 7 = very easy; score = the mean (higher is better, as the wall and health read it)
     PERCENT = "percent"  # 0-100, score = mean
 
 

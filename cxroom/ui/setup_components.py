@@ -947,7 +947,7 @@ def _create_question(store: Store, actor: str, prefix: str, slugs: dict[int, str
 KIND_HELP = {
     "nps": "NPS (0-10: % promoters - % detractors)",
     "csat": "CSAT (1-5: % answering 4 or 5)",
-    "ces": "CES (1-7: mean effort, lower is better)",
+    "ces": "CES (1-7: mean ease, 7 = very easy, higher is better)",
     "percent": "Percent (0-100: mean)",
 }
 
