@@ -46,10 +46,6 @@ class Prose:
             st.markdown("\n\n".join(self._parts))
             self._parts.clear()
 
-    @property
-    def pending(self) -> bool:
-        return bool(self._parts)
-
     @staticmethod
     def note(markdown: str) -> str:
         """A quiet aside (as ``st.caption`` looks), to ``add`` among other pieces."""
