@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
 DEFAULT_DB = Path("data/cxroom.duckdb")
 
@@ -36,3 +38,43 @@ class Settings(BaseModel):
         # folder holds a whole room (and a backup of it).
         media_dir = Path(env.get("CXROOM_MEDIA") or db_path.parent / "media")
         return cls(db_path=db_path, media_dir=media_dir)
+
+
+class HeaderAuthSettings(BaseModel):
+    """Header mode (CXROOM_AUTH=header): the header that names the user, and what proves a request came
+    through the company's sign-on proxy rather than from a browser that set that header itself."""
+
+    user_header: str = Field(default="X-Forwarded-Email", description="CXROOM_AUTH_HEADER")
+    proxy_secret: SecretStr | None = Field(default=None, description="CXROOM_PROXY_SECRET")
+    proxy_secret_header: str = Field(default="X-Cxroom-Proxy-Secret", description="CXROOM_PROXY_SECRET_HEADER")
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = Field(default=(), description="CXROOM_TRUSTED_PROXIES")
+
+    @property
+    def proxy_configured(self) -> bool:
+        return self.proxy_secret is not None or bool(self.trusted_proxies)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> HeaderAuthSettings:
+        """Read the header-mode settings; a malformed one raises ValueError naming the variable."""
+        env = os.environ if environ is None else environ
+        secret = env.get("CXROOM_PROXY_SECRET", "")
+        if secret and len(secret) < 16:
+            # A short secret can be guessed by trying; the proxy and the room share it, so it can be long.
+            raise ValueError("CXROOM_PROXY_SECRET is too short: use at least 16 characters (a random string).")
+        networks = []
+        for part in env.get("CXROOM_TRUSTED_PROXIES", "").replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            try:
+                networks.append(ip_network(part.strip(), strict=False))
+            except ValueError:
+                raise ValueError(
+                    f"CXROOM_TRUSTED_PROXIES: '{part.strip()}' is not an address or network "
+                    "(use addresses or CIDRs separated by commas, e.g. 10.0.0.5,10.1.0.0/16)."
+                ) from None
+        return cls(
+            user_header=env.get("CXROOM_AUTH_HEADER", "").strip() or "X-Forwarded-Email",
+            proxy_secret=SecretStr(secret) if secret else None,
+            proxy_secret_header=env.get("CXROOM_PROXY_SECRET_HEADER", "").strip() or "X-Cxroom-Proxy-Secret",
+            trusted_proxies=tuple(networks),
+        )

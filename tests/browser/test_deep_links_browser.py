@@ -30,7 +30,8 @@ def small_room(tmp_path: Path) -> Path:
 
 
 def test_a_first_deep_link_to_admin_without_sign_in_is_refused(chromium: Callable[..., Any], small_room: Path) -> None:
-    with app_server(small_room, CXROOM_AUTH="header") as base:
+    # Bound to loopback, header mode needs no proxy secret; the browser sends no sign-in header.
+    with app_server(small_room, CXROOM_AUTH="header", STREAMLIT_SERVER_ADDRESS="127.0.0.1") as base:
         page = chromium()
         page.goto(f"{base}/admin")
         page.wait_for_selector(IDLE, timeout=60_000)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from cxroom.permissions import Role
@@ -89,9 +90,29 @@ def test_header_mode_without_the_header_refuses(
     app_for: Callable[..., AppTest], small_room: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CXROOM_AUTH", "header")
-    at = app_for(small_room)
-    at.run()
+    # Bound to loopback: header mode opens with no proxy settings (and AppTest has no real peer address).
+    streamlit_config.set_option("server.address", "127.0.0.1")
+    try:
+        at = app_for(small_room)
+        at.run()
+    finally:
+        streamlit_config.set_option("server.address", None)
     assert "sign-in did not reach the room" in at.error[0].value
+
+
+def test_header_mode_with_no_proxy_configured_does_not_open(
+    app_for: Callable[..., AppTest], small_room: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not even for a wall-screen token: the room does not open in a mode where anyone can name themselves."""
+    monkeypatch.setenv("CXROOM_AUTH", "header")
+    token = trust.create_display_token(open_store(small_room.db_path), label="Lobby", actor="cli")
+    for query in [{}, {"token": token}]:
+        at = app_for(small_room)
+        at.query_params.update(query)
+        at.run()
+        assert "CXROOM_PROXY_SECRET" in at.error[0].value and "CXROOM_TRUSTED_PROXIES" in at.error[0].value
+        assert "server.address" in at.error[0].value
+        assert not at.sidebar.caption  # nobody signed in, not even the lobby screen
 
 
 def test_audit_page_lists_and_filters_writes(app_for: Callable[..., AppTest], small_room: Settings) -> None:
