@@ -143,3 +143,18 @@ def test_admin_page_sets_a_role_through_the_service(app_for: Callable[..., AppTe
     store = open_store(small_room.db_path)
     assert store.fetch_value("SELECT role FROM users WHERE email = 'mark@larkfield.example'") == "facilitator"
     assert store.fetch_value("SELECT actor FROM audit_log WHERE entity = 'user'") == "local"
+
+
+def test_oidc_mode_without_auth_secrets_says_so_instead_of_crashing(
+    app_for: Callable[..., AppTest], small_room: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clicking Sign in raised StreamlitMissingAuthlibError (or StreamlitAuthError without [auth]) as a crash."""
+    monkeypatch.setenv("CXROOM_AUTH", "oidc")
+    at = app_for(small_room)
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"] and not at.sidebar.caption
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Sign-in is not set up on this server" in at.error[0].value
+    assert "secrets.toml" in at.error[0].value
