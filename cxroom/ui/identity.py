@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import re
 from dataclasses import dataclass
 from ipaddress import IPv6Address, ip_address
 from typing import NoReturn, Protocol
@@ -57,6 +58,13 @@ def _from_email(email: str, mode: str) -> User:
     store = context.store()
     name = trust_queries.display_name_of(store, email) or email
     return User(actor=email, name=name, role=trust_queries.role_of(store, email), mode=mode)
+
+
+def plausible_email(value: str) -> bool:
+    """One e-mail address and nothing else: the users table is keyed by it, and the sidebar shows it."""
+    # Characters outside RFC 5322's unquoted address (brackets, quotes, commas...) are refused: a directory
+    # does not hand those out, a made-up header does.
+    return len(value) <= 254 and re.fullmatch(r"[^@\s()<>\[\]\\,;:\"]+@[\w.-]+\.[\w-]+", value) is not None
 
 
 class HeaderSource(Protocol):
@@ -139,6 +147,8 @@ def _header_user(settings: HeaderAuthSettings) -> User:
     if len(set(email.lower() for email in emails)) > 1:
         # Two different names: one of them was sent by the browser and passed on by the proxy.
         _stop_with(f"The sign-in header {settings.user_header} arrived with more than one person in it.")
+    if not plausible_email(emails[0]):
+        _stop_with(f"The sign-in header {settings.user_header} does not hold one e-mail address.")
     return _from_email(emails[0], "header")
 
 
@@ -153,7 +163,7 @@ def _oidc_user() -> User:
                 _stop_with(f"Sign-in is not set up on this server: {exc}")
         st.stop()
     email = str(st.user.get("email") or "").strip()
-    if not email or st.user.get("email_verified") is False:
+    if not plausible_email(email) or st.user.get("email_verified") is False:
         st.title("Customer Room")
         st.error(
             "Your company account did not give the room a verified e-mail address, "

@@ -105,6 +105,12 @@ def test_a_spoofed_header_without_the_proxy_secret_is_nobody(chromium: Callable[
         assert "sign-in did not reach the room" in main and "Signed in as" not in sidebar
         page.close()
 
+        markup = {"X-Forwarded-Email": "![x](http://evil.example/x.png)@room.test", "X-Sso-Proof": SECRET}
+        page, main, sidebar = _open(chromium, server.url, markup)
+        assert "does not hold one e-mail address" in main and "Signed in as" not in sidebar
+        assert page.locator("img[src*='evil.example']").count() == 0
+        page.close()
+
 
 def test_trusted_proxy_addresses(chromium: Callable[..., Any], people_room: Path) -> None:
     """The address is the connection's peer as Streamlit's server (uvicorn) reports it: a connection from

@@ -10,7 +10,7 @@ import pytest
 from streamlit.runtime.context import StreamlitHeaders
 
 from cxroom.settings import HeaderAuthSettings
-from cxroom.ui.identity import bound_to_loopback, header_mode_misconfiguration, proxy_refusal
+from cxroom.ui.identity import bound_to_loopback, header_mode_misconfiguration, plausible_email, proxy_refusal
 
 SECRET = "0123456789abcdef-proxy"
 
@@ -142,3 +142,27 @@ def test_secret_and_addresses_together_both_count() -> None:
 def test_no_proxy_settings_means_no_per_request_check() -> None:
     # Only reachable bound to loopback (header_mode_misconfiguration refuses the rest).
     assert proxy_refusal(_settings(), _headers(), None) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "plausible"),
+    [
+        ("fiona@room.test", True),
+        ("Fiona.Fox+cx@Room.Example.co.uk", True),
+        ("jürgen@beispiel.de", True),
+        ("", False),
+        ("fiona", False),
+        ("fiona@localhost", False),
+        ("fiona@room.test, ada@room.test", False),  # two people
+        ("fiona@room.test ada@room.test", False),
+        ("a@b@room.test", False),
+        ("![x](http://evil.example/x.png)@room.test", False),
+        ('"fiona"@room.test', False),
+        ("fiona@room.test)", False),
+        ("fiona@[127.0.0.1]", False),
+        ("fiona@room.test\nada@room.test", False),
+        ("x" * 250 + "@room.test", False),
+    ],
+)
+def test_a_sign_in_names_one_email_address(value: str, plausible: bool) -> None:
+    assert plausible_email(value) is plausible
