@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cxroom.ui import identity, navigation, theme
+from cxroom.ui import context, identity, navigation, theme
 
 # The favicon is a file served by this server: a :material: icon (the pages' own icons become the
 # favicon otherwise) is fetched from Google's font servers, which an offline wall screen cannot reach.
 st.set_page_config(page_title="Customer Room", layout="wide", page_icon=theme.FAVICON)
+
+if not context.room_opens():  # e.g. another app already has this room's file: say so, plainly
+    st.stop()
 
 user = identity.current_user()
 st.session_state["user"] = user

@@ -15,6 +15,10 @@ class StoreError(CxroomError):
 class DatabaseLockedError(StoreError):
     """Another process holds the DuckDB file open for writing."""
 
+    def __init__(self, message: str, *, pid: int | None = None) -> None:
+        super().__init__(message)
+        self.pid = pid  # the holder's process id, when DuckDB names it
+
 
 class ConflictError(CxroomError):
     """Someone else changed the record since it was read (optimistic concurrency)."""

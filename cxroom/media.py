@@ -3,18 +3,28 @@
 Files are saved under their SHA-256, never under a name a user supplied, so a
 name like ``../../etc/passwd`` is harmless and identical bytes are stored once.
 The type is sniffed from the bytes: an extension or a browser's MIME type
-proves nothing.
+proves nothing, and neither do magic bytes alone. Every file is then read by a
+real parser for its type (Pillow decodes images, pypdf parses PDFs, ffmpeg
+decodes audio from start to end), so a file that merely *starts* like a PDF or
+an MP3 frame is refused.
+
+Checking and writing are separate steps (``check`` then ``save``): services
+check first, then save inside the database transaction that references the
+file, so a refused or failed write leaves no file behind (see
+cxroom/services/media_tx.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import shutil
 import struct
 import subprocess
+import tempfile
 import wave
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxroom.errors import MediaRejectedError
@@ -38,6 +48,10 @@ EXTENSIONS = {
 }
 
 
+# Timeout of one ffmpeg decode check (a 60 MB recording decodes in a few seconds).
+_DECODE_TIMEOUT_S = 300
+
+
 @dataclass(frozen=True)
 class StoredMedia:
     sha256: str
@@ -51,6 +65,14 @@ class StoredMedia:
     @property
     def family(self) -> str:
         return self.mime.split("/")[0] if not self.mime.endswith("pdf") else "pdf"
+
+
+@dataclass(frozen=True)
+class CheckedMedia:
+    """Bytes that passed every check and are not on disk yet; ``media`` says where they will live."""
+
+    data: bytes = field(repr=False)
+    media: StoredMedia
 
 
 def sniff_mime(data: bytes) -> str | None:
@@ -104,12 +126,101 @@ def _image_size(data: bytes) -> tuple[int, int]:
                     f"The image is {width}x{height} pixels, more than the {MAX_IMAGE_PIXELS:,} allowed "
                     "(it could be a decompression bomb). Resize it and upload again."
                 )
-            img.verify()
+            img.verify()  # checksums and chunk structure
+        # verify() leaves the image unusable; decode every pixel from a fresh open, so
+        # a valid header followed by junk is refused.
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
             return width, height
     except MediaRejectedError:
         raise
     except Exception as exc:  # Pillow raises many types for damaged files
         raise MediaRejectedError(f"The image cannot be read ({exc}).") from exc
+
+
+def _check_pdf(data: bytes) -> None:
+    """Parse the PDF with pypdf: a header followed by something else (HTML, say) is refused."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    if not data.startswith(b"%PDF-"):
+        raise MediaRejectedError("The PDF does not start with a PDF header.")
+    end = data.rfind(b"%%EOF")
+    # A PDF ends with %%EOF (incremental updates append and end with another one); pypdf
+    # ignores what follows, so a valid PDF with a web page appended would otherwise pass.
+    if end < 0 or data[end + 5 :].strip(b" \t\r\n\f\x00"):
+        raise MediaRejectedError("The PDF has content after its end marker (%%EOF); save it again as a plain PDF.")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise MediaRejectedError("The PDF is password-protected, so the room cannot show it; save it without one.")
+        pages = reader.pages
+        if len(pages) == 0:
+            raise MediaRejectedError("The PDF has no pages.")
+        for page in pages:
+            _ = page.mediabox  # every page object must resolve
+    except MediaRejectedError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise MediaRejectedError(f"The PDF cannot be read ({type(exc).__name__}: {exc}).") from exc
+
+
+def _ogg_pages_chain(data: bytes) -> bool:
+    """Without ffmpeg: do the Ogg pages follow one another to the last byte?"""
+    pos = 0
+    while pos < len(data):
+        if data[pos : pos + 4] != b"OggS" or pos + 27 > len(data):
+            return False
+        segments = data[pos + 26]
+        if pos + 27 + segments > len(data):
+            return False
+        pos += 27 + segments + sum(data[pos + 27 : pos + 27 + segments])
+    return pos == len(data)
+
+
+def _wav_frames_complete(data: bytes) -> bool:
+    """Without ffmpeg: does a PCM WAV hold every frame its header announces?"""
+    try:
+        with wave.open(io.BytesIO(data)) as wav:
+            frames = wav.getnframes()
+            return frames > 0 and len(wav.readframes(frames)) == frames * wav.getsampwidth() * wav.getnchannels()
+    except (wave.Error, EOFError):
+        return False
+
+
+def check_audio_decodes(data: bytes, mime: str) -> None:
+    """Decode the whole recording with ffmpeg; any decoding error refuses it.
+
+    Without ffmpeg, PCM WAV and Ogg are checked by their structure in Python and
+    other formats are refused: their content could not be verified.
+    """
+    if shutil.which("ffmpeg") is None:
+        if mime == "audio/wav" and _wav_frames_complete(data):
+            return
+        if mime == "audio/ogg" and _ogg_pages_chain(data) and _ogg_duration(data):
+            return
+        raise MediaRejectedError(
+            f"The recording ({mime}) cannot be verified because ffmpeg is not installed "
+            "(apt-get install ffmpeg); PCM WAV and Ogg are checked without it."
+        )
+    with tempfile.TemporaryDirectory(prefix="cxroom-check-") as tmp:
+        src = Path(tmp) / "in"
+        src.write_bytes(data)
+        try:
+            result = subprocess.run(
+                ["ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-xerror", "-i", str(src),
+                 "-map", "0:a:0", "-f", "null", "-"],
+                capture_output=True,
+                text=True,
+                timeout=_DECODE_TIMEOUT_S,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise MediaRejectedError("The recording took too long to decode; it was not stored.") from exc
+    if result.returncode != 0:
+        lines = [ln for ln in result.stderr.replace(str(src), "input").splitlines() if ln.strip()]
+        reason = lines[-1] if lines else f"ffmpeg exit code {result.returncode}"
+        raise MediaRejectedError(f"The recording does not decode as audio ({reason}).")
 
 
 def _ogg_duration(data: bytes) -> float | None:
@@ -170,8 +281,8 @@ class MediaStore:
             raise MediaRejectedError("That is not a media reference of this room.")
         return self.root / sha256[:2] / f"{sha256}.{EXTENSIONS[mime]}"
 
-    def put(self, data: bytes, *, allowed: set[str], original_name: str = "") -> StoredMedia:
-        """Validate and save bytes; ``allowed`` is a set of families: image, pdf, audio."""
+    def screen(self, data: bytes, *, allowed: set[str], original_name: str = "") -> str:
+        """Type and size from the bytes as uploaded, at once (before any conversion); returns the MIME type."""
         if not data:
             raise MediaRejectedError(f"The file {original_name!r} is empty.")
         mime = sniff_mime(data)
@@ -189,23 +300,61 @@ class MediaStore:
         if len(data) > limit:
             raise MediaRejectedError(
                 f"The file {original_name!r} is {len(data) / 1e6:.1f} MB; "
-                f"the limit for {family} is {limit / 1e6:.0f} MB."
+                f"the limit for {family} is {limit / 1e6:.3g} MB."
             )
+        return mime
+
+    def check(self, data: bytes, *, allowed: set[str], original_name: str = "") -> CheckedMedia:
+        """Every check, and nothing written: type, size, then the file's structure by a real parser."""
+        mime = self.screen(data, allowed=allowed, original_name=original_name)
+        family = family_of(mime)
         width = height = None
-        if family == "image":
-            width, height = _image_size(data)
+        duration = None
+        try:
+            if family == "image":
+                width, height = _image_size(data)
+            elif family == "pdf":
+                _check_pdf(data)
+            else:
+                check_audio_decodes(data, mime)
+        except MediaRejectedError as exc:
+            raise MediaRejectedError(f"The file {original_name!r} was refused: {exc}") from exc
         sha256 = hashlib.sha256(data).hexdigest()
         path = self.path_for(sha256, mime)
-        if not path.exists():
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(path.suffix + ".part")
-                tmp.write_bytes(data)
-                tmp.replace(path)  # atomic: a reader never sees half a file
-            except OSError as exc:
-                raise MediaRejectedError(f"Cannot save media in {self.root}: {exc.strerror}") from exc
-        duration = audio_duration(data, mime, path) if family == "audio" else None
-        return StoredMedia(sha256, mime, len(data), path, duration, width, height)
+        if family == "audio":
+            duration = audio_duration(data, mime)
+            if duration is None and shutil.which("ffprobe") is not None:
+                with tempfile.TemporaryDirectory(prefix="cxroom-check-") as tmp:
+                    probe = Path(tmp) / f"in.{EXTENSIONS[mime]}"
+                    probe.write_bytes(data)
+                    duration = _ffprobe_duration(probe)
+        return CheckedMedia(data, StoredMedia(sha256, mime, len(data), path, duration, width, height))
+
+    def save(self, checked: CheckedMedia) -> bool:
+        """Write checked bytes under their hash; True if this call created the file."""
+        path = checked.media.path
+        if path.exists():
+            return False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(path.suffix + ".part")
+            tmp.write_bytes(checked.data)
+            tmp.replace(path)  # atomic: a reader never sees half a file
+        except OSError as exc:
+            raise MediaRejectedError(f"Cannot save media in {self.root}: {exc.strerror}") from exc
+        return True
+
+    def discard(self, media: StoredMedia) -> None:
+        """Remove a file (callers make sure nothing references it)."""
+        media.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            media.path.parent.rmdir()  # only if empty
+
+    def put(self, data: bytes, *, allowed: set[str], original_name: str = "") -> StoredMedia:
+        """Check and save at once, for files that no database row has to reference (the demo's own)."""
+        checked = self.check(data, allowed=allowed, original_name=original_name)
+        self.save(checked)
+        return checked.media
 
     def read(self, sha256: str, mime: str) -> bytes:
         path = self.path_for(sha256, mime)

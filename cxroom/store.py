@@ -43,9 +43,12 @@ def _translate(exc: duckdb.Error, sql: str) -> Exception:
     text = str(exc).strip()
     first_line = text.splitlines()[0] if text else type(exc).__name__
     if isinstance(exc, duckdb.IOException) and "lock" in text.lower():
+        holder = re.search(r"\(PID (\d+)\)", text)
+        pid = int(holder.group(1)) if holder else None
         return DatabaseLockedError(
-            "The room's database is open in another process (probably the running app). "
-            "Stop that process, or make the change through the app."
+            f"The room's database is open in another process ({f'pid {pid}, ' if pid else ''}probably the running "
+            "app). Stop that process, or make the change through the app.",
+            pid=pid,
         )
     if isinstance(exc, duckdb.TransactionException) and "conflict" in text.lower():
         return ConflictError("Someone else changed the same record at the same moment; reload and try again.")

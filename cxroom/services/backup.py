@@ -8,13 +8,17 @@ A backup folder holds:
 
 Restore never touches the current room until the backup has been verified and
 loaded into a new file: a damaged or partial backup is refused with the room
-as it was.
+as it was. The manifest is also the list of what a backup may hold: a file it
+does not list (``media/evil.html``), a listed name outside this layout, a
+symbolic link, or a database script that does more than create the tables and
+load the backup's own Parquet files is refused before anything is copied.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +39,15 @@ TABLES_SQL = (
     "SELECT table_name FROM information_schema.tables "
     "WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name"
 )
+
+
+# What a backup may hold, by name: the export's two scripts and its Parquet files, and
+# content-addressed media (media/<first two hex>/<sha256>.<extension>).
+_DB_FILE = re.compile(r"db/(?:schema\.sql|load\.sql|[A-Za-z0-9_]+\.parquet)")
+_MEDIA_FILE = re.compile(r"media/([0-9a-f]{2})/(\1[0-9a-f]{62})\.(" + "|".join(sorted(set(EXTENSIONS.values()))) + ")")
+# load.sql may only fill a table from the backup's own Parquet file of the same name.
+_LOAD_LINE = re.compile(r"""COPY "?([A-Za-z0-9_]+)"? FROM '[^']*/\1\.parquet' \(FORMAT '?parquet'?\);""")
+_SCHEMA_STATEMENT = re.compile(r"CREATE (?:TABLE|SEQUENCE|UNIQUE INDEX|INDEX) ", re.IGNORECASE)
 
 
 class BackupDamagedError(CxroomError):
@@ -143,19 +156,56 @@ def verify_backup(folder: Path) -> dict[str, Any]:
         raise BackupDamagedError(f"The backup's manifest.json is damaged ({exc}). Nothing was restored.") from exc
     if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
         raise BackupDamagedError("manifest.json does not describe a cxroom backup. Nothing was restored.")
+    listed = manifest["files"]
     problems = []
-    for relative, expected in manifest["files"].items():
+    for relative, expected in listed.items():
         path = folder / relative
-        if ".." in Path(relative).parts:
+        if Path(relative).is_absolute() or ".." in Path(relative).parts:
             problems.append(f"{relative}: path leaves the backup folder")
+        elif not (_DB_FILE.fullmatch(relative) or _MEDIA_FILE.fullmatch(relative)):
+            problems.append(f"{relative}: not a file a cxroom backup holds")
+        elif path.is_symlink():
+            problems.append(f"{relative}: a symbolic link")
         elif not path.is_file():
             problems.append(f"{relative}: missing")
         elif _sha256_file(path) != expected:
             problems.append(f"{relative}: content differs from the manifest")
+        elif (match := _MEDIA_FILE.fullmatch(relative)) and match.group(2) != expected:
+            problems.append(f"{relative}: its name is not the hash of its content")
+    _refuse(problems, "The backup is damaged or partial")
+    # A file the manifest does not list is refused, not copied or ignored: nobody vouched for it.
+    unlisted = sorted(
+        str(path.relative_to(folder))
+        for path in folder.rglob("*")
+        if (path.is_file() or path.is_symlink()) and path != manifest_path
+        and str(path.relative_to(folder)) not in listed
+    )
+    _refuse([f"{name}: not listed in its manifest" for name in unlisted], "The backup holds files it should not")
+    _refuse(_script_problems(folder), "The backup's database scripts do more than a backup's")
+    return manifest
+
+
+def _refuse(problems: list[str], what: str) -> None:
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        raise BackupDamagedError(f"The backup is damaged or partial: {shown}. Nothing was restored.")
-    return manifest
+        raise BackupDamagedError(f"{what}: {shown}. Nothing was restored.")
+
+
+def _statements(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+    return [s.strip() + ";" for s in text.split(";\n") if s.strip().rstrip(";")]
+
+
+def _script_problems(folder: Path) -> list[str]:
+    """IMPORT DATABASE runs db/schema.sql and db/load.sql: allow only what EXPORT DATABASE writes."""
+    problems = []
+    for statement in _statements(folder / "db" / "schema.sql"):
+        if not _SCHEMA_STATEMENT.match(statement) or re.search(r"\bAS\s+(SELECT|FROM|\()", statement, re.I):
+            problems.append(f"db/schema.sql: {' '.join(statement.split())[:80]}")
+    for statement in _statements(folder / "db" / "load.sql"):
+        if not _LOAD_LINE.fullmatch(statement.rstrip(";").strip() + ";"):
+            problems.append(f"db/load.sql: {' '.join(statement.split())[:80]}")
+    return problems
 
 
 def restore_room(folder: Path, settings: Settings) -> BackupReport:
@@ -164,6 +214,12 @@ def restore_room(folder: Path, settings: Settings) -> BackupReport:
     folder = Path(folder)
     target = settings.db_path
     _refuse_if_in_use(target)
+    try:  # a new machine: the room's folder may not exist yet
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInputError(
+            f"Cannot create the folder {target.parent}: {exc.strerror}. Nothing was restored."
+        ) from exc
     staging = target.with_name(f".{target.name}.restoring")
     staging.unlink(missing_ok=True)
     Path(f"{staging}.wal").unlink(missing_ok=True)
@@ -186,12 +242,17 @@ def restore_room(folder: Path, settings: Settings) -> BackupReport:
             f"Restored tables do not match the manifest ({', '.join(differing[:5])}). Nothing was restored."
         )
     # Media first (content-addressed, so adding files never harms the current room) ...
-    media_source = folder / "media"
-    for path in sorted(media_source.rglob("*")) if media_source.exists() else []:
-        if path.is_file():
-            destination = settings.media_dir / path.relative_to(media_source)
+    # Only the files the manifest lists (verified above), never whatever else is in the folder.
+    for relative in sorted(name for name in manifest["files"] if name.startswith("media/")):
+        destination = settings.media_dir / Path(relative).relative_to("media")
+        try:
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, destination)
+            shutil.copy2(folder / relative, destination)
+        except OSError as exc:
+            staging.unlink(missing_ok=True)
+            raise InvalidInputError(
+                f"Cannot copy media into {settings.media_dir}: {exc.strerror}. The database was not replaced."
+            ) from exc
     # ... then swap the database in one rename; the previous file is kept beside it.
     if target.exists():
         kept = target.with_name(f"{target.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}")

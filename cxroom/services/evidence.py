@@ -8,10 +8,11 @@ import json
 import pandas as pd
 
 from cxroom.errors import InvalidInputError
-from cxroom.media import StoredMedia
+from cxroom.media import CheckedMedia, MediaStore, StoredMedia
 from cxroom.models import ArtifactCreate, CallCreate, CategoryRuleCreate, KpiCreate, SurveyQuestionCreate
 from cxroom.permissions import Action
 from cxroom.services import _lookup
+from cxroom.services.media_tx import media_transaction
 from cxroom.store import Store, Tx
 
 
@@ -23,14 +24,26 @@ def register_media(tx: Tx, media: StoredMedia, original_name: str) -> None:
     )
 
 
-def add_artifact(store: Store, data: ArtifactCreate, media: StoredMedia, *, actor: str) -> int:
-    if media.family not in ("image", "pdf"):
+def _family(media: CheckedMedia | StoredMedia) -> str:
+    return (media.media if isinstance(media, CheckedMedia) else media).family
+
+
+def add_artifact(
+    store: Store,
+    data: ArtifactCreate,
+    media: CheckedMedia | StoredMedia,
+    *,
+    actor: str,
+    media_store: MediaStore | None = None,
+) -> int:
+    """Hang an artifact under a stage; checked media is written inside the same transaction."""
+    if _family(media) not in ("image", "pdf"):
         raise InvalidInputError("An artifact must be an image or a PDF.")
-    with store.transaction(actor) as tx:
-        tx.require(Action.EVIDENCE_EDIT)
+    with media_transaction(store, media_store, actor, Action.EVIDENCE_EDIT) as unit:
+        tx = unit.tx
         stage = _lookup.stage_id(tx, data.stage_slug)
         moment = _lookup.moment_id(tx, stage, data.moment_name)
-        register_media(tx, media, data.title)
+        register_media(tx, unit.save(media), data.title)
         position = int(
             tx.fetch_value("SELECT coalesce(max(position) + 1, 0) FROM artifacts WHERE stage_id = ?", [stage])
         )
@@ -57,14 +70,22 @@ def add_artifact(store: Store, data: ArtifactCreate, media: StoredMedia, *, acto
         return new_id
 
 
-def add_call(store: Store, data: CallCreate, media: StoredMedia, *, actor: str) -> int:
-    if media.family != "audio":
+def add_call(
+    store: Store,
+    data: CallCreate,
+    media: CheckedMedia | StoredMedia,
+    *,
+    actor: str,
+    media_store: MediaStore | None = None,
+) -> int:
+    """Hang a call under a stage; checked media is written inside the same transaction."""
+    if _family(media) != "audio":
         raise InvalidInputError("A call recording must be an audio file.")
-    with store.transaction(actor) as tx:
-        tx.require(Action.EVIDENCE_EDIT)
+    with media_transaction(store, media_store, actor, Action.EVIDENCE_EDIT) as unit:
+        tx = unit.tx
         stage = _lookup.stage_id(tx, data.stage_slug)
         moment = _lookup.moment_id(tx, stage, data.moment_name)
-        register_media(tx, media, data.title)
+        register_media(tx, unit.save(media), data.title)
         transcript = json.dumps([seg.model_dump() for seg in data.transcript]) if data.transcript else None
         new_id = int(
             tx.fetch_value(

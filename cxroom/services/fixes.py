@@ -34,11 +34,12 @@ from typing import Any, Protocol
 
 from cxroom.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from cxroom.insights import fix_evidence as fe
-from cxroom.media import StoredMedia
+from cxroom.media import CheckedMedia, MediaStore, StoredMedia
 from cxroom.models import Direction, FixCreate, FixMember, FixStatus
 from cxroom.permissions import Action
 from cxroom.services import _lookup
 from cxroom.services.evidence import register_media
+from cxroom.services.media_tx import media_transaction, require_now
 from cxroom.store import Store, Tx, utcnow
 
 # -- SQL ---------------------------------------------------------------------------
@@ -553,21 +554,49 @@ def add_note(store: Store, fix_id: int, *, note: str, actor: str, when: datetime
 
 
 def attach_file(
-    store: Store, fix_id: int, *, media: StoredMedia, title: str, actor: str, when: datetime | None = None
+    store: Store,
+    fix_id: int,
+    *,
+    media: CheckedMedia | StoredMedia,
+    title: str,
+    actor: str,
+    when: datetime | None = None,
+    media_store: MediaStore | None = None,
 ) -> int:
-    """Attach an image or a PDF (already validated and saved by MediaStore.put) to a fix."""
-    if media.family not in ("image", "pdf"):
+    """Attach an image or a PDF to a fix; checked media is written inside the same transaction."""
+    described = media.media if isinstance(media, CheckedMedia) else media
+    if described.family not in ("image", "pdf"):
         raise InvalidInputError("A fix attachment must be an image or a PDF.")
-    title = _text(title, "title", 200) or media.path.name
-    with store.transaction(actor) as tx:
-        tx.require(Action.FIX_EDIT, fix_id=fix_id)
+    title = _text(title, "title", 200) or described.path.name
+    with media_transaction(store, media_store, actor, Action.FIX_EDIT, fix_id=fix_id) as unit:
+        tx = unit.tx
         _fix(tx, fix_id)
-        register_media(tx, media, title)
+        register_media(tx, unit.save(media), title)
         stamp = when or utcnow()
-        new_id = int(tx.fetch_value(INSERT_ATTACHMENT, [fix_id, media.sha256, title, actor, stamp]))
+        new_id = int(tx.fetch_value(INSERT_ATTACHMENT, [fix_id, described.sha256, title, actor, stamp]))
         _timeline(tx, fix_id, when=stamp, from_status=None, to_status=None, note=f"Attached '{title}'")
-        tx.audit("attach", "fix", fix_id, None, {"attachment_id": new_id, "sha256": media.sha256, "title": title})
+        tx.audit("attach", "fix", fix_id, None, {"attachment_id": new_id, "sha256": described.sha256, "title": title})
         return new_id
+
+
+def attach_upload(
+    store: Store,
+    media_store: MediaStore,
+    fix_id: int,
+    *,
+    data: bytes,
+    original_name: str,
+    title: str,
+    actor: str,
+    when: datetime | None = None,
+) -> int:
+    """Attach uploaded bytes: refused means nothing written (permission, then checks, then one unit of work)."""
+    media_store.screen(data, allowed={"image", "pdf"}, original_name=original_name)
+    require_now(store, actor, Action.FIX_EDIT, fix_id=fix_id)
+    checked = media_store.check(data, allowed={"image", "pdf"}, original_name=original_name)
+    return attach_file(
+        store, fix_id, media=checked, title=title or original_name, actor=actor, when=when, media_store=media_store
+    )
 
 
 def record_presentation(store: Store, *, fix_id: int, review_id: int, actor: str, when: date | datetime) -> None:

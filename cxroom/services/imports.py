@@ -45,10 +45,10 @@ from cxroom.importers.mapping import (
 )
 from cxroom.importers.sniff import DEFAULT_MAX_IMPORT_BYTES, ImportFileError
 from cxroom.importers.stage import Staged, stage_file
-from cxroom.media import MediaStore, StoredMedia
+from cxroom.media import MediaStore
 from cxroom.models import ArtifactCreate, CallCreate, TranscriptSegment
 from cxroom.permissions import Action
-from cxroom.services import _lookup, evidence
+from cxroom.services import _lookup, evidence, media_tx
 from cxroom.store import Store, Tx, utcnow
 
 Progress = Callable[[float, str], None]
@@ -1182,10 +1182,18 @@ def add_call_recording(
     tags: list[str] | None = None,
     actor: str,
 ) -> int:
-    """Store a call recording (telephony WAV converted for browsers) and hang it under a stage."""
-    playable, converted = audio.normalise(data)
-    stored = media_store.put(playable, allowed={"audio"}, original_name=original_name)
-    duration = stored.duration_s or audio.probe_duration(playable)
+    """Store a call recording (telephony WAV converted for browsers) and hang it under a stage.
+
+    Refused means nothing written: size and type of the uploaded bytes first (a
+    recording too large is refused before it is converted), then the actor's
+    permission, then the recording must decode, and the file is written only in
+    the transaction that adds the call (see cxroom/services/media_tx.py).
+    """
+    media_store.screen(data, allowed={"audio"}, original_name=original_name)
+    media_tx.require_now(store, actor, Action.EVIDENCE_EDIT)
+    playable, _converted = audio.normalise(data)
+    checked = media_store.check(playable, allowed={"audio"}, original_name=original_name)
+    duration = checked.media.duration_s
     if not duration:
         raise InvalidInputError(f"The length of the recording {original_name!r} cannot be read.")
     try:
@@ -1193,7 +1201,7 @@ def add_call_recording(
             stage_slug=stage_slug,
             moment_name=moment_name,
             title=title,
-            media_sha256=stored.sha256,
+            media_sha256=checked.media.sha256,
             duration_s=duration,
             clip_start_s=clip_start_s,
             clip_end_s=clip_end_s,
@@ -1205,9 +1213,7 @@ def add_call_recording(
         )
     except ValidationError as exc:
         raise InvalidInputError(_validation_message(exc)) from exc
-    if converted:
-        stored = StoredMedia(stored.sha256, stored.mime, stored.size_bytes, stored.path, duration)
-    return evidence.add_call(store, payload, stored, actor=actor)
+    return evidence.add_call(store, payload, checked, media_store=media_store, actor=actor)
 
 
 def add_artifact_file(
@@ -1226,15 +1232,21 @@ def add_artifact_file(
     issued_on: date | None = None,
     actor: str,
 ) -> int:
-    """Store an artifact (image or PDF, type sniffed from the bytes) and hang it under a stage."""
-    stored = media_store.put(data, allowed={"image", "pdf"}, original_name=original_name)
+    """Store an artifact (image or PDF, type sniffed and structure parsed) and hang it under a stage.
+
+    Refused means nothing written: size and type first, then permission, then the
+    file's structure; the file is written in the transaction that adds the artifact.
+    """
+    media_store.screen(data, allowed={"image", "pdf"}, original_name=original_name)
+    media_tx.require_now(store, actor, Action.EVIDENCE_EDIT)
+    checked = media_store.check(data, allowed={"image", "pdf"}, original_name=original_name)
     try:
         payload = ArtifactCreate(
             stage_slug=stage_slug,
             moment_name=moment_name,
             title=title,
             kind=kind,
-            media_sha256=stored.sha256,
+            media_sha256=checked.media.sha256,
             caption=caption,
             asks_of_customer=asks_of_customer,
             version_label=version_label,
@@ -1242,7 +1254,7 @@ def add_artifact_file(
         )
     except ValidationError as exc:
         raise InvalidInputError(_validation_message(exc)) from exc
-    return evidence.add_artifact(store, payload, stored, actor=actor)
+    return evidence.add_artifact(store, payload, checked, media_store=media_store, actor=actor)
 
 
 def update_call_clip(

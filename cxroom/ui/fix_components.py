@@ -1111,9 +1111,14 @@ def attach_form(d: fix_queries.FixDetail, *, key: str) -> None:
         return
 
     def attach() -> int:
-        stored = context.media().put(upload.getvalue(), allowed={"image", "pdf"}, original_name=upload.name)
-        return fix_service.attach_file(
-            context.store(), fix_id, media=stored, title=title or upload.name, actor=acting_user()
+        return fix_service.attach_upload(
+            context.store(),
+            context.media(),
+            fix_id,
+            data=upload.getvalue(),
+            original_name=upload.name,
+            title=title,
+            actor=acting_user(),
         )
 
     if run_action(attach, success="Attached.", key=key):

@@ -274,7 +274,9 @@ def test_notes_story_team_and_attachments(app_for: Callable[..., AppTest], room_
     assert at.get("imgs") or at.get("image"), "the attached image is shown"
     assert "Attached 'The new digital card'" in texts(at)
 
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf_buf = io.BytesIO()
+    Image.new("RGB", (64, 48), "#1D4ED8").save(pdf_buf, format="PDF")  # a real PDF: its structure is parsed
+    pdf = pdf_buf.getvalue()
     at.file_uploader(key="attach-file").set_value(("deck.pdf", pdf, "application/pdf"))
     at.text_input(key="attach-title").input("Team deck")
     at.button(key="attach-submit").click().run()
