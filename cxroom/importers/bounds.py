@@ -87,7 +87,7 @@ def _scan_part(
                 first = False
                 found = _DIMENSION.search(chunk[:4096])
                 if found and int(found.group(1)) - 1 > max_rows:
-                    raise _too_many_rows(file_name, f"says it has {int(found.group(1)):,} rows", max_rows)
+                    raise _too_many_rows(file_name, f"says it has {int(found.group(1)) - 1:,} data rows", max_rows)
             if max_rows is not None:
                 rows += len(_ROW_TAG.findall(tail + chunk)) - len(_ROW_TAG.findall(tail))
                 tail = chunk[-16:]
