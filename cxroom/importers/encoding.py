@@ -195,6 +195,8 @@ _POOL = [
     "cp932", "shift_jis", "euc_jp", "gb18030", "gbk", "big5", "cp949", "euc_kr",
 ]  # fmt: skip
 
+_SINGLE_BYTE = [name for name in _POOL if name not in ("cp932", "shift_jis", "euc_jp", "gb18030", "gbk", "big5", "cp949", "euc_kr")]
+
 # The letters beyond ASCII of the languages those code pages are used for. A
 # reading of the bytes is plausible when its words are spelled with one
 # language's letters: the wrong table gives "Zoл", "crčme naďve déjŕ" or
@@ -221,20 +223,24 @@ def choose_fallback(sample: bytes, file_name: str, lines: int) -> str:
     """The encoding of the non-UTF-8 lines, or EncodingUncertainError."""
     readings: dict[str, tuple[float, float]] = {}  # text -> (plausibility, best coherence)
     names: dict[str, list[str]] = {}
-    for match in charset_normalizer.from_bytes(sample, cp_isolation=_POOL):
+    proposed = {m.encoding: m.coherence for m in charset_normalizer.from_bytes(sample, cp_isolation=_POOL)}
+    # The detector stops once a reading looks fine enough and can drop the right one
+    # (Turkish cp1254 behind cp1252's "Þikayetim"): every single-byte page of the pool is
+    # read too, with no language evidence of its own.
+    for name in [*proposed, *(n for n in _SINGLE_BYTE if n not in proposed)]:
         try:
-            text = sample.decode(match.encoding)
+            text = sample.decode(name)
         except (UnicodeDecodeError, LookupError):
             continue
         score = readings.get(text, (_plausibility(text), 0.0))
-        readings[text] = (score[0], max(score[1], match.coherence))
-        names.setdefault(text, []).append(match.encoding)
+        readings[text] = (score[0], max(score[1], proposed.get(name, 0.0)))
+        names.setdefault(text, []).append(name)
     top = max((r[0] for r in readings.values()), default=0.0)
     contenders = sorted(
         (text for text, r in readings.items() if r[0] >= top - 0.05), key=lambda t: -readings[t][1]
     )
     decided = len(contenders) == 1 or (
-        len(contenders) > 1 and readings[contenders[0]][1] - readings[contenders[1]][1] >= 0.1
+        len(contenders) > 1 and readings[contenders[0]][1] - readings[contenders[1]][1] >= 0.04
     )
     if top < 0.6 or not decided:
         first = sample.split(b"\n", 1)[0][:120]
