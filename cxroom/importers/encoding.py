@@ -195,7 +195,8 @@ _POOL = [
     "cp932", "shift_jis", "euc_jp", "gb18030", "gbk", "big5", "cp949", "euc_kr",
 ]  # fmt: skip
 
-_SINGLE_BYTE = [name for name in _POOL if name not in ("cp932", "shift_jis", "euc_jp", "gb18030", "gbk", "big5", "cp949", "euc_kr")]
+_MULTI_BYTE = ("cp932", "shift_jis", "euc_jp", "gb18030", "gbk", "big5", "cp949", "euc_kr")
+_SINGLE_BYTE = [name for name in _POOL if name not in _MULTI_BYTE]
 
 # The letters beyond ASCII of the languages those code pages are used for. A
 # reading of the bytes is plausible when its words are spelled with one

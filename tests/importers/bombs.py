@@ -61,7 +61,10 @@ def xlsx_rows(path: Path, rows: int, *, dimension: bool = True) -> Path:
         if dimension:
             sheet.write(f'<dimension ref="A1:C{rows + 1}"/>'.encode())
         sheet.write(b"<sheetData>" + _HEADER_ROW.encode())
-        row = b'<row><c t="inlineStr"><is><t>1</t></is></c><c t="inlineStr"><is><t>2024-01-02</t></is></c><c t="inlineStr"><is><t>Billing</t></is></c></row>'
+        row = (
+            b'<row><c t="inlineStr"><is><t>1</t></is></c><c t="inlineStr"><is><t>2024-01-02</t></is></c>'
+            b'<c t="inlineStr"><is><t>Billing</t></is></c></row>'
+        )
         block = row * 10_000
         for _ in range(rows // 10_000):
             sheet.write(block)

@@ -78,7 +78,8 @@ LEGACY = [
 def test_whole_legacy_files_are_read_right(
     empty_store: Store, tmp_path: Path, encoding: str, issues: list[str]
 ) -> None:
-    text = HEADER + "".join(f"{i},2024-03-0{i + 1},{issue},\"{issue}; {issue.lower()}\"\n" for i, issue in enumerate(issues))
+    rows = [f"{i},2024-03-0{i + 1},{issue},\"{issue}; {issue.lower()}\"\n" for i, issue in enumerate(issues)]
+    text = HEADER + "".join(rows)
     path = tmp_path / f"{encoding}.csv"
     path.write_bytes(text.encode(encoding))
     report = import_file(empty_store, kind="complaints", path=path, source="l", actor="system")
@@ -122,9 +123,8 @@ def test_the_cli_refuses_an_undecidable_file_naming_encoding(tmp_path: Path) -> 
     refused = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
     assert refused.returncode == 1 and refused.stdout == ""
     assert "--encoding" in refused.stderr and "cp1252" in refused.stderr and "Traceback" not in refused.stderr
-    done = subprocess.run(
-        [*cmd, "--encoding", "windows-1252"], env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False
-    )
+    told = [*cmd, "--encoding", "windows-1252"]
+    done = subprocess.run(told, env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert (report["encoding"], report["encoding_fallback"], report["rows_encoding_fallback"]) == ("utf-8", "cp1252", 1)
