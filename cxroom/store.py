@@ -27,6 +27,7 @@ import pandas as pd
 
 from cxroom.errors import ConflictError, DatabaseLockedError, NotFoundError, PermissionDeniedError, StoreError
 from cxroom.permissions import SYSTEM_ACTORS, Action, Role, can, needs_membership
+from cxroom.scratch import clean_scratch
 
 Params = Sequence[Any] | dict[str, Any] | None
 
@@ -178,6 +179,8 @@ class Store:
         self._version_cache: int | None = None
         if not read_only:
             self.migrate(up_to=migrate_to)
+            if str(path) != ":memory:":
+                clean_scratch(self.path)  # what a killed import or upload left next to the database
 
     # -- the chokepoint -------------------------------------------------
     def _run(self, cur: duckdb.DuckDBPyConnection, sql: str, params: Params) -> duckdb.DuckDBPyConnection:

@@ -2,7 +2,7 @@
 
     import complaints|kpis|surveys FILE [--source NAME] [--mapping FILE] [--dry-run] [--json]
            [--period YYYY-MM] [--start DATE --frequency daily|weekly|monthly] [--na-values 0 ...]
-           [--date-format DD-MM-YYYY] [--delimiter ';'] [--sheet NAME]
+           [--date-format DD-MM-YYYY] [--delimiter ';'] [--sheet NAME] [--encoding cp1252]
     import undo BATCH_ID
     add call FILE --stage SLUG [--title T] [--recorded-at ISO] [--clip-start S] [--clip-end S] ...
     add artifact FILE --stage SLUG [--title T] [--kind letter|bill|...] ...
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cxroom.errors import CxroomError
+from cxroom.importers.encoding import EncodingUncertainError
 from cxroom.importers.mapping import load_mapping_file
 from cxroom.settings import Settings
 
@@ -78,6 +79,11 @@ def register(
         )
         p.add_argument("--delimiter", help="force the CSV delimiter (default: detect)")
         p.add_argument("--sheet", help="XLSX: the sheet to read (default: the first)")
+        p.add_argument(
+            "--encoding",
+            help="CSV: the encoding of the rows that are not UTF-8, e.g. cp1252, cp1250, cp1251 "
+            "(default: detect; asked for when unsure). UTF-8 rows are always read as UTF-8.",
+        )
         p.add_argument("--quiet", action="store_true", help="no progress on stderr")
         leaf(p)
     undo = kinds.add_parser("undo", help="take a whole batch back out")
@@ -160,6 +166,11 @@ def run(
             return _add(args, out)
         err.write("error: nothing to do (use import or add)\n")
         return EXIT_FAILED
+    except EncodingUncertainError as exc:
+        readings = "; ".join(f"--encoding {name} reads it as {text!r}" for name, text in exc.candidates[:4])
+        err.write(f"error: {_one_line(str(exc))} Nothing was imported. Run again with --encoding NAME")
+        err.write(f" ({readings}).\n" if readings else ".\n")
+        return EXIT_FAILED
     except CxroomError as exc:
         err.write(f"error: {_one_line(str(exc))}\n")
         return EXIT_FAILED
@@ -201,6 +212,7 @@ def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         delimiter=args.delimiter,
         sheet=args.sheet,
         survey_kind=args.survey_kind,
+        encoding=args.encoding,
     )
     progress = _Progress(err, args.quiet)
     report = import_file(
@@ -227,7 +239,13 @@ def _print_report(data: dict[str, Any], out: TextIO) -> None:
     out.write(
         f"{head}{data['rows_read']} rows read, {data['rows_imported']} {verb}, "
         f"{data['rows_duplicate']} duplicate, {data['rows_rejected']} rejected "
-        f"({data['file_kind']}, {data['encoding']}, delimiter {data['delimiter']!r}"
+        f"({data['file_kind']}, {data['encoding']}"
+        + (
+            f" + {data['encoding_fallback']} for {data['rows_encoding_fallback']} row(s)"
+            if data["encoding_fallback"] and data["encoding_fallback"] != data["encoding"]
+            else ""
+        )
+        + f", delimiter {data['delimiter']!r}"
         + (f", dates {data['date_format']}" if data["date_format"] else "")
         + ")\n"
     )

@@ -16,14 +16,21 @@ import hashlib
 import io
 import mmap
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from cxroom.errors import InvalidInputError
+from cxroom.importers.encoding import (
+    Decoding,
+    EncodingUncertainError,
+    choose_fallback,
+    normalise_encoding,
+    scan,
+    write_utf8_copy,
+)
+from cxroom.importers.errors import ImportFileError
 
 # A single import may not exceed this unless the caller says otherwise
 # (CXROOM_MAX_IMPORT_MB; see docs/listening.md).
@@ -49,10 +56,6 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
-class ImportFileError(InvalidInputError):
-    """The file cannot be imported at all (nothing was written)."""
-
-
 @dataclass
 class FileInfo:
     """What a file turned out to be."""
@@ -64,9 +67,10 @@ class FileInfo:
     delimiter: str = ","
     headers: list[str] = field(default_factory=list)
     sha256: str = ""
-    # the file DuckDB should read (a UTF-8 copy when the original was not UTF-8)
+    # the file DuckDB should read (a UTF-8 copy when the original was not UTF-8, or a preview's sample)
     read_path: Path | None = None
     notes: list[str] = field(default_factory=list)
+    decoding: Decoding = field(default_factory=lambda: Decoding(encoding="utf-8"))
 
     @property
     def readable_path(self) -> Path:
@@ -121,52 +125,19 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def detect_encoding(path: Path) -> tuple[str, str]:
-    """(encoding, sha256): 'utf-8' if every byte decodes strictly as UTF-8, else
-    'utf-16', 'cp1252' or 'latin-1'.
+def detect_encoding(path: Path, declared: str | None = None) -> tuple[str, str]:
+    """(encoding, sha256): 'utf-8', 'utf-16'/'utf-32' (BOM), or the encoding of the lines that are not UTF-8.
 
-    The whole file is checked (streamed in chunks, hashed in the same pass): a
-    single accented name in row 900,000 must not be mangled.
+    Raises EncodingUncertainError when that cannot be told for sure and none was ``declared``.
     """
-    with path.open("rb") as fh:
-        head = fh.read(4)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", file_sha256(path)
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    valid = True
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-            if valid:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    valid = False
-    if valid:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            valid = False
-    if valid:
-        return "utf-8", digest.hexdigest()
-    decoder = codecs.getincrementaldecoder("cp1252")(errors="strict")
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                decoder.decode(chunk)
-        return "cp1252", digest.hexdigest()
-    except UnicodeDecodeError:
-        return "latin-1", digest.hexdigest()  # every byte sequence is valid Latin-1
-
-
-def transcode_to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
-    """A UTF-8 copy of a file in another encoding (streamed, never all in memory)."""
-    target = Path(tempfile.mkstemp(prefix="cxroom-utf8-", suffix=".csv", dir=workdir)[1])
-    with path.open("r", encoding=encoding, newline="") as src, target.open("w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(_CHUNK // 4):
-            dst.write(chunk)
-    return target
+    found = scan(path)
+    if found.wide:
+        return found.wide, found.sha256
+    if found.all_utf8:
+        return "utf-8", found.sha256
+    if declared:
+        return normalise_encoding(declared), found.sha256
+    return choose_fallback(found.sample, path.name, found.invalid_lines), found.sha256
 
 
 def _sample_text(path: Path) -> str:
@@ -207,13 +178,41 @@ def read_header(sample: str, delimiter: str) -> list[str]:
     return [h.strip() for h in header]
 
 
-def inspect_csv(path: Path, size: int, workdir: Path, *, delimiter: str | None = None) -> FileInfo:
-    """Encoding, delimiter and header of a text file (transcoding when needed)."""
-    encoding, sha = detect_encoding(path)
-    info = FileInfo(path=path, kind="csv", size_bytes=size, encoding=encoding, sha256=sha)
-    if encoding != "utf-8":
-        info.read_path = transcode_to_utf8(path, encoding, workdir)
-        info.notes.append(f"The file is not UTF-8; it was read as {encoding}.")
+def inspect_csv(
+    path: Path,
+    size: int,
+    workdir: Path,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    max_records: int | None = None,
+) -> FileInfo:
+    """Encoding, delimiter and header of a text file (writing a UTF-8 copy when needed).
+
+    ``encoding`` names the encoding of the lines that are not UTF-8 (detected
+    when None); ``max_records`` limits the copy DuckDB reads to that many
+    records, header included (an upload preview's bounded sample).
+    """
+    found = scan(path)
+    info = FileInfo(path=path, kind="csv", size_bytes=size, sha256=found.sha256)
+    fallback = None
+    if not found.all_utf8 and not found.wide:
+        if encoding:
+            fallback = normalise_encoding(encoding)
+            fallback = None if fallback == "utf-8" else fallback
+        else:
+            fallback = choose_fallback(found.sample, path.name, found.invalid_lines)
+    if found.all_utf8 and max_records is None:
+        info.decoding = Decoding(encoding="utf-8")
+    else:
+        target = workdir / ("sample.csv" if max_records is not None else "utf8-copy.csv")
+        info.decoding = write_utf8_copy(path, target, found, fallback, max_records=max_records)
+        info.decoding.declared = bool(encoding)
+        info.read_path = target
+    if encoding and not found.all_utf8 and not fallback and not found.wide:
+        info.decoding.encoding = "utf-8"  # declared UTF-8: the other lines are quarantined, not guessed
+    info.encoding = info.decoding.encoding
+    info.notes.extend(info.decoding.notes())
     sample = _sample_text(info.readable_path)
     if not sample.strip():
         raise ImportFileError(f"The file {path.name} contains only blank lines.")
@@ -263,3 +262,19 @@ def blank_record_rows(path: Path, quote: int = ord('"')) -> list[int]:
             offset += len(raw)
             last_byte = raw[-1]
         return blanks
+
+
+__all__ = [
+    "DEFAULT_MAX_IMPORT_BYTES",
+    "Decoding",
+    "EncodingUncertainError",
+    "FileInfo",
+    "ImportFileError",
+    "blank_record_rows",
+    "detect_delimiter",
+    "detect_encoding",
+    "file_sha256",
+    "inspect_csv",
+    "read_header",
+    "sniff_kind",
+]

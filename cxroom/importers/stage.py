@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from cxroom.errors import CxroomError
+from cxroom.importers.bounds import ImportLimits, check_parquet, check_xlsx
 from cxroom.importers.sniff import (
     DEFAULT_MAX_IMPORT_BYTES,
     FileInfo,
@@ -103,23 +104,35 @@ def stage_file(
     delimiter: str | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
+    limits: ImportLimits | None = None,
+    sample_rows: int | None = None,
 ) -> Staged:
-    """Sniff and read ``path`` into staging tables on ``tx``'s cursor."""
+    """Sniff and read ``path`` into staging tables on ``tx``'s cursor.
+
+    Compressed inputs are checked against ``limits`` before anything is read;
+    ``sample_rows`` reads only the first data rows (an upload preview);
+    ``encoding`` names the encoding of the lines of a text file that are not UTF-8.
+    """
+    limits = limits or ImportLimits()
     kind, size = sniff_kind(path, max_bytes=max_bytes)
     token = secrets.token_hex(4)
     table, rejects = f"stg_{token}", f"rej_{token}"
     tx.execute(f"CREATE TEMP TABLE {rejects} (rn BIGINT, col VARCHAR, message VARCHAR, raw_line VARCHAR)")
     if progress:
         progress(0.05, f"Checking {path.name} ({size / 1e6:,.1f} MB)")
+    max_records = None if sample_rows is None else sample_rows + 1
     if kind == "csv":
-        info = inspect_csv(path, size, workdir, delimiter=delimiter)
+        info = inspect_csv(path, size, workdir, delimiter=delimiter, encoding=encoding, max_records=max_records)
         staged = _stage_csv(tx, info, table, rejects, progress)
     elif kind == "xlsx":
+        check_xlsx(path, limits)
         info = FileInfo(path=path, kind="xlsx", size_bytes=size, sha256=file_sha256(path))
-        staged = _stage_frame(tx, info, _read_xlsx(path, sheet), table, rejects)
+        staged = _stage_frame(tx, info, _read_xlsx(path, sheet, sample_rows), table, rejects)
     else:
+        check_parquet(path, limits)
         info = FileInfo(path=path, kind="parquet", size_bytes=size, sha256=file_sha256(path))
-        staged = _stage_parquet(tx, info, table, rejects)
+        staged = _stage_parquet(tx, info, table, rejects, sample_rows)
     staged.notes[:0] = info.notes
     if staged.rows_read == 0:
         raise ImportFileError(f"{path.name} has a header row but no data rows.")
@@ -218,8 +231,10 @@ def _cell_text(value: Any) -> str | None:
     return str(value)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
-    """Header and (row number, cells) of the first (or named) sheet."""
+def _read_xlsx(
+    path: Path, sheet: str | None, sample_rows: int | None = None
+) -> tuple[list[str], list[tuple[int, list[str | None]]]]:
+    """Header and (row number, cells) of the first (or named) sheet (its first ``sample_rows`` data rows)."""
     from openpyxl import load_workbook
 
     try:
@@ -240,6 +255,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int
                     header = [c or "" for c in cells]
                 continue
             data_row += 1
+            if sample_rows is not None and data_row > sample_rows:
+                break
             if all(c in (None, "") for c in cells):
                 continue  # an empty spreadsheet row is not a record
             rows.append((data_row, cells))
@@ -288,7 +305,7 @@ def _stage_frame(
     return Staged(info, table, rejects, column_names(header), len(good["rn"]), len(bad_rows))
 
 
-def _stage_parquet(tx: Tx, info: FileInfo, table: str, rejects: str) -> Staged:
+def _stage_parquet(tx: Tx, info: FileInfo, table: str, rejects: str, sample_rows: int | None = None) -> Staged:
     try:
         described = tx.fetch_all("DESCRIBE SELECT * FROM read_parquet(?)", [str(info.path)])
     except Exception as exc:
@@ -298,7 +315,8 @@ def _stage_parquet(tx: Tx, info: FileInfo, table: str, rejects: str) -> Staged:
     cols = ", ".join(f"CAST({_quote_ident(name)} AS VARCHAR) AS c{i}" for i, name in enumerate(names))
     tx.execute(
         f"CREATE TEMP TABLE {table} AS SELECT {cols}, CAST(file_row_number + 1 AS BIGINT) AS rn "
-        "FROM read_parquet(?, file_row_number = true)",
+        "FROM read_parquet(?, file_row_number = true)"
+        + ("" if sample_rows is None else f" WHERE file_row_number < {int(sample_rows)}"),
         [str(info.path)],
     )
     count = int(tx.fetch_value(f"SELECT count(*) FROM {table}"))

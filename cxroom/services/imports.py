@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,9 +26,10 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from cxroom import audio
+from cxroom import audio, scratch
 from cxroom.errors import CxroomError, InvalidInputError, NotFoundError
 from cxroom.importers import sqlexpr as sx
+from cxroom.importers.bounds import ImportLimits
 from cxroom.importers.mapping import (
     DATE_FORMATS,
     ComplaintMapping,
@@ -49,6 +49,7 @@ from cxroom.media import MediaStore
 from cxroom.models import ArtifactCreate, CallCreate, TranscriptSegment
 from cxroom.permissions import Action
 from cxroom.services import _lookup, evidence, media_tx
+from cxroom.settings import Settings
 from cxroom.store import Store, Tx, utcnow
 
 Progress = Callable[[float, str], None]
@@ -71,6 +72,17 @@ def max_import_bytes(environ: dict[str, str] | None = None) -> int:
         return DEFAULT_MAX_IMPORT_BYTES
 
 
+def import_limits(settings: Settings | None = None) -> ImportLimits:
+    """What one import may expand to, from the settings (CXROOM_MAX_UNCOMPRESSED_MB and friends)."""
+    settings = settings or Settings.from_env()
+    return ImportLimits(
+        max_uncompressed_bytes=settings.max_uncompressed_bytes,
+        max_rows=settings.max_import_rows,
+        max_cell_bytes=settings.max_cell_bytes,
+        preview_rows=settings.preview_rows,
+    )
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, for a dry run, would do)."""
@@ -90,6 +102,9 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     file_kind: str = "csv"
     encoding: str = "utf-8"
+    # the encoding of the rows that were not UTF-8, and how many rows needed it
+    encoding_fallback: str | None = None
+    rows_encoding_fallback: int = 0
     delimiter: str = ","
     date_format: str | None = None
     mapping: dict[str, Any] = field(default_factory=dict)
@@ -117,6 +132,8 @@ class ImportReport:
             "file_name": self.file_name,
             "file_kind": self.file_kind,
             "encoding": self.encoding,
+            "encoding_fallback": self.encoding_fallback,
+            "rows_encoding_fallback": self.rows_encoding_fallback,
             "delimiter": self.delimiter,
             "date_format": self.date_format,
             "notes": self.notes,
@@ -146,6 +163,8 @@ class ImportOptions:
     delimiter: str | None = None
     sheet: str | None = None
     survey_kind: str = "csat"
+    # the encoding of the lines that are not UTF-8 (None: detect; asked for when detection is unsure)
+    encoding: str | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -165,6 +184,7 @@ def import_file(
     progress: Progress | None = None,
     max_bytes: int | None = None,
     file_name: str | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """Import one file of ``kind`` (complaints | kpis | surveys) as one batch.
 
@@ -180,7 +200,8 @@ def import_file(
     started = time.perf_counter()
     display_name = file_name or path.name
     limit = max_bytes if max_bytes is not None else max_import_bytes()
-    with tempfile.TemporaryDirectory(prefix="cxroom-import-") as workdir:
+    # Copies live in the room's scratch folder, which the next start cleans if this process is killed.
+    with scratch.workdir(store.path, "import") as workdir:
         try:
             with store.transaction(actor) as tx:
                 if not dry_run:
@@ -188,11 +209,13 @@ def import_file(
                 staged = stage_file(
                     tx,
                     path,
-                    Path(workdir),
+                    workdir,
                     max_bytes=limit,
                     delimiter=options.delimiter,
                     sheet=options.sheet,
                     progress=progress,
+                    encoding=options.encoding,
+                    limits=limits or import_limits(),
                 )
                 src = _default_source(kind, source, staged, display_name)
                 resolved = resolve_mapping(tx, kind=kind, source=src, staged=staged, mapping=mapping, options=options)
@@ -203,6 +226,8 @@ def import_file(
                     dry_run=dry_run,
                     file_kind=staged.info.kind,
                     encoding=staged.info.encoding,
+                    encoding_fallback=staged.info.decoding.fallback,
+                    rows_encoding_fallback=staged.info.decoding.fallback_rows,
                     delimiter=staged.info.delimiter,
                     notes=list(staged.notes),
                     mapping=resolved.model_dump(),
@@ -285,6 +310,10 @@ class FilePreview:
     date_columns: dict[str, dict[str, Any]]  # header -> {format, label, ambiguous, message}
     numeric_columns: dict[str, dict[str, float]]  # header -> {min, max, zeros, values}
     notes: list[str]
+    # True when only the first rows were read (rows_read counts those; the import reads all)
+    sampled: bool = False
+    encoding_fallback: str | None = None
+    rows_encoding_fallback: int = 0
 
 
 def preview_file(
@@ -297,16 +326,32 @@ def preview_file(
     sample_rows: int = 20,
     max_bytes: int | None = None,
     file_name: str | None = None,
+    limits: ImportLimits | None = None,
 ) -> FilePreview:
-    """Read a file (nothing is written) and propose a mapping for it."""
+    """Read the first rows of a file (nothing is written) and propose a mapping for it.
+
+    The preview runs inside the app, so it reads a bounded sample
+    (``limits.preview_rows`` data rows, after the same checks as an import).
+    Raises EncodingUncertainError when the file is not all UTF-8 and the
+    encoding of the other lines cannot be told: the caller asks for it.
+    """
     path = Path(path)
     options = options or ImportOptions()
     limit = max_bytes if max_bytes is not None else max_import_bytes()
-    with tempfile.TemporaryDirectory(prefix="cxroom-preview-") as workdir:
+    limits = limits or import_limits()
+    with scratch.workdir(store.path, "preview") as workdir:
         try:
             with store.transaction("preview") as tx:
                 staged = stage_file(
-                    tx, path, Path(workdir), max_bytes=limit, delimiter=options.delimiter, sheet=options.sheet
+                    tx,
+                    path,
+                    workdir,
+                    max_bytes=limit,
+                    delimiter=options.delimiter,
+                    sheet=options.sheet,
+                    encoding=options.encoding,
+                    limits=limits,
+                    sample_rows=limits.preview_rows,
                 )
                 src = _default_source(kind, source, staged, file_name or path.name)
                 cols = ", ".join(f"c{i}" for i in range(len(staged.headers)))
@@ -328,6 +373,9 @@ def preview_file(
                         date_columns=profile[0],
                         numeric_columns=profile[1],
                         notes=list(staged.notes),
+                        sampled=staged.rows_read >= limits.preview_rows,
+                        encoding_fallback=staged.info.decoding.fallback,
+                        rows_encoding_fallback=staged.info.decoding.fallback_rows,
                     )
                 )
         except _DryRun as signal:

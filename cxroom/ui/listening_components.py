@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from cxroom import scratch
 from cxroom.errors import CxroomError
+from cxroom.importers.encoding import EncodingUncertainError
 from cxroom.importers.mapping import DATE_FORMATS
 from cxroom.media import MediaStore
 from cxroom.models import CategoryRuleCreate, KpiCreate
@@ -33,12 +34,16 @@ from cxroom.services.imports import (
     undo_batch,
 )
 from cxroom.store import Store
+from cxroom.ui import context
+from cxroom.ui.wall_components import escape_md
 
 FILE_KEY = "listening_file"  # {"name", "path", "sha256", "size"}: the file being imported
 REPORT_KEY = "listening_report"
 NONE = "— not in this file —"
 KIND_LABELS = {"complaints": "Complaints", "kpis": "KPI readings", "surveys": "Survey responses"}
-_UPLOAD_DIR = Path(tempfile.gettempdir()) / "cxroom-uploads"
+ENCODING_QUESTION = "listening_encoding_question"  # (sha256, [(encoding, first line read with it)])
+# Offered besides the detector's candidates when it cannot decide.
+COMMON_ENCODINGS = ["cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "latin-1", "iso8859-2", "koi8-r"]
 
 
 def _stage_select(label: str, stages: list[tuple[str, str]], key: str | None = None) -> str:
@@ -50,8 +55,9 @@ def _stage_select(label: str, stages: list[tuple[str, str]], key: str | None = N
 # -- the file -----------------------------------------------------------------
 
 
-def upload(kind: str) -> dict[str, Any] | None:
-    """The uploader; the file is written to a private temp file (content-addressed) for DuckDB to read."""
+def upload(kind: str, store: Store | None = None) -> dict[str, Any] | None:
+    """The uploader; the file is written (content-addressed) to this app process's folder in the
+    room's scratch space, which the next start cleans, for DuckDB to read."""
     uploaded = st.file_uploader(
         f"{KIND_LABELS[kind]} file",
         type=["csv", "txt", "tsv", "xlsx", "parquet"],
@@ -68,10 +74,10 @@ def upload(kind: str) -> dict[str, Any] | None:
         sha = hashlib.sha256(data).hexdigest()
         current = st.session_state.get(FILE_KEY)
         if not current or current.get("sha256") != sha or current.get("name") != uploaded.name:
-            _UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
             # Saved under its hash (the name is only kept, sanitised, for messages).
             safe = re.sub(r"[^\w.\- ]", "_", Path(uploaded.name).name)[:100] or "upload"
-            path = _UPLOAD_DIR / sha / safe
+            room = store or context.store()
+            path = scratch.process_folder(room.path, "uploads") / sha / safe
             if not path.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
@@ -83,8 +89,17 @@ def upload(kind: str) -> dict[str, Any] | None:
 def preview(
     store: Store, kind: str, pending: dict[str, Any], source: str, options: ImportOptions
 ) -> FilePreview | None:
-    """The file's first look, kept in the session for this file/kind/source/options."""
-    key = ("preview", pending["sha256"], kind, source, options.delimiter, options.sheet)
+    """The file's first look, kept in the session for this file/kind/source/options.
+
+    When the file is not all UTF-8 and the encoding of the other rows cannot be
+    told, this asks for it (and ``options.encoding`` carries the answer to the import).
+    """
+    question = st.session_state.get(ENCODING_QUESTION)
+    if question and question[0] == pending["sha256"]:
+        options.encoding = encoding_question(question[1], pending["sha256"])
+        if options.encoding is None:
+            return None
+    key = ("preview", pending["sha256"], kind, source, options.delimiter, options.sheet, options.encoding)
     cached = st.session_state.get("listening_preview")
     if cached and cached[0] == key:
         return cached[1]
@@ -98,21 +113,55 @@ def preview(
                 options=options,
                 file_name=pending["name"],
             )
+    except EncodingUncertainError as exc:
+        st.session_state[ENCODING_QUESTION] = (pending["sha256"], exc.candidates)
+        st.rerun()
     except CxroomError as exc:
-        st.error(str(exc))
+        st.error(escape_md(exc))
         return None
     st.session_state["listening_preview"] = (key, result)
     return result
 
 
+def encoding_question(candidates: list[tuple[str, str]], sha256: str) -> str | None:
+    """Ask which encoding the rows that are not UTF-8 are in, showing how each candidate reads them."""
+    st.warning(
+        "Some rows of this file are not UTF-8, and their encoding cannot be told for sure. "
+        "Choose the one that reads them right (the UTF-8 rows are read as UTF-8 either way)."
+    )
+    if candidates:
+        st.dataframe(
+            pd.DataFrame(candidates, columns=["Encoding", "The first such row reads"]),
+            hide_index=True,
+            width="stretch",
+        )
+    names = list(dict.fromkeys([name for name, _ in candidates] + COMMON_ENCODINGS))
+    return st.selectbox(
+        "Encoding of the rows that are not UTF-8",
+        names,
+        index=None,
+        placeholder="Choose the encoding",
+        key=f"import_encoding_{sha256[:16]}",
+    )
+
+
 def file_facts(p: FilePreview, name: str) -> None:
+    sampled = "first " if p.sampled else ""
+    fallback = (
+        f" + {p.encoding_fallback} for {p.rows_encoding_fallback:,} row(s)"
+        if p.encoding_fallback and p.encoding_fallback != p.encoding
+        else ""
+    )
     st.caption(
-        f"**{name}** · {p.file_kind.upper()} · {p.rows_read:,} rows · encoding {p.encoding}"
+        f"**{escape_md(name)}** · {p.file_kind.upper()} · {sampled}{p.rows_read:,} rows"
+        f" · encoding {p.encoding}{fallback}"
         + (f" · delimiter `{p.delimiter}`" if p.file_kind == "csv" else "")
         + f" · {len(p.headers)} columns"
     )
     for note in p.notes:
-        st.info(note)
+        st.info(escape_md(note))
+    if p.sampled:
+        st.caption(f"The preview reads the first {p.rows_read:,} rows; the import reads them all.")
     with st.expander("First rows of the file", expanded=False):
         st.dataframe(p.sample, hide_index=True, width="stretch")
 
@@ -402,7 +451,12 @@ def render_report(store: Store, report: ImportReport) -> None:
         c[2].metric("Duplicates", f"{report.rows_duplicate:,}")
         c[3].metric("Rejected", f"{report.rows_rejected:,}")
         st.caption(
-            f"{report.file_name} · {report.file_kind.upper()} · {report.encoding}"
+            f"{escape_md(report.file_name)} · {report.file_kind.upper()} · {report.encoding}"
+            + (
+                f" + {report.encoding_fallback} for {report.rows_encoding_fallback:,} row(s)"
+                if report.encoding_fallback and report.encoding_fallback != report.encoding
+                else ""
+            )
             + (f" · dates {report.date_format}" if report.date_format else "")
             + f" · source '{report.source}' · {report.elapsed_s:.1f} s"
         )

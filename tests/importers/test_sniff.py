@@ -10,6 +10,7 @@ import pytest
 
 from cxroom.importers.mapping import looks_like_cfpb, norm_header, suggest_complaint_mapping
 from cxroom.importers.sniff import (
+    EncodingUncertainError,
     ImportFileError,
     blank_record_rows,
     detect_delimiter,
@@ -38,10 +39,12 @@ def test_encoding_detection(tmp_path: Path, encoding: str, expected: str) -> Non
     assert detect_encoding(path)[0] == expected
 
 
-def test_latin1_when_cp1252_cannot_decode(tmp_path: Path) -> None:
+def test_undecidable_bytes_are_asked_about_not_guessed(tmp_path: Path) -> None:
     path = tmp_path / "l.csv"
-    path.write_bytes(b"a,b\n\x81\xe9,2\n")  # 0x81 is undefined in cp1252
-    assert detect_encoding(path)[0] == "latin-1"
+    path.write_bytes(b"a,b\n\x81\xe9,2\n")  # 0x81 is undefined in cp1252: no reading is likely
+    with pytest.raises(EncodingUncertainError, match="cannot be told for sure"):
+        detect_encoding(path)
+    assert detect_encoding(path, declared="latin-1")[0] == "iso8859-1"
 
 
 def test_delimiters() -> None:

@@ -1,0 +1,409 @@
+"""How a text file is encoded, line by line, and a UTF-8 copy of it for DuckDB.
+
+Real exports are not always one encoding: a UTF-8 file gets a row pasted in
+from an old Windows tool, and reading the whole file as cp1252 would turn every
+UTF-8 row into mojibake ("CafÃ©"). So each line is read as UTF-8 where it is
+valid UTF-8 (a legacy encoding almost never produces valid multi-byte UTF-8 by
+chance), and only the lines that are not are read with a fallback encoding.
+
+The fallback is chosen by charset-normalizer from the bytes of those lines,
+then checked here for plausibility (no word mixing scripts, no symbol glued
+inside a word). When the plausible candidates read the bytes as different text
+and the detector cannot tell them apart, the encoding is *uncertain*: nothing
+is guessed, the caller must name it (``--encoding`` in the CLI, a select in the
+upload preview).
+
+Two streamed passes, never the whole file in memory: ``scan`` (hash, UTF-8
+validity per line, a sample of the lines that are not UTF-8) and
+``write_utf8_copy`` (the copy DuckDB reads, counting the rows that needed the
+fallback). All encodings handled per line are ASCII-compatible, so a newline
+byte is always a newline and a quote byte always a quote.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+import charset_normalizer
+
+from cxroom.importers.errors import ImportFileError
+
+_CHUNK = 16 * 1024 * 1024
+# Bytes of non-UTF-8 lines handed to the detector: enough for a language to show.
+_SAMPLE_CAP = 512 * 1024
+# A "line" without a newline is processed in pieces of this size (bounded memory).
+_MAX_CARRY = 64 * 1024 * 1024
+# Row numbers of fallback rows quoted in the report.
+_LISTED_ROWS = 10
+
+# When candidates read the bytes as the same text, report the most common of
+# them (cp1252 and Latin-1 agree on "Müller"; cp1252 is what Excel writes).
+_PREFERRED = (
+    "cp1252", "cp1250", "cp1251", "cp1257", "cp1253", "cp1254", "cp1255", "cp1256", "cp1258",
+    "iso8859_15", "latin_1", "iso8859_2", "koi8_r", "koi8_u", "cp866", "cp850", "cp437", "mac_roman",
+    "shift_jis", "cp932", "euc_jp", "gb18030", "gbk", "big5", "euc_kr", "cp949",
+)  # fmt: skip
+_WIDE = ("utf_16", "utf_32", "utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be")
+_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+class EncodingUncertainError(ImportFileError):
+    """The file is not all UTF-8 and its other encoding cannot be told for sure."""
+
+    def __init__(self, file_name: str, candidates: list[tuple[str, str]], lines: int) -> None:
+        self.candidates = candidates  # (encoding, how the first such line reads with it)
+        names = ", ".join(name for name, _ in candidates) or "none that decodes it"
+        super().__init__(
+            f"{lines:,} line(s) of {file_name} are not UTF-8, and their encoding cannot be told for sure "
+            f"(it could be {names}). Name the encoding and import again."
+        )
+
+
+@dataclass
+class EncodingScan:
+    """What the first pass found."""
+
+    sha256: str
+    wide: str | None = None  # utf-16 / utf-32 (with BOM): the whole file is transcoded
+    invalid_lines: int = 0  # lines that are not valid UTF-8
+    utf8_non_ascii: bool = False  # some line is valid UTF-8 with non-ASCII text
+    sample: bytes = b""  # first non-UTF-8 lines, for the detector
+    first_invalid: bytes = b""
+
+    @property
+    def all_utf8(self) -> bool:
+        return self.wide is None and self.invalid_lines == 0
+
+
+@dataclass
+class Decoding:
+    """How a file's text was read: the report's encoding fields."""
+
+    encoding: str  # utf-8, utf-16, or the legacy encoding when no line is UTF-8 beyond ASCII
+    fallback: str | None = None  # encoding of the lines that are not UTF-8
+    fallback_rows: int = 0  # data rows (header excluded) with at least one line read with the fallback
+    fallback_row_numbers: list[int] = field(default_factory=list)  # the first few, as in the file
+    header_fallback: bool = False
+    undecodable_rows: int = 0  # rows valid in neither: left as bytes, DuckDB quarantines them
+    declared: bool = False
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.encoding in ("utf-16", "utf-32"):
+            out.append(f"The file is {self.encoding.upper()}; it was read as such.")
+        elif self.fallback and self.encoding == self.fallback:
+            how = "as you said" if self.declared else "detected"
+            out.append(f"The file is not UTF-8; it was read as {self.fallback} ({how}).")
+        elif self.fallback:
+            rows = ", ".join(str(n) for n in self.fallback_row_numbers)
+            more = " …" if self.fallback_rows > len(self.fallback_row_numbers) else ""
+            head = " and the header" if self.header_fallback else ""
+            out.append(
+                f"{self.fallback_rows:,} row(s){head} are not UTF-8 and were read as {self.fallback} "
+                f"(rows {rows}{more}); every other row is UTF-8."
+            )
+        if self.undecodable_rows:
+            out.append(
+                f"{self.undecodable_rows:,} row(s) hold bytes that are valid in neither UTF-8 nor "
+                f"{self.fallback or 'the named encoding'}; they are quarantined, not guessed."
+            )
+        return out
+
+
+def normalise_encoding(name: str) -> str:
+    """A codec name as Python spells it ('Windows-1251' -> 'cp1251'); a clear error for an unknown one."""
+    try:
+        codec = codecs.lookup(name.strip())
+    except LookupError as exc:
+        raise ImportFileError(f"{name!r} is not an encoding this room knows (try cp1252, cp1250, cp1251).") from exc
+    if codec.name in ("utf-8-sig",):
+        return "utf-8"
+    return codec.name
+
+
+def scan(path: Path) -> EncodingScan:
+    """Hash the file and find its lines that are not UTF-8 (one streamed pass)."""
+    digest = hashlib.sha256()
+    result = EncodingScan(sha256="")
+    sample = bytearray()
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        fh.seek(0)
+        wide = _wide_bom(head)
+        if wide:
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+            result.sha256, result.wide = digest.hexdigest(), wide
+            return result
+        for block in _blocks(fh, digest):
+            try:
+                text = block.decode("utf-8")
+            except UnicodeDecodeError:
+                for line in block.split(b"\n"):
+                    try:
+                        if not line.decode("utf-8").isascii():
+                            result.utf8_non_ascii = True
+                    except UnicodeDecodeError:
+                        result.invalid_lines += 1
+                        if not result.first_invalid:
+                            result.first_invalid = line[:200]
+                        if len(sample) < _SAMPLE_CAP:
+                            sample += line[: _SAMPLE_CAP - len(sample)] + b"\n"
+                continue
+            if not result.utf8_non_ascii and not text.isascii():
+                result.utf8_non_ascii = True
+    result.sha256, result.sample = digest.hexdigest(), bytes(sample)
+    return result
+
+
+def _wide_bom(head: bytes) -> str | None:
+    for bom in _BOMS:
+        if head.startswith(bom):
+            return "utf-32" if len(bom) == 4 else "utf-16"
+    return None
+
+
+def _blocks(fh, digest=None):  # type: ignore[no-untyped-def]
+    """The file in blocks that end on a newline (the last one may not)."""
+    carry = b""
+    while chunk := fh.read(_CHUNK):
+        if digest is not None:
+            digest.update(chunk)
+        block = carry + chunk
+        cut = block.rfind(b"\n") + 1
+        if cut == 0 and len(block) < _MAX_CARRY:
+            carry = block
+            continue
+        cut = cut or len(block)
+        carry = block[cut:]
+        yield block[:cut]
+    if carry:
+        yield carry
+
+
+# Encodings tried for the lines that are not UTF-8: the code pages spreadsheet
+# and CRM exports are written in (Windows, their ISO twins, KOI8, the CJK
+# Windows pages). Anything else can still be named explicitly.
+_POOL = [
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "cp874",
+    "latin_1", "iso8859_2", "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_15", "koi8_r", "koi8_u",
+    "cp932", "shift_jis", "euc_jp", "gb18030", "gbk", "big5", "cp949", "euc_kr",
+]  # fmt: skip
+
+_MULTI_BYTE = ("cp932", "shift_jis", "euc_jp", "gb18030", "gbk", "big5", "cp949", "euc_kr")
+_SINGLE_BYTE = [name for name in _POOL if name not in _MULTI_BYTE]
+
+# The letters beyond ASCII of the languages those code pages are used for. A
+# reading of the bytes is plausible when its words are spelled with one
+# language's letters: the wrong table gives "Zoл", "crčme naďve déjŕ" or
+# "ZoŰĺs" (letters no single language has together, or case flipping inside
+# a word). charset-normalizer's mess and language measures do not separate
+# these on a few short rows; this check is why a single row can still be
+# decided, and why an undecidable one is asked about rather than guessed.
+_LATIN = "abcdefghijklmnopqrstuvwxyz"
+_ALPHABETS = {
+    "fr": _LATIN + "àâäçéèêëîïôöùûüÿœæ", "de": _LATIN + "äöüß", "es": _LATIN + "áéíóúñü",
+    "pt": _LATIN + "áâãàçéêíóôõú", "it": _LATIN + "àèéìíîòóùú", "nl": _LATIN + "áéëíïóöúü",
+    "nordic": _LATIN + "æøåäöéáíóúýþð", "pl": _LATIN + "ąćęłńóśźż", "cs": _LATIN + "áčďéěíňóřšťúůýž",
+    "sk": _LATIN + "áäčďéíĺľňóôŕšťúýž", "hu": _LATIN + "áéíóöőúüű", "ro": _LATIN + "ăâîșțşţ",
+    "hr": _LATIN + "čćđšž", "tr": _LATIN + "çğıöşüâîû", "lt": _LATIN + "ąčęėįšųūž",
+    "lv": _LATIN + "āčēģīķļņšūž", "et": _LATIN + "äöõüšž", "sq": _LATIN + "çë", "vi": "",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя", "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+    "be": "абвгдеёжзійклмнопрстуўфхцчшыьэюя", "bg": "абвгдежзийклмнопрстуфхцчшщъьюя",
+    "sr": "абвгдђежзијклљмнњопрстћуфхцчџшѓѕќ", "el": "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώϊϋΐΰς",
+}  # fmt: skip
+_CASELESS = ("HEBREW", "ARABIC", "THAI", "CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+def choose_fallback(sample: bytes, file_name: str, lines: int) -> str:
+    """The encoding of the non-UTF-8 lines, or EncodingUncertainError."""
+    readings: dict[str, tuple[float, float]] = {}  # text -> (plausibility, best coherence)
+    names: dict[str, list[str]] = {}
+    proposed = {m.encoding: m.coherence for m in charset_normalizer.from_bytes(sample, cp_isolation=_POOL)}
+    # The detector stops once a reading looks fine enough and can drop the right one
+    # (Turkish cp1254 behind cp1252's "Þikayetim"): every single-byte page of the pool is
+    # read too, with no language evidence of its own.
+    for name in [*proposed, *(n for n in _SINGLE_BYTE if n not in proposed)]:
+        try:
+            text = sample.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        score = readings.get(text, (_plausibility(text), 0.0))
+        readings[text] = (score[0], max(score[1], proposed.get(name, 0.0)))
+        names.setdefault(text, []).append(name)
+    top = max((r[0] for r in readings.values()), default=0.0)
+    contenders = sorted(
+        (text for text, r in readings.items() if r[0] >= top - 0.05), key=lambda t: -readings[t][1]
+    )
+    decided = len(contenders) == 1 or (
+        len(contenders) > 1 and readings[contenders[0]][1] - readings[contenders[1]][1] >= 0.04
+    )
+    if top < 0.6 or not decided:
+        first = sample.split(b"\n", 1)[0][:120]
+        named = [_preferred(sample, t, names[t]) for t in contenders[:5]]
+        raise EncodingUncertainError(file_name, [(n, first.decode(n, errors="replace")) for n in named], lines)
+    return _preferred(sample, contenders[0], names[contenders[0]])
+
+
+def _preferred(sample: bytes, text: str, names: list[str]) -> str:
+    """The most common encoding that reads ``sample`` as ``text`` (cp1252 before cp1250 for "Müller")."""
+    for name in _PREFERRED:
+        if name in names:
+            return name
+        try:
+            if sample.decode(name) == text:
+                return name
+        except UnicodeDecodeError:
+            continue
+    return names[0]
+
+
+def _script(char: str) -> str:
+    try:
+        return unicodedata.name(char).split(" ")[0]
+    except ValueError:
+        return "?"
+
+
+def _plausibility(text: str) -> float:
+    """Share of the words beyond ASCII that the best-fitting single language could spell."""
+    fits: dict[str, int] = {}
+    words = 0
+    for word in _words(text):
+        if any(unicodedata.category(c) in ("Cc", "Co", "Cn") for c in word):
+            words += 1  # a control or unassigned character is never text: this reading is wrong here
+            continue
+        if word.isascii() or not any(unicodedata.category(c)[0] == "L" for c in word):
+            continue  # plain ASCII, or a symbol on its own ("25 €")
+        words += 1
+        for language in _languages_spelling(word):
+            fits[language] = fits.get(language, 0) + 1
+    return max(fits.values(), default=0) / words if words else 1.0
+
+
+def _words(text: str) -> list[str]:
+    """Runs of characters between punctuation, spaces, controls and digits.
+
+    Symbols and marks stay inside the run ("otrzyma³em"), so that a reading
+    which puts one inside a word is seen.
+    """
+    words, current = [], []
+    for char in text:
+        category = unicodedata.category(char)
+        separator = category[0] in "PZ" or category == "Nd" or char in "\t\r\n"
+        if separator or (char.isascii() and not char.isalpha() and category != "Cc"):
+            if current:
+                words.append("".join(current))
+                current = []
+        else:
+            current.append(char)
+    if current:
+        words.append("".join(current))
+    return words
+
+
+def _languages_spelling(word: str) -> list[str]:
+    """The languages (or caseless scripts) whose letters ``word`` is written in."""
+    letters = [c for c in word if unicodedata.category(c)[0] == "L"]
+    marks = len(word) - len(letters)
+    scripts = {_script(c) for c in letters if not c.isascii()}
+    if len(scripts) == 1 and next(iter(scripts)) in _CASELESS:
+        script = next(iter(scripts))
+        ok = not any(c.isascii() for c in letters) and unicodedata.category(word[0])[0] == "L"
+        return [script] if ok and marks * 2 <= len(letters) else []
+    if marks or any(a.islower() and b.isupper() for a, b in pairwise(word)):
+        return []  # a symbol, a control or a case flip inside a word: "otrzyma³em", "ZoŰĺs", "бЯфзуз"
+    lower = set(word.lower())
+    return [name for name, alphabet in _ALPHABETS.items() if alphabet and lower <= set(alphabet)]
+
+
+def write_utf8_copy(
+    path: Path, target: Path, found: EncodingScan, fallback: str | None, *, max_records: int | None = None
+) -> Decoding:
+    """Write the UTF-8 copy DuckDB reads, and count the rows that needed ``fallback``.
+
+    ``max_records`` stops after that many records (header included): the
+    bounded sample an upload preview reads.
+    """
+    if found.wide:
+        _transcode_whole(path, target, found.wide, max_records)
+        return Decoding(encoding=found.wide)
+    result = Decoding(encoding="utf-8", fallback=fallback if found.invalid_lines else None)
+    if result.fallback and not found.utf8_non_ascii:
+        result.encoding = result.fallback  # nothing in the file is UTF-8 beyond ASCII: one encoding
+    record, in_quotes = 0, False
+    counted = bad = False  # this record already counted as a fallback / an undecodable row
+    with path.open("rb") as src, target.open("wb") as dst:
+        for block in _blocks(src):
+            if not in_quotes and b'"' not in block:
+                try:
+                    block.decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
+                else:  # the common case: copy as is, count records by newlines
+                    lines = block.count(b"\n")
+                    if max_records is not None and record + lines >= max_records:
+                        dst.write(b"\n".join(block.split(b"\n")[: max_records - record]) + b"\n")
+                        return result
+                    dst.write(block)
+                    record += lines
+                    continue
+            for line, last in _lines(block):
+                if not in_quotes:  # a new record starts on this line
+                    counted = bad = False
+                out = line
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    try:
+                        out = line.decode(fallback).encode("utf-8") if fallback else line
+                        decoded = fallback is not None
+                    except UnicodeDecodeError:
+                        decoded = False
+                    if decoded and not counted:
+                        counted = True
+                        if record == 0:
+                            result.header_fallback = True
+                        else:
+                            result.fallback_rows += 1
+                            if len(result.fallback_row_numbers) < _LISTED_ROWS:
+                                result.fallback_row_numbers.append(record)
+                    elif not decoded and not bad:
+                        bad = True  # written as is: DuckDB's reader quarantines the row with its reason
+                        result.undecodable_rows += 1
+                dst.write(out if last else out + b"\n")
+                if line.count(b'"') % 2:
+                    in_quotes = not in_quotes
+                if not last and not in_quotes:
+                    record += 1
+                    if max_records is not None and record >= max_records:
+                        return result
+    return result
+
+
+def _lines(block: bytes):  # type: ignore[no-untyped-def]
+    """(line without its newline, is it the unterminated last piece) for each line of a block."""
+    parts = block.split(b"\n")
+    for i, part in enumerate(parts):
+        if i == len(parts) - 1:
+            if part:
+                yield part, True
+        else:
+            yield part, False
+
+
+def _transcode_whole(path: Path, target: Path, encoding: str, max_records: int | None) -> None:
+    with path.open("r", encoding=encoding, newline="") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        if max_records is None:
+            while chunk := src.read(_CHUNK // 4):
+                dst.write(chunk)
+            return
+        for n, line in enumerate(src):
+            if n >= max_records * 4:  # lines, not records: a generous bound for a preview
+                break
+            dst.write(line)
