@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from cxroom.errors import InvalidInputError
+
 DEFAULT_DB = Path("data/cxroom.duckdb")
+# Customer data from before 2000 is almost always a mistyped year, a two-digit year read
+# as the first century, or a spreadsheet's day zero (1899/1900), not a real complaint.
+DEFAULT_OLDEST_IMPORT_DATE = date(2000, 1, 1)
+
+
+def oldest_import_date(environ: dict[str, str] | None = None) -> date:
+    """The oldest date an import stores (CXROOM_OLDEST_DATE, YYYY-MM-DD; default 2000-01-01)."""
+    env = os.environ if environ is None else environ
+    raw = (env.get("CXROOM_OLDEST_DATE") or "").strip()
+    if not raw:
+        return DEFAULT_OLDEST_IMPORT_DATE
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise InvalidInputError(f"CXROOM_OLDEST_DATE must be a date like 2000-01-01, not {raw!r}.") from exc
 
 
 class Settings(BaseModel):
@@ -19,6 +37,9 @@ class Settings(BaseModel):
     max_image_bytes: int = 15 * 1024 * 1024
     max_pdf_bytes: int = 25 * 1024 * 1024
     max_audio_bytes: int = 60 * 1024 * 1024
+    oldest_import_date: date = Field(
+        default=DEFAULT_OLDEST_IMPORT_DATE, description="imports quarantine older dates (CXROOM_OLDEST_DATE)"
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -35,4 +56,4 @@ class Settings(BaseModel):
         # Media lives next to the database unless told otherwise, so one
         # folder holds a whole room (and a backup of it).
         media_dir = Path(env.get("CXROOM_MEDIA") or db_path.parent / "media")
-        return cls(db_path=db_path, media_dir=media_dir)
+        return cls(db_path=db_path, media_dir=media_dir, oldest_import_date=oldest_import_date(env))
