@@ -83,7 +83,10 @@ def date(col: str, fmt: str) -> str:
     """A TIMESTAMP from text in format ``fmt`` (a key of DATE_FORMATS or a strptime format)."""
     v = trimmed(col)
     if fmt == "iso":
-        return f"try_cast({v} AS TIMESTAMP)"
+        # The cast alone reads '01/03/25' as 0001-03-25: an ISO date starts with a four-character
+        # year and a dash (a character test, a third the cost of a regular expression). What else
+        # the cast reads (year 0 as 1 BC, '0024-1-5') the date window quarantines.
+        return f"(CASE WHEN substr({v}, 5, 1) = '-' THEN try_cast({v} AS TIMESTAMP) END)"
     if fmt == "excel":
         return (
             f"(CASE WHEN regexp_full_match({v}, '[0-9]{{1,6}}(\\.[0-9]+)?') "

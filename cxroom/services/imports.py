@@ -435,7 +435,7 @@ def suggest_mapping(
         h: options.survey_kind
         for h, stats in numeric.items()
         if h not in (fields["response_id"], fields["answered_at"])
-        and stats["integers"] == stats["values"]
+        and stats["integers"] == stats["numbers"]
         and stats["min"] >= min(low, 0)
         and stats["max"] <= high
         and stats["max"] > 0
@@ -512,9 +512,12 @@ def _profile_columns(tx: Tx, staged: Staged) -> tuple[dict[str, dict[str, Any]],
         )
         assert row is not None
         values, nums, low, high, integers, datey = (int(row[0]), int(row[1]), row[2], row[3], int(row[4]), int(row[5]))
-        if values and nums == values:
+        # Mostly numbers is enough: a rating or KPI column with a few bad cells is still that
+        # column (its bad cells are quarantined on import), not a column to leave out unsaid.
+        if nums and nums * 2 >= values:
             numeric[header] = {
                 "values": values,
+                "numbers": nums,
                 "min": float(low),
                 "max": float(high),
                 "integers": integers,
@@ -957,6 +960,7 @@ def _run_kpis(
         period_sql = f"DATE '{_parse_period(m.fixed_period, 'The period', window).isoformat()}'"
     # -- the readings, one per (row, KPI)
     if m.layout == "wide":
+        _note_unused_columns(staged, m, report)
         known = {h: kpis[name.casefold()] for h, name in m.kpi_columns.items() if name.casefold() in kpis}
         unknown = [name for name in m.kpi_columns.values() if name.casefold() not in kpis]
         if unknown:
@@ -1103,6 +1107,18 @@ def _count_rows(tx: Tx, staged: Staged, report: ImportReport, *, empty_from: str
         )
 
 
+def _note_unused_columns(staged: Staged, m: Mapping, report: ImportReport) -> None:
+    """A wide file's columns that the mapping leaves out are named, never dropped without a word."""
+    used = set(_referenced_headers(m.model_dump()))
+    unused = [h for h in staged.headers if h not in used]
+    if unused:
+        report.notes.append(
+            "Not imported: column(s) " + ", ".join(repr(h) for h in unused[:30])
+            + (f" and {len(unused) - 30} more" if len(unused) > 30 else "")
+            + " (not in the column mapping)."
+        )
+
+
 def _err_dyn(header_sql: str, condition: str, message_sql: str) -> str:
     return f"CASE WHEN {condition} THEN {{'column': {header_sql}, 'message': {message_sql}}} END"
 
@@ -1147,6 +1163,7 @@ def _run_surveys(
     # -- the questions (created when new; in a dry run they vanish with the rollback)
     if m.layout == "wide":
         wanted = dict(m.questions)
+        _note_unused_columns(staged, m, report)
     else:
         qcol = staged.col(m.question)
         assert qcol

@@ -18,7 +18,7 @@ from cxroom.importers.cli import main as cli_main
 from cxroom.importers.sniff import ImportFileError
 from cxroom.services.imports import ImportOptions, import_file, period_from_index, preview_file
 from cxroom.store import Store, close_all
-from tests.importers.helpers import add_call_centre_kpis, add_stages, write
+from tests.importers.helpers import add_call_centre_kpis, add_stages, csv_rows, shared, write
 
 TOMORROW_PLUS = (date.today() + timedelta(days=3)).isoformat()
 
@@ -57,7 +57,7 @@ def test_impossible_and_implausible_iso_dates_are_quarantined_with_their_reason(
     assert "in the future" in why[3] and "'9999-12-31'" in why[3]
     assert "before 2000-01-01" in why[4]
     assert "in the future" in why[5]
-    assert "before 2000-01-01" in why[6] and "in the future" in why[7]
+    assert "not a date" in why[6] and "not a date" in why[7]
     assert all(e["column"] == "Date received" for e in report.errors)
     # The quarantine holds the same six rows, and the report states the window.
     assert empty_store.fetch_value("SELECT count(*) FROM import_rejects WHERE batch_id = ?", [report.batch_id]) == 6
@@ -194,3 +194,19 @@ def test_cli_json_report_states_the_date_rules(tmp_path: Path, monkeypatch, caps
     assert code == 0 and (out["rows_imported"], out["rows_rejected"]) == (1, 1)
     assert out["date_rules"]["two_digit_years"].startswith("00-68")
     assert out["date_rules"]["future"] == "quarantined"
+
+
+def test_the_real_call_centre_sample_counted_into_the_future_is_quarantined_there(room_store: Store) -> None:
+    """1199 daily rows from a start 1000 days ago: the rows dated after tomorrow are quarantined."""
+    path = shared("call_center_kpis_sample.csv")
+    _, rows = csv_rows(path, delimiter=";")
+    start = date.today() - timedelta(days=1000)
+    newest = date.today() + timedelta(days=1)
+    future = [int(r[0]) for r in rows if start + timedelta(days=int(r[0]) - 1) > newest]
+    assert future  # the sample does reach past today from this start
+    options = ImportOptions(start=start.isoformat(), frequency="daily")
+    report = import_file(room_store, kind="kpis", path=path, options=options, actor="system")
+    assert report.balanced and report.rows_read == len(rows)
+    assert (report.rows_imported, report.rows_rejected) == (len(rows) - len(future), len(future))
+    assert room_store.fetch_value("SELECT max(period) FROM kpi_readings") <= newest
+    assert all("in the future" in e["message"] for e in report.errors)

@@ -53,7 +53,7 @@ def test_one_bad_rating_among_twelve_keeps_the_column_and_quarantines_the_value(
     # Row 6's Food answer is kept; its seat comfort value is quarantined with row, column and reason.
     assert report.rows_imported == 12 and report.values_rejected == 1
     assert errors_by_cell(report) == {(6, "Seat comfort"): "not a number: 'x'"}
-    quarantined = room_store.fetch_all(
+    quarantined = room_store.execute(
         "SELECT row_number, errors, values_only FROM import_rejects WHERE batch_id = ?", [report.batch_id]
     )
     assert [(r[0], r[1][0]["column"], r[2]) for r in quarantined] == [(6, "Seat comfort", True)]
@@ -83,16 +83,17 @@ def test_bad_kpi_values_are_quarantined_in_the_wide_form(room_store: Store, tmp_
     cell = f'"{bad}"' if "," in bad else bad
     path = write(
         tmp_path / "k.csv",
-        f"Period,Answer Rate,Abandoned Calls\n2024-01-01,90%,12\n2024-01-02,{cell},15\n2024-01-03,{cell},\n",
+        "Period,Answer Rate,Abandoned Calls\n2024-01-01,90%,12\n2024-01-04,91%,13\n2024-01-05,92%,14\n"
+        f"2024-01-02,{cell},15\n2024-01-03,{cell},\n",
     )
     report = import_file(room_store, kind="kpis", path=path, actor="system")
     assert_accounted(report, path)
-    # Row 2 keeps its good reading, row 3 had nothing else and is quarantined whole.
-    assert (report.rows_imported, report.rows_rejected, report.values_rejected) == (2, 1, 1)
-    readings = dict(room_store.execute("SELECT period::VARCHAR || ' ' || kpi_id, value FROM kpi_readings"))
-    assert len(readings) == 3 and all(v in (90.0, 12.0, 15.0) for v in readings.values())
+    # Row 4 keeps its good reading, row 5 had nothing else and is quarantined whole.
+    assert (report.rows_imported, report.rows_rejected, report.values_rejected) == (4, 1, 1)
+    readings = sorted(v for (v,) in room_store.execute("SELECT value FROM kpi_readings"))
+    assert readings == [12.0, 13.0, 14.0, 15.0, 90.0, 91.0, 92.0]
     cells = errors_by_cell(report)
-    assert set(cells) == {(2, "Answer Rate"), (3, "Answer Rate")}
+    assert set(cells) == {(4, "Answer Rate"), (5, "Answer Rate")}
     assert all("number" in m for m in cells.values())
 
 
