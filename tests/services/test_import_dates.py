@@ -16,7 +16,7 @@ from cxroom.errors import InvalidInputError
 from cxroom.importers import dates
 from cxroom.importers.cli import main as cli_main
 from cxroom.importers.sniff import ImportFileError
-from cxroom.services.imports import ImportOptions, import_file, period_from_index, preview_file
+from cxroom.services.imports import ImportOptions, ImportReport, import_file, period_from_index, preview_file
 from cxroom.store import Store, close_all
 from tests.importers.helpers import add_call_centre_kpis, add_stages, csv_rows, shared, write
 
@@ -32,7 +32,7 @@ def stored_dates(store: Store) -> dict[str, str]:
     return dict(store.execute("SELECT external_id, CAST(received_at AS DATE)::VARCHAR FROM complaints"))
 
 
-def reasons(report) -> dict[int, str]:  # noqa: ANN001 - the report of one import
+def reasons(report: ImportReport) -> dict[int, str]:
     return {e["row"]: e["message"] for e in report.errors}
 
 
@@ -182,7 +182,9 @@ def test_survey_answers_dated_outside_the_window_are_quarantined(room_store: Sto
     assert sorted(r[0] for r in room_store.execute("SELECT response_id FROM survey_responses")) == ["1", "4"]
 
 
-def test_cli_json_report_states_the_date_rules(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001
+def test_cli_json_report_states_the_date_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CXROOM_DB", str(tmp_path / "room.duckdb"))
     monkeypatch.setenv("CXROOM_MEDIA", str(tmp_path / "media"))
     path = write(tmp_path / "c.csv", "id,Date received,Issue\n1,13/03/25,Billing\n2,01/01/2099,Fees\n")

@@ -89,7 +89,7 @@ def test_undo_of_stacked_batches_in_any_order_restores_the_state_without_them(
         undone.add(step)
         # Expected: replay the batches still standing over the original readings, from the files.
         expected = dict(before)
-        for i, (chosen, bump) in enumerate(plans):
+        for i in range(len(plans)):
             if i in undone:
                 continue
             expected.update({key: value for key, value in states[i + 1].items() if value[1] == batches[i]})

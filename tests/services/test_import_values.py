@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cxroom.services.imports import ImportOptions, import_file
+from cxroom.services.imports import ImportOptions, ImportReport, import_file
 from cxroom.store import Store
 from tests.importers.helpers import add_call_centre_kpis, add_stages, csv_rows, write
 
@@ -19,11 +19,11 @@ def room_store(empty_store: Store) -> Store:
     return add_call_centre_kpis(add_stages(empty_store))
 
 
-def errors_by_cell(report) -> dict[tuple[int, str], str]:  # noqa: ANN001 - the report of one import
+def errors_by_cell(report: ImportReport) -> dict[tuple[int, str], str]:
     return {(e["row"], e["column"]): e["message"] for e in report.errors}
 
 
-def assert_accounted(report, path: Path) -> None:  # noqa: ANN001
+def assert_accounted(report: ImportReport, path: Path) -> None:
     _, rows = csv_rows(path)
     assert report.rows_read == len(rows)
     assert report.rows_read == report.rows_imported + report.rows_duplicate + report.rows_rejected
