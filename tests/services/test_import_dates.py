@@ -212,3 +212,58 @@ def test_the_real_call_centre_sample_counted_into_the_future_is_quarantined_ther
     assert (report.rows_imported, report.rows_rejected) == (len(rows) - len(future), len(future))
     assert room_store.fetch_value("SELECT max(period) FROM kpi_readings") <= newest
     assert all("in the future" in e["message"] for e in report.errors)
+
+
+# One value beside an ISO anchor row (so the column reads as ISO); None: quarantined;
+# "refused": the column fits several formats equally well, so the import asks for one.
+TODAY = date.today()
+DIRTY_ISO_CASES = [
+    ("2024-02-29", "2024-02-29"),
+    ("2023-02-29", None),
+    ("2024-02-30", None),
+    ("2024-13-01", None),
+    ("2024-00-10", None),
+    ("0000-01-01", None),
+    ("0001-01-01", None),
+    ("0024-01-05", None),
+    ("1899-12-31", None),
+    ("1999-12-31", None),
+    ("2000-01-01", "2000-01-01"),
+    ("9999-12-31", None),
+    ("2100-01-01", None),
+    ((TODAY + timedelta(days=2)).isoformat(), None),
+    (TODAY.isoformat(), TODAY.isoformat()),
+    ("01/03/25", "refused"),
+    ("25-01-03", None),
+    ("-2024-01-05", None),
+    ("12024-01-05", None),
+    ("20240105", None),
+    ("2024\u201001\u201005", None),  # a Unicode hyphen
+    ("2024-01-05 25:00:00", None),
+    ("2024-01-05T10:00:00", "2024-01-05"),
+    ("  2024-01-05  ", "2024-01-05"),
+    ("2024-1-5", "2024-01-05"),
+    ("45000", None),
+    ("NaT", None),
+]
+
+
+@pytest.mark.parametrize(("written", "expected"), DIRTY_ISO_CASES)
+def test_dirty_dates_are_stored_as_written_or_quarantined(
+    empty_store: Store, tmp_path: Path, written: str, expected: str | None
+) -> None:
+    path = write(tmp_path / "c.csv", f'id,Date received,Issue\n1,2024-01-15,Billing\n2,"{written}",Fees\n')
+    if expected == "refused":
+        with pytest.raises(ImportFileError, match="will not guess"):
+            import_file(empty_store, kind="complaints", path=path, source="s", actor="system")
+        assert stored_dates(empty_store) == {}
+        return
+    report = import_file(empty_store, kind="complaints", path=path, source="s", actor="system")
+    assert report.balanced and report.date_format.startswith("YYYY-MM-DD")
+    stored = stored_dates(empty_store)
+    assert stored.pop("1") == "2024-01-15"
+    if expected is None:
+        assert stored == {} and report.rows_rejected == 1
+        assert [(e["row"], e["column"]) for e in report.errors] == [(2, "Date received")]
+    else:
+        assert stored == {"2": expected} and report.rows_rejected == 0
