@@ -32,7 +32,7 @@ from pydantic import ValidationError
 
 from cxroom import audio
 from cxroom.errors import CxroomError, InvalidInputError, NotFoundError
-from cxroom.importers import dates
+from cxroom.importers import dates, superseded
 from cxroom.importers import sqlexpr as sx
 from cxroom.importers.mapping import (
     DATE_FORMATS,
@@ -255,13 +255,8 @@ def import_file(
 
 
 def undo_batch(store: Store, *, batch_id: int, actor: str) -> dict[str, int]:
-    """Take a whole batch back out and put back what it replaced; the batch is marked undone.
-
-    KPI readings the batch replaced come back from kpi_readings_superseded with their
-    value and their own batch. Where a later batch has since replaced this batch's
-    reading, the later one stays and, should it be undone too, restores what stood
-    before this batch: the room ends as if this batch had never been imported.
-    """
+    """Take a whole batch back out and put back the KPI readings it replaced (see
+    cxroom.importers.superseded); the batch is marked undone."""
     with store.transaction(actor) as tx:
         tx.require(Action.IMPORT)
         batch = tx.fetch_dicts("SELECT * FROM import_batches WHERE id = ?", [batch_id])
@@ -274,35 +269,10 @@ def undo_batch(store: Store, *, batch_id: int, actor: str) -> dict[str, int]:
             "kpi_readings": int(tx.fetch_value("DELETE FROM kpi_readings WHERE batch_id = ?", [batch_id]) or 0),
             "survey_responses": int(tx.fetch_value("DELETE FROM survey_responses WHERE batch_id = ?", [batch_id]) or 0),
         }
-        removed["kpi_readings_restored"] = _restore_superseded(tx, batch_id)
+        removed["kpi_readings_restored"] = superseded.restore_replaced(tx, batch_id)
         tx.execute("UPDATE import_batches SET status = 'undone' WHERE id = ?", [batch_id])
         tx.audit("undo", "import_batch", batch_id, {"status": batch[0]["status"]}, {"status": "undone", **removed})
         return removed
-
-
-def _restore_superseded(tx: Tx, batch_id: int) -> int:
-    """Put back the readings ``batch_id`` replaced (its own readings are already deleted)."""
-    # 1. Where this batch's reading was still current (now deleted), the replaced one comes back.
-    restored = int(
-        tx.fetch_value(
-            "INSERT INTO kpi_readings SELECT s.kpi_id, s.period, s.value, s.old_batch_id "
-            "FROM kpi_readings_superseded s WHERE s.batch_id = ? AND NOT EXISTS (SELECT 1 FROM kpi_readings k "
-            "WHERE k.kpi_id = s.kpi_id AND k.period = s.period)",
-            [batch_id],
-        )
-        or 0
-    )
-    # 2. Where a later batch replaced this batch's reading, the later batch now replaced what this one did...
-    tx.execute(
-        "UPDATE kpi_readings_superseded AS later SET value = s.value, old_batch_id = s.old_batch_id "
-        "FROM kpi_readings_superseded s WHERE s.batch_id = ? AND later.old_batch_id = s.batch_id "
-        "AND later.kpi_id = s.kpi_id AND later.period = s.period",
-        [batch_id],
-    )
-    # 3. ...or nothing, where this batch's reading was new: undoing the later one then leaves no reading.
-    tx.execute("DELETE FROM kpi_readings_superseded WHERE old_batch_id = ? AND batch_id <> ?", [batch_id, batch_id])
-    tx.execute("DELETE FROM kpi_readings_superseded WHERE batch_id = ?", [batch_id])
-    return restored
 
 
 def save_source_mapping(store: Store, *, kind: str, source: str, mapping: dict[str, Any], actor: str) -> None:
@@ -1058,11 +1028,7 @@ def _run_kpis(
         report.notes.append(f"{changed} existing KPI reading(s) were replaced by new values (undo restores them).")
     if batch_id is not None:
         # The readings replaced are kept, keyed by this batch, so that undo puts them back exactly.
-        tx.execute(
-            f"INSERT INTO kpi_readings_superseded SELECT ?, k.kpi_id, k.period, k.value, k.batch_id FROM rdn_{t} n "
-            "JOIN kpi_readings k ON k.kpi_id = n.kpi_id AND k.period = n.period",
-            [batch_id],
-        )
+        superseded.keep_replaced(tx, batch_id, f"rdn_{t}")
         tx.execute(
             f"INSERT INTO kpi_readings SELECT kpi_id, period, value, ? FROM rdn_{t} "
             "ON CONFLICT (kpi_id, period) DO UPDATE SET value = excluded.value, batch_id = excluded.batch_id",
