@@ -5,12 +5,30 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from datetime import date
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
 
+from cxroom.errors import InvalidInputError
+
 DEFAULT_DB = Path("data/cxroom.duckdb")
+# Customer data from before 2000 is almost always a mistyped year, a two-digit year read
+# as the first century, or a spreadsheet's day zero (1899/1900), not a real complaint.
+DEFAULT_OLDEST_IMPORT_DATE = date(2000, 1, 1)
+
+
+def oldest_import_date(environ: dict[str, str] | None = None) -> date:
+    """The oldest date an import stores (CXROOM_OLDEST_DATE, YYYY-MM-DD; default 2000-01-01)."""
+    env = os.environ if environ is None else environ
+    raw = (env.get("CXROOM_OLDEST_DATE") or "").strip()
+    if not raw:
+        return DEFAULT_OLDEST_IMPORT_DATE
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise InvalidInputError(f"CXROOM_OLDEST_DATE must be a date like 2000-01-01, not {raw!r}.") from exc
 
 
 class Settings(BaseModel):
@@ -26,6 +44,9 @@ class Settings(BaseModel):
     max_import_rows: int = Field(10_000_000, description="CXROOM_MAX_IMPORT_ROWS")
     max_cell_bytes: int = Field(1024 * 1024, description="CXROOM_MAX_CELL_KB")
     preview_rows: int = Field(5_000, description="CXROOM_PREVIEW_ROWS: rows an upload preview reads")
+    oldest_import_date: date = Field(
+        default=DEFAULT_OLDEST_IMPORT_DATE, description="imports quarantine older dates (CXROOM_OLDEST_DATE)"
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -47,7 +68,7 @@ class Settings(BaseModel):
             value = _positive(env.get(key), unit)
             if value is not None:
                 limits[name] = value
-        return cls(db_path=db_path, media_dir=media_dir, **limits)
+        return cls(db_path=db_path, media_dir=media_dir, oldest_import_date=oldest_import_date(env), **limits)
 
 
 # (environment variable, setting, multiplier) of the import limits

@@ -37,9 +37,20 @@ DATE_FORMATS: dict[str, str] = {
     "%m/%d/%Y %H:%M:%S": "MM/DD/YYYY HH:MM:SS",
     "%d/%m/%Y %H:%M": "DD/MM/YYYY HH:MM",
     "%m/%d/%Y %H:%M": "MM/DD/YYYY HH:MM",
+    # Two-digit years: read by strptime's %y rule (00-68 -> 20xx, 69-99 -> 19xx), stated
+    # wherever such a format is used (TWO_DIGIT_YEAR_RULE below).
+    "%d/%m/%y": "DD/MM/YY",
+    "%m/%d/%y": "MM/DD/YY",
+    "%d-%m-%y": "DD-MM-YY",
+    "%m-%d-%y": "MM-DD-YY",
+    "%d.%m.%y": "DD.MM.YY",
     "excel": "Excel serial day number",
     "month": "YYYY-MM (a month)",
 }
+
+# The one rule for two-digit years: C's, Python's and DuckDB's strptime %y (no hand-written
+# conversion). With the room's date window it reads a two-digit year as a recent year or quarantines it.
+TWO_DIGIT_YEAR_RULE = "00-68 are 2000-2068, 69-99 are 1969-1999 (the strptime %y rule)"
 
 # Friendly aliases accepted on the command line (--date-format DD-MM-YYYY).
 DATE_FORMAT_ALIASES: dict[str, str] = {label.upper(): key for key, label in DATE_FORMATS.items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cxroom.importers.mapping import DATE_FORMATS
+from cxroom.importers.mapping import DATE_FORMATS, TWO_DIGIT_YEAR_RULE
 from cxroom.store import Tx
 
 MISSING_MARKERS = ("", "NONE", "N/A", "NA", "NULL", "NAN", "-")
@@ -83,7 +83,10 @@ def date(col: str, fmt: str) -> str:
     """A TIMESTAMP from text in format ``fmt`` (a key of DATE_FORMATS or a strptime format)."""
     v = trimmed(col)
     if fmt == "iso":
-        return f"try_cast({v} AS TIMESTAMP)"
+        # The cast alone reads '01/03/25' as 0001-03-25: an ISO date starts with a four-character
+        # year and a dash (a character test, a third the cost of a regular expression). What else
+        # the cast reads (year 0 as 1 BC, '0024-1-5') the date window quarantines.
+        return f"(CASE WHEN substr({v}, 5, 1) = '-' THEN try_cast({v} AS TIMESTAMP) END)"
     if fmt == "excel":
         return (
             f"(CASE WHEN regexp_full_match({v}, '[0-9]{{1,6}}(\\.[0-9]+)?') "
@@ -97,7 +100,32 @@ def date(col: str, fmt: str) -> str:
             f"(CASE WHEN regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{1,2}}') "
             f"THEN try_strptime({v} || '-01', '%Y-%m-%d') ELSE NULL END)"
         )
-    return f"try_strptime({v}, {lit(fmt)})"
+    # strptime alone is lenient about digit counts (%Y takes '01' as year 1, so '01/03/25'
+    # fits YYYY/MM/DD): every field must have exactly the digits its directive promises.
+    guard = _digits_pattern(fmt)
+    if guard is None:
+        return f"try_strptime({v}, {lit(fmt)})"
+    return f"(CASE WHEN regexp_full_match({v}, {lit(guard)}) THEN try_strptime({v}, {lit(fmt)}) END)"
+
+
+_DIRECTIVE_DIGITS = {"Y": "[0-9]{4}", "y": "[0-9]{2}", "m": "[0-9]{1,2}", "d": "[0-9]{1,2}", "H": "[0-9]{1,2}",
+                     "M": "[0-9]{2}", "S": "[0-9]{2}"}
+
+
+def _digits_pattern(fmt: str) -> str | None:
+    """A regular expression for the exact digit counts of a strptime format (None: a directive not covered)."""
+    out, i = [], 0
+    while i < len(fmt):
+        if fmt[i] == "%" and i + 1 < len(fmt):
+            digits = _DIRECTIVE_DIGITS.get(fmt[i + 1])
+            if digits is None:
+                return None
+            out.append(digits)
+            i += 2
+        else:
+            out.append(re.escape(fmt[i]))
+            i += 1
+    return "".join(out)
 
 
 # Formats a column is tested against; day-first/month-first pairs make a column ambiguous.
@@ -108,6 +136,8 @@ _PAIRS = {
     "%d-%m-%Y %H:%M:%S": "%m-%d-%Y %H:%M:%S",
     "%d/%m/%Y %H:%M:%S": "%m/%d/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M": "%m/%d/%Y %H:%M",
+    "%d/%m/%y": "%m/%d/%y",
+    "%d-%m-%y": "%m-%d-%y",
 }
 
 
@@ -134,6 +164,12 @@ class DateDetection:
             )
         if self.chosen is None:
             return f"Column '{header}' holds no dates the room recognises; choose its date format."
+        if "%y" in self.chosen:
+            # The one rule for two-digit years, stated where the format is proposed (see importers.dates).
+            return (
+                f"Dates in column '{header}' read as {self.label}; two-digit years: {TWO_DIGIT_YEAR_RULE} "
+                "(dates outside the room's window are quarantined)."
+            )
         return f"Dates in column '{header}' read as {self.label}."
 
 

@@ -10,6 +10,9 @@ a Python loop over rows.
 Every import answers with an ImportReport whose counts always satisfy
 rows_read = rows_imported + rows_duplicate + rows_rejected, and whose errors
 name the row (data-row number as in the file), the column and the reason.
+A bad value in a row whose other values are good (one rating of twelve) is
+quarantined on its own (values_rejected) and the row's good values are kept.
+Dates are read and bounded by cxroom.importers.dates.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ from pydantic import ValidationError
 
 from cxroom import audio, scratch
 from cxroom.errors import CxroomError, InvalidInputError, NotFoundError
+from cxroom.importers import dates, superseded
 from cxroom.importers import sqlexpr as sx
 from cxroom.importers.bounds import ImportLimits
 from cxroom.importers.mapping import (
@@ -95,6 +99,8 @@ class ImportReport:
     rows_imported: int = 0
     rows_duplicate: int = 0
     rows_rejected: int = 0
+    values_rejected: int = 0  # bad values quarantined from rows whose other values were imported
+    values_empty: int = 0  # values left empty or marked not available (no value, not an error)
     errors: list[dict[str, Any]] = field(default_factory=list)
     errors_total: int = 0
     committed: bool = False
@@ -109,6 +115,7 @@ class ImportReport:
     date_format: str | None = None
     mapping: dict[str, Any] = field(default_factory=dict)
     unmapped_categories: list[dict[str, Any]] = field(default_factory=list)
+    date_rules: dict[str, Any] = field(default_factory=dict)
     elapsed_s: float = 0.0
 
     @property
@@ -123,6 +130,8 @@ class ImportReport:
             "rows_imported": self.rows_imported,
             "rows_duplicate": self.rows_duplicate,
             "rows_rejected": self.rows_rejected,
+            "values_rejected": self.values_rejected,
+            "values_empty": self.values_empty,
             "errors": self.errors,
             "errors_total": self.errors_total,
             "committed": self.committed,
@@ -136,6 +145,7 @@ class ImportReport:
             "rows_encoding_fallback": self.rows_encoding_fallback,
             "delimiter": self.delimiter,
             "date_format": self.date_format,
+            "date_rules": self.date_rules,
             "notes": self.notes,
             "mapping": self.mapping,
             "unmapped_categories": self.unmapped_categories,
@@ -200,6 +210,7 @@ def import_file(
     started = time.perf_counter()
     display_name = file_name or path.name
     limit = max_bytes if max_bytes is not None else max_import_bytes()
+    window = dates.window()
     # Copies live in the room's scratch folder, which the next start cleans if this process is killed.
     with scratch.workdir(store.path, "import") as workdir:
         try:
@@ -231,6 +242,7 @@ def import_file(
                     delimiter=staged.info.delimiter,
                     notes=list(staged.notes),
                     mapping=resolved.model_dump(),
+                    date_rules=window.to_json(),
                 )
                 batch_id = None
                 if not dry_run:
@@ -245,11 +257,11 @@ def import_file(
                 if progress:
                     progress(0.45, "Checking values")
                 if isinstance(resolved, ComplaintMapping):
-                    _run_complaints(tx, staged, resolved, report, batch_id, progress)
+                    _run_complaints(tx, staged, resolved, report, batch_id, progress, window)
                 elif isinstance(resolved, KpiMapping):
-                    _run_kpis(tx, staged, resolved, report, batch_id, progress)
+                    _run_kpis(tx, staged, resolved, report, batch_id, progress, window)
                 else:
-                    _run_surveys(tx, staged, resolved, report, batch_id, progress)
+                    _run_surveys(tx, staged, resolved, report, batch_id, progress, window)
                 report.rows_read = staged.rows_read
                 report.rows_duplicate = report.rows_read - report.rows_imported - report.rows_rejected
                 _collect_errors(tx, staged, report)
@@ -268,7 +280,8 @@ def import_file(
 
 
 def undo_batch(store: Store, *, batch_id: int, actor: str) -> dict[str, int]:
-    """Take a whole batch back out: its rows are deleted and the batch is marked undone."""
+    """Take a whole batch back out and put back the KPI readings it replaced (see
+    cxroom.importers.superseded); the batch is marked undone."""
     with store.transaction(actor) as tx:
         tx.require(Action.IMPORT)
         batch = tx.fetch_dicts("SELECT * FROM import_batches WHERE id = ?", [batch_id])
@@ -281,6 +294,7 @@ def undo_batch(store: Store, *, batch_id: int, actor: str) -> dict[str, int]:
             "kpi_readings": int(tx.fetch_value("DELETE FROM kpi_readings WHERE batch_id = ?", [batch_id]) or 0),
             "survey_responses": int(tx.fetch_value("DELETE FROM survey_responses WHERE batch_id = ?", [batch_id]) or 0),
         }
+        removed["kpi_readings_restored"] = superseded.restore_replaced(tx, batch_id)
         tx.execute("UPDATE import_batches SET status = 'undone' WHERE id = ?", [batch_id])
         tx.audit("undo", "import_batch", batch_id, {"status": batch[0]["status"]}, {"status": "undone", **removed})
         return removed
@@ -439,7 +453,7 @@ def suggest_mapping(
         h: options.survey_kind
         for h, stats in numeric.items()
         if h not in (fields["response_id"], fields["answered_at"])
-        and stats["integers"] == stats["values"]
+        and stats["integers"] == stats["numbers"]
         and stats["min"] >= min(low, 0)
         and stats["max"] <= high
         and stats["max"] > 0
@@ -516,9 +530,12 @@ def _profile_columns(tx: Tx, staged: Staged) -> tuple[dict[str, dict[str, Any]],
         )
         assert row is not None
         values, nums, low, high, integers, datey = (int(row[0]), int(row[1]), row[2], row[3], int(row[4]), int(row[5]))
-        if values and nums == values:
+        # Mostly numbers is enough: a rating or KPI column with a few bad cells is still that
+        # column (its bad cells are quarantined on import), not a column to leave out unsaid.
+        if nums and nums * 2 >= values:
             numeric[header] = {
                 "values": values,
+                "numbers": nums,
                 "min": float(low),
                 "max": float(high),
                 "integers": integers,
@@ -610,16 +627,42 @@ def _shown(col: str) -> str:
     return f"'''' || left(trim({col}), 60) || ''''"
 
 
-def _date_expr(tx: Tx, staged: Staged, header: str, fmt: str | None, *, months: bool = False) -> tuple[str, str]:
-    """(SQL timestamp expression, format) for a date column; ambiguity stops the import."""
+def _date_expr(
+    tx: Tx,
+    staged: Staged,
+    header: str,
+    fmt: str | None,
+    window: dates.DateWindow,
+    report: ImportReport,
+    *,
+    months: bool = False,
+    empty_message: str = "the date is empty",
+) -> tuple[str, list[str]]:
+    """(SQL timestamp, NULL unless read and inside the window; its error-list elements) for a date
+    column. A format that cannot be chosen with certainty (DD-MM or MM-DD) stops the import."""
     col = staged.col(header)
     assert col is not None
-    if fmt is None:
-        det = sx.detect_date_format(tx, staged.table, col, include_month=months)
-        if det.ambiguous or det.chosen is None:
-            raise ImportFileError(det.message(header))
-        fmt = det.chosen
-    return sx.date(col, fmt), fmt
+    fmt = fmt or _detect_format(tx, staged, header, months=months)
+    _state_format(report, fmt)
+    errors = dates.column_errors(header, col, fmt, window, empty_message=empty_message)
+    return dates.within(sx.date(col, fmt), window), errors
+
+
+def _detect_format(tx: Tx, staged: Staged, header: str, *, months: bool = False) -> str:
+    col = staged.col(header)
+    assert col is not None
+    det = sx.detect_date_format(tx, staged.table, col, include_month=months)
+    if det.ambiguous or det.chosen is None:
+        raise ImportFileError(det.message(header))
+    return det.chosen
+
+
+def _state_format(report: ImportReport, fmt: str) -> None:
+    """The report names the format the dates were read in (and the two-digit-year rule when it applies)."""
+    report.date_format = DATE_FORMATS.get(fmt, fmt)
+    note = dates.format_note(fmt)
+    if note and note not in report.notes:
+        report.notes.append(note)
 
 
 def _collect_errors(tx: Tx, staged: Staged, report: ImportReport) -> None:
@@ -638,15 +681,15 @@ def _finish_batch(
     tx: Tx, staged: Staged, mapping: Mapping, report: ImportReport, batch_id: int | None, actor: str
 ) -> None:
     raw = "[" + ", ".join(f"s.c{i}" for i in range(len(staged.headers))) + "]"
+    columns = "(batch_id, row_number, errors, raw, raw_line, values_only)"
     tx.execute(
-        f"INSERT INTO import_rejects SELECT ?, c.rn, c.errs, {raw}, NULL FROM chk_{staged.table} c "
-        f"JOIN {staged.table} s USING (rn) WHERE len(c.errs) > 0",
+        f"INSERT INTO import_rejects {columns} SELECT ?, c.rn, c.errs, {raw}, NULL, c.partial "
+        f"FROM chk_{staged.table} c JOIN {staged.table} s USING (rn) WHERE len(c.errs) > 0",
         [batch_id],
     )
     tx.execute(
-        f"INSERT INTO import_rejects SELECT ?, rn, [{{'column': coalesce(col, ''), 'message': message}}], NULL, "
-        f"raw_line "
-        f"FROM {staged.rejects}",
+        f"INSERT INTO import_rejects {columns} SELECT ?, rn, [{{'column': coalesce(col, ''), 'message': message}}], "
+        f"NULL, raw_line, FALSE FROM {staged.rejects}",
         [batch_id],
     )
     tx.execute(
@@ -714,7 +757,13 @@ GROUP BY cat, sub
 
 
 def _run_complaints(
-    tx: Tx, staged: Staged, m: ComplaintMapping, report: ImportReport, batch_id: int | None, progress: Progress | None
+    tx: Tx,
+    staged: Staged,
+    m: ComplaintMapping,
+    report: ImportReport,
+    batch_id: int | None,
+    progress: Progress | None,
+    window: dates.DateWindow,
 ) -> None:
     """Validate, de-duplicate and insert complaints in a few set-wise statements.
 
@@ -740,7 +789,7 @@ def _run_complaints(
 
     def check(fmt: str) -> int:
         """Type every row with date format ``fmt`` and explain the rejected ones; returns how many."""
-        date_sql = sx.date(c_date, fmt)
+        date_sql = dates.within(sx.date(c_date, fmt), window)
         tx.execute(f"DROP TABLE IF EXISTS {typ}")
         tx.execute(
             f"CREATE TEMP TABLE {typ} AS SELECT rn, {ident} AS ident, {date_sql} AS received_at, "
@@ -750,12 +799,7 @@ def _run_complaints(
         )
         n_bad = int(tx.fetch_value(f"SELECT count(*) FROM {typ} WHERE {rejected}"))
         errors = [
-            _err(m.received_at, date_missing, "'the date is empty'"),
-            _err(
-                m.received_at,
-                f"NOT {date_missing} AND {date_sql} IS NULL",
-                f"'not a date in the format {DATE_FORMATS.get(fmt, fmt)}: ' || {_shown(c_date)}",
-            ),
+            *dates.column_errors(m.received_at, c_date, fmt, window, empty_message="the date is empty"),
             _err(m.category, cat_missing, "'the category is empty'"),
         ]
         if c_sev:
@@ -768,7 +812,9 @@ def _run_complaints(
             )
         which = f"rn IN (SELECT rn FROM {typ} WHERE {rejected})" if n_bad else "FALSE"
         tx.execute(f"DROP TABLE IF EXISTS chk_{t}")
-        tx.execute(f"CREATE TEMP TABLE chk_{t} AS SELECT rn, {_errs(errors)} AS errs FROM {t} WHERE {which}")
+        tx.execute(
+            f"CREATE TEMP TABLE chk_{t} AS SELECT rn, {_errs(errors)} AS errs, FALSE AS partial FROM {t} WHERE {which}"
+        )
         return n_bad
 
     # Most files have ISO dates, so ISO is tried first and detection over all
@@ -783,9 +829,9 @@ def _run_complaints(
             )
         )
         if not_iso:
-            _date_sql, fmt = _date_expr(tx, staged, m.received_at, None)
+            fmt = _detect_format(tx, staged, m.received_at)
             n_bad = check(fmt)
-    report.date_format = DATE_FORMATS.get(fmt, fmt)
+    _state_format(report, fmt)
     report.rows_rejected = staged.rows_unparsable + n_bad
     # Rows without an id (no id column, or an empty id) are identified by a hash of
     # their content plus its occurrence number, so the same file imported twice is recognised.
@@ -875,14 +921,8 @@ def _run_complaints(
 # KPIs
 
 
-def _parse_period(value: str, what: str) -> date:
-    text = value.strip()
-    for fmt in ("%Y-%m-%d", "%Y-%m"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInputError(f"{what} {value!r} is not a date; use YYYY-MM-DD or YYYY-MM.")
+def _parse_period(value: str, what: str, window: dates.DateWindow) -> date:
+    return dates.parse_day(value, what, window)
 
 
 def _kpi_ids(tx: Tx) -> dict[str, tuple[int, str]]:
@@ -890,52 +930,55 @@ def _kpi_ids(tx: Tx) -> dict[str, tuple[int, str]]:
 
 
 def _run_kpis(
-    tx: Tx, staged: Staged, m: KpiMapping, report: ImportReport, batch_id: int | None, progress: Progress | None
+    tx: Tx,
+    staged: Staged,
+    m: KpiMapping,
+    report: ImportReport,
+    batch_id: int | None,
+    progress: Progress | None,
+    window: dates.DateWindow,
 ) -> None:
     t = staged.table
     kpis = _kpi_ids(tx)
     # -- the period of each row
     period_errors: list[str] = []
     if m.period:
-        date_sql, fmt = _date_expr(tx, staged, m.period, m.date_format, months=True)
-        report.date_format = DATE_FORMATS.get(fmt, fmt)
-        col = staged.col(m.period)
-        assert col
+        date_sql, period_errors = _date_expr(
+            tx, staged, m.period, m.date_format, window, report, months=True, empty_message="the period is empty"
+        )
         period_sql = f"CAST({date_sql} AS DATE)"
-        period_errors = [
-            _err(m.period, sx.is_missing(col), "'the period is empty'"),
-            _err(
-                m.period,
-                f"NOT {sx.is_missing(col)} AND {date_sql} IS NULL",
-                f"'not a date in the format {DATE_FORMATS.get(fmt, fmt)}: ' || {_shown(col)}",
-            ),
-        ]
     elif m.start:
-        start = _parse_period(m.start, "The start period")
+        start = _parse_period(m.start, "The start period", window)
         step = {"daily": "1 DAY", "weekly": "7 DAY", "monthly": "1 MONTH"}[m.frequency]
         if m.index:
             col = staged.col(m.index)
             assert col
-            index_sql = f"try_cast(trim({col}) AS BIGINT)"
-            period_errors = [
-                _err(
-                    m.index,
-                    f"{index_sql} IS NULL OR {index_sql} < 1",
-                    f"'the index must be a whole number from 1: ' || coalesce({_shown(col)}, 'empty')",
-                )
-            ]
+            raw_index, index_header, shown = f"try_cast(trim({col}) AS BIGINT)", m.index, _shown(col)
         else:
-            index_sql = "rn"
-        period_sql = f"CAST(DATE '{start.isoformat()}' + ({index_sql} - 1) * INTERVAL {step} AS DATE)"
+            raw_index, index_header, shown = "rn", "", "'row ' || rn"
+        # Bounded so that no index counts past the dates DuckDB holds (that would stop the import).
+        index_sql = f"(CASE WHEN {raw_index} BETWEEN 1 AND {dates.MAX_INDEX} THEN {raw_index} END)"
+        counted = f"CAST(DATE '{start.isoformat()}' + ({index_sql} - 1) * INTERVAL {step} AS DATE)"
+        counted_shown = "'''' || CAST(" + counted + " AS VARCHAR) || ''' (' || " + shown + " || ')'"
+        period_errors = [
+            _err(
+                index_header,
+                f"{index_sql} IS NULL",
+                f"'the index must be a whole number from 1 to {dates.MAX_INDEX}: ' || coalesce({shown}, 'empty')",
+            ),
+            *dates.range_errors(sx.lit(index_header), counted, counted_shown, window),
+        ]
+        period_sql = dates.within(counted, window)
         report.notes.append(
             f"Periods were numbered from {start.isoformat()} ({m.frequency}) by "
             + (f"column '{m.index}'." if m.index else "row number.")
         )
     else:
         assert m.fixed_period
-        period_sql = f"DATE '{_parse_period(m.fixed_period, 'The period').isoformat()}'"
+        period_sql = f"DATE '{_parse_period(m.fixed_period, 'The period', window).isoformat()}'"
     # -- the readings, one per (row, KPI)
     if m.layout == "wide":
+        _note_unused_columns(staged, m, report)
         known = {h: kpis[name.casefold()] for h, name in m.kpi_columns.items() if name.casefold() in kpis}
         unknown = [name for name in m.kpi_columns.values() if name.casefold() not in kpis]
         if unknown:
@@ -993,9 +1036,13 @@ def _run_kpis(
         value_errors.append(
             f"CASE WHEN missing THEN {{'column': {sx.lit(m.value or '')}, 'message': 'the value is empty'}} END"
         )
+    # A reading is good when it is a finite number for a known KPI; a bad one is quarantined on
+    # its own and the row's good readings are kept (values_rejected), unless the row has none.
+    good = "NOT {p}missing AND {p}value IS NOT NULL AND isfinite({p}value) AND {p}kpi_id IS NOT NULL"
     tx.execute(
         f"CREATE TEMP TABLE rde_{t} AS SELECT rn, flatten(list({_errs(value_errors)})) AS errs, "
-        f"count(*) FILTER (WHERE NOT missing AND value IS NOT NULL) AS n_values FROM rd_{t} GROUP BY rn"
+        f"count(*) FILTER (WHERE {good.format(p='')}) AS n_values, count(*) FILTER (WHERE missing) AS n_empty "
+        f"FROM rd_{t} GROUP BY rn"
     )
     # In-file conflicts: the same KPI and period given by two rows.
     tx.execute(
@@ -1004,21 +1051,20 @@ def _run_kpis(
         f"(PARTITION BY kpi_id, kperiod) AS first_rn FROM rd_{t} WHERE kpi_id IS NOT NULL AND NOT missing "
         f"AND kperiod IS NOT NULL) WHERE rn > first_rn GROUP BY rn"
     )
-    tx.execute(
-        f"CREATE TEMP TABLE chk_{t} AS SELECT s.rn, list_concat({_errs(period_errors)}, coalesce(e.errs, []), "
-        f"coalesce(d.errs, []), CASE WHEN coalesce(e.n_values, 0) = 0 AND len(coalesce(e.errs, [])) = 0 "
-        f"THEN [{{'column': '', 'message': 'the row has no KPI values'}}] ELSE [] END) AS errs "
-        f"FROM {t} s LEFT JOIN rde_{t} e USING (rn) LEFT JOIN rdd_{t} d USING (rn)"
+    _check_rows(
+        tx,
+        t,
+        row_errors=f"list_concat({_errs(period_errors)}, coalesce(d.errs, []))",
+        joins=f"LEFT JOIN rde_{t} e USING (rn) LEFT JOIN rdd_{t} d USING (rn)",
+        nothing="the row has no KPI values",
     )
-    report.rows_rejected = staged.rows_unparsable + int(
-        tx.fetch_value(f"SELECT count(*) FROM chk_{t} WHERE len(errs) > 0")
-    )
+    _count_rows(tx, staged, report, empty_from=f"rde_{t}" if m.layout == "wide" else None)
     # Readings of good rows that are new or change a value; a row whose readings all exist unchanged is a duplicate.
     tx.execute(
         f"CREATE TEMP TABLE rdn_{t} AS SELECT r.rn, r.kpi_id, r.kperiod AS period, r.value FROM rd_{t} r "
-        f"JOIN chk_{t} c ON c.rn = r.rn AND len(c.errs) = 0 "
+        f"JOIN chk_{t} c ON c.rn = r.rn AND (len(c.errs) = 0 OR c.partial) "
         f"LEFT JOIN kpi_readings k ON k.kpi_id = r.kpi_id AND k.period = r.kperiod "
-        f"WHERE NOT r.missing AND (k.kpi_id IS NULL OR k.value IS DISTINCT FROM r.value)"
+        f"WHERE {good.format(p='r.')} AND (k.kpi_id IS NULL OR k.value IS DISTINCT FROM r.value)"
     )
     report.rows_imported = int(tx.fetch_value(f"SELECT count(DISTINCT rn) FROM rdn_{t}"))
     changed = int(
@@ -1027,12 +1073,63 @@ def _run_kpis(
         )
     )
     if changed:
-        report.notes.append(f"{changed} existing KPI reading(s) were replaced by new values.")
+        report.notes.append(f"{changed} existing KPI reading(s) were replaced by new values (undo restores them).")
     if batch_id is not None:
+        # The readings replaced are kept, keyed by this batch, so that undo puts them back exactly.
+        superseded.keep_replaced(tx, batch_id, f"rdn_{t}")
         tx.execute(
             f"INSERT INTO kpi_readings SELECT kpi_id, period, value, ? FROM rdn_{t} "
             "ON CONFLICT (kpi_id, period) DO UPDATE SET value = excluded.value, batch_id = excluded.batch_id",
             [batch_id],
+        )
+
+
+def _check_rows(tx: Tx, t: str, *, row_errors: str, joins: str, nothing: str) -> None:
+    """chk_<t>: each row's errors, and whether only some of its values are bad (``partial``).
+
+    ``row_errors`` (date, id, repeats) reject the whole row; the value errors of the
+    ``e`` join (errs, n_values good values) reject it only when no value is good.
+    """
+    tx.execute(
+        f"CREATE TEMP TABLE chk_{t} AS SELECT rn, list_concat(row_errs, value_errs, CASE WHEN n_values = 0 "
+        f"AND len(value_errs) = 0 THEN [{{'column': '', 'message': {sx.lit(nothing)}}}] ELSE [] END) AS errs, "
+        f"len(row_errs) = 0 AND n_values > 0 AND len(value_errs) > 0 AS partial FROM (SELECT s.rn, "
+        f"{row_errors} AS row_errs, coalesce(e.errs, []) AS value_errs, coalesce(e.n_values, 0) AS n_values "
+        f"FROM {t} s {joins})"
+    )
+
+
+def _count_rows(tx: Tx, staged: Staged, report: ImportReport, *, empty_from: str | None) -> None:
+    """Rows rejected whole, bad values of imported rows, and values left empty (not errors)."""
+    t = staged.table
+    rejected, values_rejected = tx.fetch_one(
+        f"SELECT count(*) FILTER (WHERE len(errs) > 0 AND NOT partial), "
+        f"coalesce(sum(len(errs)) FILTER (WHERE partial), 0) FROM chk_{t}"
+    ) or (0, 0)
+    report.rows_rejected = staged.rows_unparsable + int(rejected)
+    report.values_rejected = int(values_rejected)
+    if empty_from:
+        report.values_empty = int(tx.fetch_value(f"SELECT coalesce(sum(n_empty), 0) FROM {empty_from}"))
+    if report.values_rejected:
+        report.notes.append(
+            f"{report.values_rejected} bad value(s) were quarantined from rows whose other values were imported."
+        )
+    if report.values_empty:
+        report.notes.append(
+            f"{report.values_empty} value(s) were empty or marked not available "
+            f"({', '.join(m for m in sx.MISSING_MARKERS if m)} or the not-applicable values) and were skipped."
+        )
+
+
+def _note_unused_columns(staged: Staged, m: Mapping, report: ImportReport) -> None:
+    """A wide file's columns that the mapping leaves out are named, never dropped without a word."""
+    used = set(_referenced_headers(m.model_dump()))
+    unused = [h for h in staged.headers if h not in used]
+    if unused:
+        report.notes.append(
+            "Not imported: column(s) " + ", ".join(repr(h) for h in unused[:30])
+            + (f" and {len(unused) - 30} more" if len(unused) > 30 else "")
+            + " (not in the column mapping)."
         )
 
 
@@ -1045,29 +1142,23 @@ def _err_dyn(header_sql: str, condition: str, message_sql: str) -> str:
 
 
 def _run_surveys(
-    tx: Tx, staged: Staged, m: SurveyMapping, report: ImportReport, batch_id: int | None, progress: Progress | None
+    tx: Tx,
+    staged: Staged,
+    m: SurveyMapping,
+    report: ImportReport,
+    batch_id: int | None,
+    progress: Progress | None,
+    window: dates.DateWindow,
 ) -> None:
     t = staged.table
     na = [v for v in m.na_values]
     # -- when each response was given
     date_errors: list[str] = []
     if m.answered_at:
-        date_sql, fmt = _date_expr(tx, staged, m.answered_at, m.date_format, months=True)
-        report.date_format = DATE_FORMATS.get(fmt, fmt)
-        col = staged.col(m.answered_at)
-        assert col
-        answered_sql = date_sql
-        date_errors = [
-            _err(m.answered_at, sx.is_missing(col), "'the date is empty'"),
-            _err(
-                m.answered_at,
-                f"NOT {sx.is_missing(col)} AND {date_sql} IS NULL",
-                f"'not a date in the format {DATE_FORMATS.get(fmt, fmt)}: ' || {_shown(col)}",
-            ),
-        ]
+        answered_sql, date_errors = _date_expr(tx, staged, m.answered_at, m.date_format, window, report, months=True)
     else:
         assert m.fixed_period
-        answered_sql = f"TIMESTAMP '{_parse_period(m.fixed_period, 'The period').isoformat()}'"
+        answered_sql = f"TIMESTAMP '{_parse_period(m.fixed_period, 'The period', window).isoformat()}'"
         report.notes.append(f"Every answer is dated {m.fixed_period} (the file has no date column).")
     # -- who answered
     id_errors: list[str] = []
@@ -1086,6 +1177,7 @@ def _run_surveys(
     # -- the questions (created when new; in a dry run they vanish with the rollback)
     if m.layout == "wide":
         wanted = dict(m.questions)
+        _note_unused_columns(staged, m, report)
     else:
         qcol = staged.col(m.question)
         assert qcol
@@ -1146,9 +1238,13 @@ def _run_surveys(
         answer_errors.append(
             f"CASE WHEN question_id IS NULL THEN {{'column': {qh}, 'message': 'the question is empty'}} END"
         )
+    # An answer is good when it is a number on its question's scale; a bad one is quarantined on
+    # its own and the respondent's good answers are kept (values_rejected), unless none is good.
+    good = "NOT {p}skip AND {p}question_id IS NOT NULL AND {p}value BETWEEN {p}low AND {p}high"
     tx.execute(
         f"CREATE TEMP TABLE anse_{t} AS SELECT rn, flatten(list({_errs(answer_errors)})) AS errs, "
-        f"count(*) FILTER (WHERE NOT skip AND value IS NOT NULL) AS n_values FROM ans_{t} GROUP BY rn"
+        f"count(*) FILTER (WHERE {good.format(p='')}) AS n_values, count(*) FILTER (WHERE skip) AS n_empty "
+        f"FROM ans_{t} GROUP BY rn"
     )
     dup_errors = ""
     if m.layout == "long":
@@ -1170,19 +1266,19 @@ def _run_surveys(
             )
             dup_errors = f"LEFT JOIN ansd_{t} d USING (rn)"
     dup_part = "coalesce(d.errs, [])" if dup_errors else "[]"
-    tx.execute(
-        f"CREATE TEMP TABLE chk_{t} AS SELECT s.rn, list_concat({_errs(date_errors + id_errors)}, "
-        f"coalesce(e.errs, []), {dup_part}, CASE WHEN coalesce(e.n_values, 0) = 0 AND len(coalesce(e.errs, [])) = 0 "
-        f"THEN [{{'column': '', 'message': 'no answers (every rating is empty or not applicable)'}}] ELSE [] END) "
-        f"AS errs FROM {t} s LEFT JOIN anse_{t} e USING (rn) {dup_errors}"
+    _check_rows(
+        tx,
+        t,
+        row_errors=f"list_concat({_errs(date_errors + id_errors)}, {dup_part})",
+        joins=f"LEFT JOIN anse_{t} e USING (rn) {dup_errors}",
+        nothing="no answers (every rating is empty or not applicable)",
     )
-    report.rows_rejected = staged.rows_unparsable + int(
-        tx.fetch_value(f"SELECT count(*) FROM chk_{t} WHERE len(errs) > 0")
-    )
+    _count_rows(tx, staged, report, empty_from=f"anse_{t}")
     tx.execute(
         f"CREATE TEMP TABLE ansn_{t} AS SELECT a.rn, r.response_id, a.question_id, a.value, r.answered_at "
-        f"FROM ans_{t} a JOIN resp_{t} r USING (rn) JOIN chk_{t} c ON c.rn = a.rn AND len(c.errs) = 0 "
-        f"WHERE NOT a.skip AND NOT EXISTS (SELECT 1 FROM survey_responses x WHERE x.response_id = r.response_id "
+        f"FROM ans_{t} a JOIN resp_{t} r USING (rn) "
+        f"JOIN chk_{t} c ON c.rn = a.rn AND (len(c.errs) = 0 OR c.partial) WHERE {good.format(p='a.')} "
+        f"AND NOT EXISTS (SELECT 1 FROM survey_responses x WHERE x.response_id = r.response_id "
         f"AND x.question_id = a.question_id)"
     )
     report.rows_imported = int(tx.fetch_value(f"SELECT count(DISTINCT rn) FROM ansn_{t}"))
@@ -1200,12 +1296,7 @@ def _run_surveys(
 
 def period_from_index(start: date, frequency: str, index: int) -> date:
     """The period of the ``index``-th row (1-based) counted from ``start`` (used by tests and the UI)."""
-    if frequency == "daily":
-        return start + timedelta(days=index - 1)
-    if frequency == "weekly":
-        return start + timedelta(weeks=index - 1)
-    month = start.month - 1 + index - 1
-    return date(start.year + month // 12, month % 12 + 1, min(start.day, 28))
+    return dates.period_from_index(start, frequency, index)
 
 
 # ---------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def test_kpis_with_start_and_surveys_with_period(db: Path, capsys: pytest.Captur
     )
     kpis = shared("call_center_kpis_sample.csv")
     code, out, _ = run(
-        ["import", "kpis", str(kpis), "--start", "2024-01-01", "--frequency", "daily", "--json", "--quiet"], capsys
+        ["import", "kpis", str(kpis), "--start", "2021-01-01", "--frequency", "daily", "--json", "--quiet"], capsys
     )
     assert code == 0 and json.loads(out)["rows_imported"] == 1199
     survey = shared("airline_survey_sample.csv")
