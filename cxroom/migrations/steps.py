@@ -20,7 +20,7 @@ from cxroom.privacy import MAY_HOLD_IDENTIFIER, mask_personal_data
 if TYPE_CHECKING:
     from cxroom.store import Tx
 
-__all__ = ["STEPS", "fill_masked_verbatims", "masked_verbatims_table"]
+__all__ = ["STEPS", "fill_masked_verbatims", "masked_for_insert", "masked_sql", "masked_verbatims_table"]
 
 CHUNK_ROWS = 50_000
 
@@ -62,6 +62,20 @@ def masked_sql(raw: str, table_alias: str) -> str:
         f"CASE WHEN {raw} IS NULL THEN NULL WHEN regexp_matches({raw}, '{MAY_HOLD_IDENTIFIER}') "
         f"THEN {table_alias}.verbatim_masked ELSE {raw} END"
     )
+
+
+def masked_for_insert(tx: Tx, table: str, raw: str, alias: str = "mv") -> tuple[str, str]:
+    """For an INSERT ... SELECT from ``table`` (its ``verbatim`` column appearing as ``raw``):
+    the masked-text expression and the join it needs.
+
+    Every text of ``table`` that may hold an identifier is in the masked table (built
+    from the same rows, in the same transaction), so a text missing from it is its own
+    masked text: no regular expression per row, and no join at all when no text of the
+    file holds a digit or an ``@``."""
+    name = f"msk_{table}"
+    if not masked_verbatims_table(tx, name, f"SELECT verbatim FROM {table}"):
+        return raw, ""
+    return f"coalesce({alias}.verbatim_masked, {raw})", f" LEFT JOIN {name} {alias} ON {alias}.verbatim = {raw}"
 
 
 def fill_masked_verbatims(tx: Tx, batch_id: int | None = None) -> int:

@@ -39,7 +39,9 @@ def masked_settings(tmp_path: Path) -> Settings:
     return settings
 
 
-def _open_as(role: Role, app_for: Callable[..., AppTest], settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def _open_as(
+    role: Role, app_for: Callable[..., AppTest], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> AppTest:
     monkeypatch.setattr(identity, "current_user", lambda: identity.User("p@x.y", "P", role, "header"))
     at = app_for(settings)
     at.switch_page("views/stage.py")
