@@ -55,3 +55,12 @@ def can(role: Role, action: Action) -> bool:
 def needs_membership(role: Role, action: Action) -> bool:
     """A fix member's right to edit a fix holds only for fixes they are on."""
     return role is Role.FIX_MEMBER and action is Action.FIX_EDIT
+
+
+# Customer text is masked for everyone by default; these roles may ask to read it
+# as imported (the stage's complaint table): they run the imports and see the files anyway.
+PERSONAL_DATA_ROLES = frozenset({Role.FACILITATOR, Role.ADMIN})
+
+
+def may_see_personal_data(role: Role) -> bool:
+    return role in PERSONAL_DATA_ROLES

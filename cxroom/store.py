@@ -294,6 +294,12 @@ class Store:
                     self._run(cur, "BEGIN TRANSACTION", None)
                     for statement in _split_sql(sql):
                         self._run(cur, statement, None)
+                    # A migration may have a Python step (data only SQL cannot make, such as
+                    # masked text); imported here, as the steps themselves use the Store.
+                    from cxroom.migrations.steps import STEPS
+
+                    if number in STEPS:
+                        STEPS[number](Tx(self, cur, "system"))
                     self._run(
                         cur,
                         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

@@ -315,12 +315,15 @@ FROM months m LEFT JOIN c ON c.month = m.month
 ORDER BY m.month
 """
 
+# The masked text (presenter mode is on a shared screen); the page masks again, which
+# changes nothing, and covers a row whose masked text is not stored yet. Duplicates are
+# dropped by what is shown, so two complaints differing only in a card number read once.
 VERBATIMS = """
-SELECT received_at, category, source, verbatim
+SELECT received_at, category, source, coalesce(verbatim_masked, verbatim) AS verbatim
 FROM complaints
 WHERE stage_id = $stage AND received_at >= $month AND received_at < $next
   AND verbatim IS NOT NULL AND length(trim(verbatim)) > 0
-QUALIFY row_number() OVER (PARTITION BY verbatim ORDER BY received_at DESC, id DESC) = 1
+QUALIFY row_number() OVER (PARTITION BY coalesce(verbatim_masked, verbatim) ORDER BY received_at DESC, id DESC) = 1
 ORDER BY (category IN (SELECT unnest($categories::VARCHAR[]))) DESC, received_at DESC, id DESC
 LIMIT $limit
 """

@@ -4,6 +4,12 @@ fixes, and each moment's reliability history.
 
 The complaint filter is built from fixed SQL fragments; every value the user
 typed is a bound parameter.
+
+Customer text is masked (cxroom/privacy.py) unless the filter asks for personal
+data, which the page offers only to roles that may see it. Masked, the search,
+the filters and the rows all use ``verbatim_masked``, the masked text stored at
+import: a search never looks at what the reader cannot see (searching the
+original would let a viewer find a card number digit by digit).
 """
 
 from __future__ import annotations
@@ -78,14 +84,18 @@ _FILTER_FRAGMENTS = {
     "severities": "list_contains($severities, severity)",
     "with_text": "verbatim IS NOT NULL AND length(trim(verbatim)) > 0",
     "search": (
-        "(verbatim ILIKE $pattern ESCAPE '\\' OR category ILIKE $pattern ESCAPE '\\' "
+        "({text} ILIKE $pattern ESCAPE '\\' OR category ILIKE $pattern ESCAPE '\\' "
         "OR subcategory ILIKE $pattern ESCAPE '\\' OR external_id ILIKE $pattern ESCAPE '\\')"
     ),
 }
+# The text a search reads and a row shows: as imported, or masked.
+_TEXT = {True: "verbatim", False: "verbatim_masked"}
 
 COMPLAINTS_COUNT = "SELECT count(*) FROM complaints WHERE {where}"
+# unmasked: a row stored before its masked text was (only by SQL outside the room's inserts).
 COMPLAINTS_ROWS = """
-SELECT received_at, source, channel, category, subcategory, severity, verbatim, external_id
+SELECT received_at, source, channel, category, subcategory, severity, {text} AS verbatim, external_id,
+       CASE WHEN {text} IS NULL THEN verbatim END AS unmasked
 FROM complaints
 WHERE {where}
 ORDER BY received_at DESC, id DESC
@@ -167,6 +177,7 @@ class ComplaintFilter:
     until: date | None = None  # inclusive: the last day shown
     with_text_only: bool = False
     limit: int = 200
+    show_personal_data: bool = False  # only for roles that may (permissions.may_see_personal_data)
 
 
 @dataclass(frozen=True)
@@ -181,7 +192,7 @@ class ComplaintOptions:
 @dataclass(frozen=True)
 class ComplaintPage:
     total: int
-    rows: pd.DataFrame  # at most filter.limit rows, newest first, verbatims masked
+    rows: pd.DataFrame  # at most filter.limit rows, newest first, verbatims masked unless asked not to
 
 
 @dataclass(frozen=True)
@@ -239,18 +250,23 @@ def _where(stage_id: int, flt: ComplaintFilter) -> tuple[str, dict[str, Any]]:
         parts.append(_FILTER_FRAGMENTS["with_text"])
     search = flt.search.strip()
     if search:
-        parts.append(_FILTER_FRAGMENTS["search"])
+        parts.append(_FILTER_FRAGMENTS["search"].format(text=_TEXT[flt.show_personal_data]))
         params["pattern"] = _like_pattern(search)
     return " AND ".join(parts), params
 
 
 def complaints_page(store: Store, stage_id: int, flt: ComplaintFilter) -> ComplaintPage:
-    """The total matching the filter, and the newest ``flt.limit`` of them (verbatims masked)."""
+    """The total matching the filter, and the newest ``flt.limit`` of them (verbatims masked
+    unless ``flt.show_personal_data``)."""
     where, params = _where(stage_id, flt)
     total = int(store.fetch_value(COMPLAINTS_COUNT.format(where=where), params) or 0)
     limit = max(1, min(int(flt.limit), MAX_ROWS))
-    rows = store.fetch_df(COMPLAINTS_ROWS.format(where=where), {**params, "limit": limit})
-    rows["verbatim"] = [mask_personal_data(v) if isinstance(v, str) else "" for v in rows["verbatim"]]
+    text = _TEXT[flt.show_personal_data]
+    rows = store.fetch_df(COMPLAINTS_ROWS.format(where=where, text=text), {**params, "limit": limit})
+    rows["verbatim"] = [
+        v if isinstance(v, str) else mask_personal_data(raw) if isinstance(raw, str) else ""
+        for v, raw in zip(rows["verbatim"], rows.pop("unmasked"), strict=True)
+    ]
     return ComplaintPage(total, rows)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cxroom.migrations.steps import fill_masked_verbatims
 from cxroom.store import Tx, utcnow
 
 COMPLAINT_COLUMNS = [
@@ -49,6 +50,7 @@ def insert_complaints(tx: Tx, frame: pd.DataFrame, batch_id: int) -> int:
         )
     finally:
         tx.cur.unregister("incoming_complaints")
+    fill_masked_verbatims(tx, batch_id)
     return len(frame)
 
 

@@ -50,6 +50,7 @@ from cxroom.importers.mapping import (
 from cxroom.importers.sniff import DEFAULT_MAX_IMPORT_BYTES, ImportFileError
 from cxroom.importers.stage import Staged, stage_file
 from cxroom.media import MediaStore
+from cxroom.migrations.steps import masked_for_insert
 from cxroom.models import ArtifactCreate, CallCreate, TranscriptSegment
 from cxroom.permissions import Action
 from cxroom.services import _lookup, evidence, media_tx
@@ -898,12 +899,14 @@ def _run_complaints(
     ) or (None, None, 0)
     if reserved and last - first + 1 == reserved:
         id_col, id_sql = "id, ", f"{int(first) - 1} + n.rn, "
+    # The masked verbatim is written with the row (masked once per distinct text, in Python).
+    masked, masked_join = masked_for_insert(tx, typ, "n.verbatim")
     report.rows_imported = int(
         tx.fetch_value(
             f"INSERT INTO complaints ({id_col}source, external_id, received_at, channel, category, subcategory, "
-            f"verbatim, severity, batch_id, stage_id, moment_id) SELECT {id_sql}n.source, n.external_id, "
-            f"n.received_at, n.channel, n.category, n.subcategory, n.verbatim, n.severity, n.batch_id, {stage_sql} "
-            f"FROM ({select}) n{rule_joins}"
+            f"verbatim, verbatim_masked, severity, batch_id, stage_id, moment_id) SELECT {id_sql}n.source, "
+            f"n.external_id, n.received_at, n.channel, n.category, n.subcategory, n.verbatim, {masked}, "
+            f"n.severity, n.batch_id, {stage_sql} FROM ({select}) n{rule_joins}{masked_join}"
         )
         or 0
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from cxroom.migrations.steps import fill_masked_verbatims
 from cxroom.permissions import Action
 from cxroom.store import Tx
 
@@ -161,6 +162,7 @@ def load(
     """Fill the big tables; the structure (stages, rules, KPIs, questions, media) must exist."""
     tx.require(Action.IMPORT)
     tx.execute(COMPLAINTS_SQL, [complaints, end, days, batch_id])
+    fill_masked_verbatims(tx, batch_id)
     tx.execute(SURVEY_SQL, [responses, end, days, batch_id])
     tx.execute(KPI_READINGS_SQL, [batch_id, end, days, end])
     if calls:

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from cxroom.insights.health import HEALTH_FORMULA, Rag
 from cxroom.models import WallQuery
+from cxroom.permissions import may_see_personal_data
 from cxroom.queries.stage import ComplaintFilter, ComplaintOptions, StageEvidence
 from cxroom.queries.wall import (
     ArtifactView,
@@ -38,7 +39,7 @@ from cxroom.queries.wall import (
     add_months,
     default_month,
 )
-from cxroom.ui import cache, context, theme
+from cxroom.ui import cache, context, identity, theme
 from cxroom.ui.prose import Prose
 
 WALL_PAGE = "views/wall.py"
@@ -792,6 +793,12 @@ def complaint_filters(options: ComplaintOptions, month: date, *, key: str) -> Co
     sources = row2[1].multiselect("Sources", options.sources, key=f"{key}-sources")
     severities = row2[2].multiselect("Severity", options.severities, key=f"{key}-sev")
     with_text = row2[3].checkbox("Only with a verbatim", key=f"{key}-text")
+    # Personal data is masked for everyone by default (the table may be on a shared
+    # screen); a role that may read it unmasked asks for it, and search then reads it too.
+    unmasked = may_see_personal_data(identity.acting_user().role) and row2[3].checkbox(
+        "Show personal data", key=f"{key}-unmasked",
+        help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
+    )
     since = until = None
     if isinstance(period, tuple | list):
         if len(period) >= 1:
@@ -809,6 +816,7 @@ def complaint_filters(options: ComplaintOptions, month: date, *, key: str) -> Co
         until=until,
         with_text_only=with_text,
         limit=int(limit),
+        show_personal_data=bool(unmasked),
     )
 
 
@@ -855,7 +863,10 @@ def complaints_tab(col: StageColumn, month: date, version: int, db: str, *, key:
             "category": "Category",
             "subcategory": "Subcategory",
             "severity": "Severity",
-            "verbatim": st.column_config.TextColumn("Verbatim (personal data masked)", width="large"),
+            "verbatim": st.column_config.TextColumn(
+                "Verbatim (as imported)" if flt.show_personal_data else "Verbatim (personal data masked)",
+                width="large",
+            ),
             "external_id": "Id",
         },
         key=f"{key}-table",
