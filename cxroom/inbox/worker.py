@@ -184,6 +184,7 @@ class InboxWorker:
         state.update(running=running)
 
         def progress(fraction: float, message: str) -> None:
+            message = message.replace(name, shown)  # the claim's stamped name means nothing to a reader
             state.update(running={**running, "progress": round(fraction, 3), "message": message})
 
         try:
