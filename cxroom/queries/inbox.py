@@ -12,7 +12,7 @@ from cxroom.store import Store
 # The worker imports one file at a time, so a batch it started after claiming a file, under the
 # file's name, is that file's batch: the claim time separates it from an earlier drop of the same file.
 BATCH_OF_CLAIM = """
-SELECT b.id, f.summary
+SELECT b.id, f.report
 FROM import_batches b LEFT JOIN import_batch_files f ON f.batch_id = b.id
 WHERE b.created_by = ? AND b.kind = ? AND b.file_name = ? AND b.started_at >= ?
 ORDER BY b.id LIMIT 1
