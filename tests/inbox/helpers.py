@@ -25,7 +25,9 @@ def room_with_stages(folder: Path, **settings: Any) -> Settings:
     return room
 
 
-def drop(layout: InboxLayout, kind: str, source: Path, name: str | None = None, options: dict[str, Any] | None = None) -> Path:
+def drop(
+    layout: InboxLayout, kind: str, source: Path, name: str | None = None, options: dict[str, Any] | None = None
+) -> Path:
     """Drop ``source`` the safe way: options first, then the file copied as NAME.part and renamed."""
     name = name or source.name
     folder = layout.drop(kind)

@@ -37,7 +37,8 @@ def run_until_idle(worker: InboxWorker, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         worked = worker.poll_once()
-        busy = layout.queued() or any(any(layout.processing(k).iterdir()) for k in KINDS if layout.processing(k).exists())
+        processing = [layout.processing(k) for k in KINDS if layout.processing(k).exists()]
+        busy = layout.queued() or any(any(folder.iterdir()) for folder in processing)
         if not worked and not busy:
             return
         time.sleep(0.05)
