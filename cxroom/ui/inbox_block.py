@@ -41,6 +41,11 @@ def inbox_block() -> None:
                     f"{float(running.get('progress') or 0) * 100:.0f}% {running.get('message') or ''}"
                 )
             )
+        if summary["recent_done"]:
+            last = summary["recent_done"][0]
+            batch = f", batch #{last['batch_id']}: {last.get('rows_imported')} rows" if last.get("batch_id") else ""
+            when = f"{last.get('kind')}, {last.get('claimed_at')} UTC{batch}"
+            st.caption(escape_md(f"Last imported: {last.get('file_name')} ({when})"))
         error = summary["last_error"]
         if error:
             st.error(escape_md(f"Last failure ({error.get('at')}, {error.get('file')}): {error.get('error')}"))
