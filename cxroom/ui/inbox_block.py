@@ -21,13 +21,13 @@ def inbox_block() -> None:
     """Refreshes by itself, so a file dropped while the page is open shows up without a click."""
     summary = inbox_summary(context.settings().inbox_path)
     with st.container(border=True, key="inbox-block"):
-        st.markdown("**Inbox** — files dropped beside the room (cron, SFTP, `python -m cxroom import` while it runs)")
-        c1, c2, c3, c4 = st.columns(4)
-        c1.metric("Queued", summary["queued"])
         running = summary["running"]
-        c2.metric("Running", 1 if running else 0)
-        c3.metric("Done", summary["done"])
-        c4.metric("Failed", summary["failed"])
+        # One line of counts, not st.metric: the page's import report owns the metrics.
+        st.markdown(
+            f"**Inbox** · {summary['queued']} queued · {1 if running else 0} running · {summary['done']} done · "
+            f"{summary['failed']} failed — files dropped beside the room (cron, SFTP, `python -m cxroom import` "
+            "while the app runs)"
+        )
         if not summary["worker_running"]:
             st.warning(
                 "No inbox worker is running in this server, so dropped files wait. Start the room with "
