@@ -23,10 +23,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Build the demo room if there is no database yet, then start the app on :$(PORT).
+## Build the demo room if there is no database yet, then start the app (with its inbox worker and
+## scheduled backups, see docs/deploy.md) on :$(PORT).
 run: install
 	$(BIN)/python -m cxroom demo --if-missing
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m cxroom serve --server.port $(PORT)
 
 demo: install
 	$(BIN)/python -m cxroom demo --force

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from cxroom.errors import CxroomError
+from cxroom.errors import CxroomError, DatabaseLockedError
 from cxroom.settings import Settings
 
 EXIT_OK = 0
@@ -114,11 +115,17 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
             f"cxroom: no room database at {settings.db_path} (run `python -m cxroom init` or `demo`)", file=sys.stderr
         )
         return EXIT_ERROR
-    store = _open(settings)
+    from cxroom.inbox.state import inbox_summary
+
+    try:
+        store = _open(settings)
+    except DatabaseLockedError:
+        return _info_beside_the_app(args, settings)
     try:
         info = room.room_info(store)
     finally:
         store.close()
+    info["inbox"] = inbox_summary(settings.inbox_path)
     if args.json:
         print(json.dumps(info, indent=2, default=str))
     else:
@@ -126,7 +133,74 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
         print("Stages: " + " → ".join(info["stages"]))
         for table, count in info["tables"].items():
             print(f"  {table:<24} {count:>10,}")
+        _print_inbox(info["inbox"])
     return EXIT_OK
+
+
+def _info_beside_the_app(args: argparse.Namespace, settings: Settings) -> int:
+    """The app has the room open: answer from the snapshot its inbox worker keeps in status.json."""
+    from cxroom.inbox.layout import InboxLayout
+    from cxroom.inbox.state import inbox_summary, read_status
+
+    summary = inbox_summary(settings.inbox_path)
+    snapshot = read_status(InboxLayout(settings.inbox_path)).get("room")
+    if not snapshot or not summary["worker_running"]:
+        print(
+            "cxroom: the room's database is open in another process and its inbox worker is not reporting; "
+            "start the app with `python -m cxroom serve` (or stop it) and run info again",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    info = {k: snapshot[k] for k in ("room_name", "schema_version", "stages", "tables")}
+    info["as_of"] = snapshot.get("as_of")
+    info["inbox"] = summary
+    if args.json:
+        print(json.dumps(info, indent=2, default=str))
+    else:
+        print(f"{info['room_name']} — {settings.db_path} (schema {info['schema_version']}), as the running app saw it")
+        print("Stages: " + " → ".join(info["stages"]))
+        for table, count in info["tables"].items():
+            print(f"  {table:<24} {count:>10,}")
+        _print_inbox(summary)
+    return EXIT_OK
+
+
+def _print_inbox(summary: dict[str, object]) -> None:
+    running = summary["running"]
+    print(
+        f"Inbox {summary['folder']}: {summary['queued']} queued, "
+        + (f"running {running['file']}, " if isinstance(running, dict) else "")
+        + f"{summary['done']} done, {summary['failed']} failed"
+        + ("" if summary["worker_running"] else " (no worker running)")
+    )
+    last_error = summary["last_error"]
+    if isinstance(last_error, dict):
+        print(f"  last error ({last_error.get('at')}, {last_error.get('file')}): {last_error.get('error')}")
+
+
+# What to do instead when a command needs the database the running app holds (imports and
+# uploads go through the app's inbox; these cannot).
+BESIDE_THE_APP = {
+    "user": "Set roles on the Admin page (People and roles) of the running app, or stop the app and run this again.",
+    "token": "Create or revoke wall-screen links on the Admin page (Wall screens) of the running app, "
+    "or stop the app and run this again.",
+    "restore": "Stop the app first: a restore replaces the whole room. Then run this again and start the app.",
+    "backup": "Back up from the Admin page (Backup) of the running app, or let the app back itself up on a "
+    "schedule (CXROOM_BACKUP_TIME, see docs/deploy.md).",
+    "init": "The room is already open in the running app, so it exists; stop the app to upgrade it from here.",
+    "demo": "Stop the app first: building a room needs the database to itself.",
+}
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Start the app through serve.py (the server-start hook runs the inbox worker and backups)."""
+    del settings
+    serve = Path(__file__).resolve().parent.parent / "serve.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(serve), *args.streamlit_args]
+    # Replace this process: the server gets the terminal's signals directly (Ctrl-C, a service
+    # manager's SIGTERM), and the CLI never imports Streamlit itself.
+    os.execv(sys.executable, command)  # noqa: S606 - our own interpreter and serve.py, fixed arguments
+    return EXIT_OK  # pragma: no cover - execv does not return
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
@@ -161,6 +235,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--json", action="store_true", help="print JSON: tables, stages, schema_version, room_name")
     handlers["info"] = cmd_info
 
+    p = sub.add_parser(
+        "serve",
+        help="start the app with its inbox worker and scheduled backups (streamlit run serve.py)",
+        description="Start the room's server; any further arguments go to `streamlit run` (e.g. --server.port 8501).",
+    )
+    p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="arguments for streamlit run")
+    handlers["serve"] = cmd_serve
+
     for register in _extensions():
         handlers.update(register(sub, common))
     return parser, handlers
@@ -178,6 +260,10 @@ def _extensions() -> list[Callable[..., dict[str, Handler]]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser, handlers = build_parser()
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["serve"] and not {"-h", "--help"} & set(given):
+        # Everything after `serve` belongs to streamlit (argparse would read --server.port as ours).
+        return cmd_serve(argparse.Namespace(streamlit_args=given[1:]), Settings.from_env())
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
@@ -185,6 +271,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _settings(args)
         return handlers[args.command](args, settings)
+    except DatabaseLockedError as exc:
+        advice = BESIDE_THE_APP.get(args.command)
+        print(f"cxroom: {exc}" + (f" {advice}" if advice else ""), file=sys.stderr)
+        return EXIT_ERROR
     except CxroomError as exc:
         print(f"cxroom: {exc}", file=sys.stderr)
         return EXIT_ERROR

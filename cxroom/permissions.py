@@ -44,8 +44,10 @@ ALLOWED: dict[Role, frozenset[Action]] = {
 }
 
 # Process-level actors (the CLI, the demo generator, a laptop in single-user
-# mode) act as administrators: whoever runs them already owns the files.
-SYSTEM_ACTORS = frozenset({"system", "cli", "demo", "local"})
+# mode) act as administrators: whoever runs them already owns the files. "inbox" and
+# "schedule" are the running room's own worker: whoever may drop files into its inbox folder
+# already owns the room's folder.
+SYSTEM_ACTORS = frozenset({"system", "cli", "demo", "local", "inbox", "schedule"})
 
 
 def can(role: Role, action: Action) -> bool:

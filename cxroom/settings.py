@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, time
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from cxroom.errors import InvalidInputError
 
@@ -19,7 +19,7 @@ DEFAULT_DB = Path("data/cxroom.duckdb")
 DEFAULT_OLDEST_IMPORT_DATE = date(2000, 1, 1)
 
 
-def oldest_import_date(environ: dict[str, str] | None = None) -> date:
+def oldest_import_date(environ: Mapping[str, str] | None = None) -> date:
     """The oldest date an import stores (CXROOM_OLDEST_DATE, YYYY-MM-DD; default 2000-01-01)."""
     env = os.environ if environ is None else environ
     raw = (env.get("CXROOM_OLDEST_DATE") or "").strip()
@@ -29,6 +29,8 @@ def oldest_import_date(environ: dict[str, str] | None = None) -> date:
         return date.fromisoformat(raw)
     except ValueError as exc:
         raise InvalidInputError(f"CXROOM_OLDEST_DATE must be a date like 2000-01-01, not {raw!r}.") from exc
+DEFAULT_INBOX_SETTLE_S = 5.0
+DEFAULT_BACKUP_KEEP = 7
 
 
 class Settings(BaseModel):
@@ -47,6 +49,26 @@ class Settings(BaseModel):
     oldest_import_date: date = Field(
         default=DEFAULT_OLDEST_IMPORT_DATE, description="imports quarantine older dates (CXROOM_OLDEST_DATE)"
     )
+    # None: next to the database, so one folder still holds a whole room (see the properties below).
+    inbox_dir: Path | None = Field(default=None, description="folder the running room imports from (CXROOM_INBOX)")
+    inbox_settle_s: float = Field(
+        default=DEFAULT_INBOX_SETTLE_S,
+        ge=0,
+        description="a file not renamed from NAME.part is taken once unchanged this long (CXROOM_INBOX_SETTLE_SECONDS)",
+    )
+    backup_dir: Path | None = Field(default=None, description="scheduled backups' folder (CXROOM_BACKUP_DIR)")
+    backup_time: time | None = Field(default=None, description="daily backup time, HH:MM local (CXROOM_BACKUP_TIME)")
+    backup_keep: int = Field(
+        default=DEFAULT_BACKUP_KEEP, ge=1, description="scheduled backups kept (CXROOM_BACKUP_KEEP)"
+    )
+
+    @property
+    def inbox_path(self) -> Path:
+        return self.inbox_dir if self.inbox_dir is not None else self.db_path.parent / "inbox"
+
+    @property
+    def backup_path(self) -> Path:
+        return self.backup_dir if self.backup_dir is not None else self.db_path.parent / "backups"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -68,7 +90,34 @@ class Settings(BaseModel):
             value = _positive(env.get(key), unit)
             if value is not None:
                 limits[name] = value
-        return cls(db_path=db_path, media_dir=media_dir, oldest_import_date=oldest_import_date(env), **limits)
+        try:
+            return cls._from_values(env, db_path, media_dir, limits)
+        except ValidationError as exc:
+            wrong = "; ".join(f"{_ENV_NAMES.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in exc.errors())
+            raise InvalidInputError(f"A setting in the environment is not valid: {wrong}.") from exc
+
+    @classmethod
+    def _from_values(
+        cls, env: Mapping[str, str], db_path: Path, media_dir: Path, limits: dict[str, int]
+    ) -> Settings:
+        return cls(
+            db_path=db_path,
+            media_dir=media_dir,
+            oldest_import_date=oldest_import_date(env),
+            inbox_dir=Path(env["CXROOM_INBOX"]) if env.get("CXROOM_INBOX") else None,
+            inbox_settle_s=env.get("CXROOM_INBOX_SETTLE_SECONDS") or DEFAULT_INBOX_SETTLE_S,
+            backup_dir=Path(env["CXROOM_BACKUP_DIR"]) if env.get("CXROOM_BACKUP_DIR") else None,
+            backup_time=env.get("CXROOM_BACKUP_TIME") or None,
+            backup_keep=env.get("CXROOM_BACKUP_KEEP") or DEFAULT_BACKUP_KEEP,
+            **limits,
+        )
+
+
+_ENV_NAMES = {
+    "inbox_settle_s": "CXROOM_INBOX_SETTLE_SECONDS",
+    "backup_time": "CXROOM_BACKUP_TIME (HH:MM)",
+    "backup_keep": "CXROOM_BACKUP_KEEP",
+}
 
 
 # (environment variable, setting, multiplier) of the import limits

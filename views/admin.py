@@ -13,6 +13,7 @@ from cxroom.queries import trust as trust_queries
 from cxroom.services import backup, trust
 from cxroom.ui import context
 from cxroom.ui.identity import acting_user
+from cxroom.ui.inbox_block import last_backup_block
 
 store = context.store()
 user = acting_user()
@@ -92,6 +93,7 @@ with backup_tab:
         "references). `python -m cxroom backup DIR` does the same when the app is stopped; restore with "
         "`python -m cxroom restore DIR` after stopping the app."
     )
+    last_backup_block(store)
     default = context.settings().db_path.parent / "backups" / datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = st.text_input("Backup folder on the server", value=str(default))
     if st.button("Back up now", type="primary"):

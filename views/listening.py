@@ -8,6 +8,7 @@ import streamlit as st
 from cxroom.services.imports import ImportOptions
 from cxroom.ui import context
 from cxroom.ui import listening_components as lc
+from cxroom.ui.inbox_block import inbox_block
 
 store = context.store()
 user = st.session_state.get("user")
@@ -15,6 +16,7 @@ actor = getattr(user, "actor", "local")
 
 st.title("Listening")
 st.caption("Bring in what customers tell us — complaints, KPIs, surveys, calls — and line it up to the stages.")
+inbox_block()
 
 tab_import, tab_batches, tab_mapping, tab_media = st.tabs(
     ["Import a file", "Batches", "Category mapping", "Calls & artifacts"]

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from cxroom.errors import CxroomError
+from cxroom.errors import CxroomError, DatabaseLockedError
 from cxroom.importers.encoding import EncodingUncertainError
 from cxroom.importers.mapping import load_mapping_file
 from cxroom.settings import Settings
@@ -46,6 +46,7 @@ def register(
         if common is not None:
             common(p)
         p.set_defaults(cxroom_handler=run)
+        inbox_client().add_options(p)  # --no-wait, --timeout: for when the app has the room open
 
     imp = subparsers.add_parser(
         "import",
@@ -171,6 +172,13 @@ def run(
         err.write(f"error: {_one_line(str(exc))} Nothing was imported. Run again with --encoding NAME")
         err.write(f" ({readings}).\n" if readings else ".\n")
         return EXIT_FAILED
+    except DatabaseLockedError:
+        # The app has the room open: hand the file to its inbox and answer with the inbox's report.
+        try:
+            return inbox_client().hand_over(args, _current_settings(), out, err, print_report=_print_report)
+        except CxroomError as exc:
+            err.write(f"error: {_one_line(str(exc))}\n")
+            return EXIT_FAILED
     except CxroomError as exc:
         err.write(f"error: {_one_line(str(exc))}\n")
         return EXIT_FAILED
@@ -180,6 +188,12 @@ def run(
     except Exception as exc:  # never a traceback for the person at the terminal
         err.write(f"error: unexpected failure ({type(exc).__name__}: {_one_line(str(exc))}); nothing was committed\n")
         return EXIT_FAILED
+
+
+def inbox_client() -> Any:
+    from cxroom.inbox import client  # lazily: the inbox imports the import services
+
+    return client
 
 
 def _one_line(text: str) -> str:

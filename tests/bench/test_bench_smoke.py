@@ -42,10 +42,11 @@ TIMINGS = [
     "agenda_warm_s",
     "import_s",
     "import_raw_s",
+    "import_inbox_s",
     "concurrent_p50_s",
     "concurrent_p95_s",
 ]
-RATIOS = ["wall_warm_ratio", "wall_cold_ratio", "import_ratio", "import_cpu_ratio"]
+RATIOS = ["wall_warm_ratio", "wall_cold_ratio", "import_ratio", "import_cpu_ratio", "import_inbox_ratio"]
 BROWSER = ["floor_browser_s", "browser_wall_s", "browser_wall_screen_s", "browser_wall_first_s", "server_rss_mb"]
 OTHER = ["scale", "machine", "rooms", "by_scale", "targets", "concurrent", "concurrent_sessions", "import_rows",
          "browser", "browser_wall_extra_s", "browser_wall_ratio", "pages", "errors", "elapsed_s"]
@@ -88,10 +89,11 @@ def test_bench_json_at_demo_scale(workdir: Path) -> None:
         assert _positive(result[key]), (key, result[key])
     assert result["import_rows"] == 2000
     assert result["import"]["rows_imported"] == 2000
+    assert len(result["import"]["import_inbox_samples"]) == 1  # the same file through the inbox, end to end
     assert result["concurrent_sessions"] == 2
     assert result["concurrent"]["runs"] == 2 and result["concurrent"]["errors_total"] == 0
     assert set(result["targets"]) == {"wall_warm_ratio", "wall_cold_ratio", "browser_wall_extra_s", "import_ratio",
-                                      "server_rss_mb"}
+                                      "import_inbox_ratio", "server_rss_mb"}
     assert all(not t["applies"] for t in result["targets"].values())  # the targets are set for the large room
     assert result["targets"]["wall_warm_ratio"]["met"] in (True, False)
     assert result["browser"]["available"] is False and result["server_rss_mb"] is None

@@ -50,7 +50,10 @@ class AppServer:
     environment. It keeps its port across ``stop()`` and ``start()``, so a page left open
     reconnects to the same URL; ``stop()`` also releases the database for the test to read."""
 
-    def __init__(self, db: Path, *, media: Path | None = None, port: int | None = None, **env: str) -> None:
+    def __init__(
+        self, db: Path, *, media: Path | None = None, port: int | None = None, script: str = "app.py", **env: str
+    ) -> None:
+        self.script = script  # "serve.py": the room's server with its inbox worker started at server start
         self.db = db
         self.media = media if media is not None else db.parent / "media"
         self.port = port if port is not None else free_port()
@@ -65,7 +68,7 @@ class AppServer:
         """Start the app and wait until it listens on its port."""
         assert self.proc is None, "the app is already running"
         env = {**os.environ, "CXROOM_DB": str(self.db), "CXROOM_MEDIA": str(self.media), **self.env}
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+        command = [sys.executable, "-m", "streamlit", "run", self.script, "--server.headless", "true"]
         command += ["--server.port", str(self.port), "--browser.gatherUsageStats", "false"]
         self.proc = subprocess.Popen(
             command,

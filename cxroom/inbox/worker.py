@@ -1,0 +1,397 @@
+"""The inbox worker: one thread in the room's server process that imports dropped files,
+one at a time, through the same services as the Listening page, and runs the scheduled
+backups.
+
+Crash safety. A file is claimed by writing its validated options as processing/STAMP_NAME.job.json
+and then renaming the file next to it (STAMP is the claim time). Its import is one DuckDB
+transaction, so a kill -9 leaves the batch whole or absent. On the next start a file still in
+processing/ is looked up: a batch (or call, artifact) the worker created under that name after
+the claim time means it committed before the crash, and the file goes to done/ without a second
+import; otherwise it is imported again. Either way it is imported exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cxroom.errors import CxroomError, InvalidInputError
+from cxroom.inbox import backups
+from cxroom.inbox.jobs import ArtifactJob, CallJob, ImportJob, load_job, parse_job, sidecar_of
+from cxroom.inbox.layout import (
+    IMPORT_KINDS,
+    JOB_SUFFIX,
+    KINDS,
+    REPORT_SUFFIX,
+    InboxLayout,
+    SettleWatch,
+    is_data_file,
+    read_json,
+    split_stamped,
+    stamped_name,
+    write_json_atomically,
+)
+from cxroom.inbox.state import HEARTBEAT_S, WorkerState
+from cxroom.media import MediaStore
+from cxroom.queries import inbox as inbox_queries
+from cxroom.queries import room as room_queries
+from cxroom.services.imports import add_artifact_file, add_call_recording, import_file
+from cxroom.settings import Settings
+from cxroom.store import Store, open_store, utcnow
+
+ACTOR = "inbox"
+POLL_S = 0.5
+_log = logging.getLogger(__name__)
+
+
+class InboxWorker:
+    """Polls the inbox of the room that ``settings`` names (read again on every poll, so a room
+    switch in the app moves the worker to the new room's inbox)."""
+
+    def __init__(self, settings: Callable[[], Settings] = Settings.from_env, *, poll_s: float = POLL_S) -> None:
+        self.settings = settings
+        self.poll_s = poll_s
+        self._states: dict[Path, WorkerState] = {}
+        self._watches: dict[Path, SettleWatch] = {}
+        self._versions: dict[Path, int] = {}
+        self._schedules: dict[Path, backups.BackupSchedule] = {}
+        self._current: WorkerState | None = None
+
+    # -- the loop -------------------------------------------------------
+    def run(self, stop: threading.Event) -> None:
+        beat = threading.Thread(target=self._beat, args=(stop,), name="cxroom-inbox-heartbeat", daemon=True)
+        beat.start()
+        while not stop.is_set():
+            try:
+                worked = self.poll_once()
+            except Exception as exc:  # the thread must outlive any one failure (full disk, locked file...)
+                _log.exception("inbox poll failed")
+                if self._current is not None:
+                    self._current.update(last_error=_error_entry(None, None, f"{type(exc).__name__}: {exc}"))
+                worked = False
+            if not worked:
+                stop.wait(self.poll_s)
+
+    def _beat(self, stop: threading.Event) -> None:
+        # A long import blocks the loop; the heartbeat tells readers the worker is still alive.
+        while not stop.wait(HEARTBEAT_S):
+            state = self._current
+            if state is not None:
+                state.heartbeat(force=True)
+
+    def poll_once(self) -> bool:
+        """Finish any file left in processing/, then import at most one ready file. True if it worked."""
+        settings = self.settings()
+        layout = InboxLayout(settings.inbox_path)
+        layout.ensure()
+        state = self._states.get(layout.root)
+        if state is None:
+            state = self._states[layout.root] = WorkerState(layout)
+        schedule_now = backups.schedule_description(settings)
+        if {k: v for k, v in state.data["backup"].items() if k != "last"} != schedule_now:
+            state.update(backup={**schedule_now, "last": state.data["backup"].get("last")})
+        self._current = state
+        watch = self._watches.setdefault(layout.root, SettleWatch(settings.inbox_settle_s))
+        watch.settle_s = settings.inbox_settle_s
+        store = open_store(settings.db_path)
+        worked = self._recover(store, settings, layout, state)
+        if not worked:
+            ready = next(((k, p) for k, p in layout.queued() if watch.ready(p)), None)
+            if ready is not None:
+                kind, path = ready
+                watch.forget(path)
+                self._claim_and_run(store, settings, layout, state, kind, path)
+                worked = True
+        self._refresh_room(store, layout, state)
+        schedule = self._schedules.setdefault(layout.root, backups.BackupSchedule())
+        if schedule.run_if_due(store, settings, state, actor="schedule"):
+            self._refresh_room(store, layout, state)
+        state.heartbeat()
+        return worked
+
+    # -- claiming and finishing ----------------------------------------
+    def _claim_and_run(
+        self, store: Store, settings: Settings, layout: InboxLayout, state: WorkerState, kind: str, path: Path
+    ) -> None:
+        claimed_at = utcnow()
+        name = stamped_name(claimed_at, path.name)
+        processing = layout.processing(kind)
+        try:
+            job = load_job(kind, path)
+        except InvalidInputError as exc:
+            # Nothing can be imported with options that do not validate: the file goes to failed/ as it is.
+            self._move_beside(path, layout.failed(kind), name)
+            self._finish(store, layout, state, kind, name, path.name, claimed_at, "failed", {"error": str(exc)})
+            return
+        job_doc = {
+            "kind": kind,
+            "name": path.name,
+            "claimed_at": claimed_at.isoformat(),
+            "job": job.model_dump(mode="json"),
+        }
+        write_json_atomically(processing / (name + JOB_SUFFIX), job_doc)
+        os.replace(path, processing / name)
+        sidecar_of(path).unlink(missing_ok=True)  # its content is in the job file now
+        self._run_claimed(store, settings, layout, state, kind, name, recovering=False)
+
+    def _recover(self, store: Store, settings: Settings, layout: InboxLayout, state: WorkerState) -> bool:
+        """Files left in processing/ by a crash (the worker handles one at a time, so between
+        files processing/ is empty)."""
+        worked = False
+        for kind in KINDS:
+            folder = layout.processing(kind)
+            for job_path in sorted(folder.glob("*" + JOB_SUFFIX)):
+                name = job_path.name[: -len(JOB_SUFFIX)]
+                if not (folder / name).is_file():
+                    job_path.unlink(missing_ok=True)  # the claim never completed; the file is still in the drop folder
+                    continue
+                self._run_claimed(store, settings, layout, state, kind, name, recovering=True)
+                worked = True
+            for stray in folder.iterdir():
+                if is_data_file(stray) and not (folder / (stray.name + JOB_SUFFIX)).exists():
+                    # Not claimed by this worker (copied in by hand): treat it as newly dropped.
+                    parts = split_stamped(stray.name)
+                    os.replace(stray, layout.drop(kind) / (parts[1] if parts else stray.name))
+        return worked
+
+    def _run_claimed(
+        self, store: Store, settings: Settings, layout: InboxLayout, state: WorkerState, kind: str, name: str,
+        *, recovering: bool,
+    ) -> None:
+        folder = layout.processing(kind)
+        doc = read_json(folder / (name + JOB_SUFFIX))
+        claimed_at = datetime.fromisoformat(doc["claimed_at"])
+        dropped_as = str(doc["name"])
+        try:
+            job = parse_job(kind, doc["job"])
+        except InvalidInputError as exc:
+            self._finish(store, layout, state, kind, name, dropped_as, claimed_at, "failed", {"error": str(exc)})
+            return
+        shown = job.file_name or dropped_as
+        if recovering:
+            committed = _committed_before_crash(store, kind, job, shown, claimed_at)
+            if committed is not None:
+                self._finish(store, layout, state, kind, name, dropped_as, claimed_at, "done", committed)
+                return
+        started = time.monotonic()
+        running = {"kind": kind, "file": dropped_as, "since": utcnow().isoformat(timespec="seconds"), "progress": 0.0}
+        state.update(running=running)
+
+        def progress(fraction: float, message: str) -> None:
+            message = message.replace(name, shown)  # the claim's stamped name means nothing to a reader
+            state.update(running={**running, "progress": round(fraction, 3), "message": message})
+
+        try:
+            report = _run_job(store, settings, kind, job, folder / name, shown, progress)
+            outcome = "done"
+        except CxroomError as exc:
+            report, outcome = {"error": " ".join(str(exc).split()), "file_name": shown}, "failed"
+        except Exception as exc:  # a bug must not stop the inbox: the file and its report go to failed/
+            _log.exception("inbox import of %s failed", name)
+            report = {"error": f"unexpected failure ({type(exc).__name__}: {exc}); nothing was committed"}
+            report["file_name"] = shown
+            outcome = "failed"
+        report.setdefault("elapsed_s", round(time.monotonic() - started, 3))
+        if recovering:
+            report.setdefault("notes", []).append("imported after a restart: the first attempt did not commit")
+        self._finish(store, layout, state, kind, name, dropped_as, claimed_at, outcome, report)
+
+    def _finish(
+        self,
+        store: Store,
+        layout: InboxLayout,
+        state: WorkerState,
+        kind: str,
+        name: str,
+        dropped_as: str,
+        claimed_at: datetime,
+        outcome: str,
+        report: dict[str, Any],
+    ) -> None:
+        target = layout.done(kind) if outcome == "done" else layout.failed(kind)
+        report = {
+            **report,
+            "inbox": {
+                "kind": kind,
+                "dropped_as": dropped_as,
+                "claimed_at": claimed_at.isoformat(timespec="seconds"),
+                "finished_at": utcnow().isoformat(timespec="seconds"),
+                "outcome": outcome,
+            },
+        }
+        # The report first: a crash after it leaves the file in processing/, and recovery finds the
+        # batch committed and writes the same report again.
+        write_json_atomically(target / (name + REPORT_SUFFIX), report)
+        processing = layout.processing(kind)
+        for moving in (name, name + JOB_SUFFIX):
+            if (processing / moving).exists():
+                os.replace(processing / moving, target / moving)
+        counts = dict(state.data.get("processed") or {})
+        counts[outcome] = int(counts.get(outcome, 0)) + 1
+        if outcome == "failed":
+            entry = _error_entry(kind, dropped_as, str(report.get("error")))
+            _audit_failure(store, kind, dropped_as, entry)
+            state.update(running=None, processed=counts, last_error=entry)
+        else:
+            state.update(running=None, processed=counts, last_done={"kind": kind, "file": dropped_as, **_brief(report)})
+
+    @staticmethod
+    def _move_beside(path: Path, target: Path, name: str) -> None:
+        target.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target / name)
+        sidecar = sidecar_of(path)
+        if sidecar.exists():
+            os.replace(sidecar, target / (name + ".options.json"))
+
+    def _refresh_room(self, store: Store, layout: InboxLayout, state: WorkerState) -> None:
+        """Keep a snapshot of `info` in status.json, so `cxroom info` beside the app can answer."""
+        version = store.data_version()
+        if self._versions.get(layout.root) == version and state.data.get("room"):
+            return
+        self._versions[layout.root] = version
+        info = room_queries.room_info(store)
+        state.update(room={**info, "data_version": version, "as_of": utcnow().isoformat(timespec="seconds")})
+
+
+def _run_job(
+    store: Store,
+    settings: Settings,
+    kind: str,
+    job: Any,
+    path: Path,
+    shown: str,
+    progress: Callable[[float, str], None],
+) -> dict[str, Any]:
+    if kind in IMPORT_KINDS:
+        assert isinstance(job, ImportJob)
+        report = import_file(
+            store,
+            kind=kind,
+            path=path,
+            source=job.source,
+            mapping=job.mapping,
+            options=job.import_options(),
+            dry_run=job.dry_run,
+            actor=ACTOR,
+            progress=progress,
+            file_name=shown,
+        )
+        return report.to_json()
+    media = MediaStore(settings)
+    data = path.read_bytes()
+    title = job.title or Path(shown).stem
+    if kind == "calls":
+        assert isinstance(job, CallJob)
+        new_id = add_call_recording(
+            store,
+            media,
+            data=data,
+            original_name=shown,
+            stage_slug=job.stage,
+            title=title,
+            recorded_at=job.recorded_at or datetime.now(),
+            moment_name=job.moment,
+            clip_start_s=job.clip_start,
+            clip_end_s=job.clip_end,
+            transcript=job.transcript,
+            consent=job.consent,
+            tags=job.tags,
+            actor=ACTOR,
+        )
+        return {"call_id": new_id, "stage": job.stage, "file_name": shown}
+    assert isinstance(job, ArtifactJob)
+    new_id = add_artifact_file(
+        store,
+        media,
+        data=data,
+        original_name=shown,
+        stage_slug=job.stage,
+        title=title,
+        kind=job.kind,
+        moment_name=job.moment,
+        caption=job.caption,
+        issued_on=job.issued_on,
+        actor=ACTOR,
+    )
+    return {"artifact_id": new_id, "stage": job.stage, "file_name": shown}
+
+
+def _committed_before_crash(
+    store: Store, kind: str, job: Any, shown: str, claimed_at: datetime
+) -> dict[str, Any] | None:
+    """The report of a claimed file whose work committed before the process died, else None."""
+    note = "recovered after a restart: this file's import had committed before the process stopped"
+    if kind in IMPORT_KINDS:
+        if getattr(job, "dry_run", False):
+            return None
+        found = inbox_queries.batch_of_claim(store, actor=ACTOR, kind=kind, file_name=shown, claimed_at=claimed_at)
+        if found is None:
+            return None
+        summary = found["summary"]
+        return {
+            **summary,
+            "batch_id": found["batch_id"],
+            "committed": True,
+            "errors": [],
+            "notes": [*summary.get("notes", []), note],
+        }
+    entity = "call" if kind == "calls" else "artifact"
+    new_id = inbox_queries.created_since_claim(store, actor=ACTOR, entity=entity, claimed_at=claimed_at)
+    if new_id is None:
+        return None
+    return {f"{entity}_id": new_id, "stage": getattr(job, "stage", None), "file_name": shown, "notes": [note]}
+
+
+def _brief(report: dict[str, Any]) -> dict[str, Any]:
+    keys = ("batch_id", "rows_read", "rows_imported", "rows_duplicate", "rows_rejected", "call_id", "artifact_id")
+    return {k: report[k] for k in keys if k in report}
+
+
+def _error_entry(kind: str | None, file: str | None, message: str) -> dict[str, Any]:
+    return {"at": utcnow().isoformat(timespec="seconds"), "kind": kind, "file": file, "error": message}
+
+
+def _audit_failure(store: Store, kind: str, file: str, entry: dict[str, Any]) -> None:
+    """A failed file leaves a trace in the audit log (the import itself wrote nothing)."""
+    try:
+        with store.transaction(ACTOR) as tx:
+            tx.audit("inbox_failed", "inbox_file", f"{kind}/{file}", None, entry)
+    except CxroomError:
+        _log.exception("could not record the failed inbox file %s", file)
+
+
+# -- one worker per process ------------------------------------------------
+
+_worker: InboxWorker | None = None
+_stop = threading.Event()
+_thread: threading.Thread | None = None
+_start_lock = threading.Lock()
+
+
+def start_background(settings: Callable[[], Settings] = Settings.from_env, *, poll_s: float = POLL_S) -> InboxWorker:
+    """Start the process's one worker thread; later calls return the running worker."""
+    global _worker, _thread
+    with _start_lock:
+        if _worker is None or _thread is None or not _thread.is_alive():
+            _stop.clear()
+            _worker = InboxWorker(settings, poll_s=poll_s)
+            # A daemon thread: stopping the server never waits for an import; an import cut off
+            # this way did not commit, and the file is imported again at the next start.
+            _thread = threading.Thread(target=_worker.run, args=(_stop,), name="cxroom-inbox", daemon=True)
+            _thread.start()
+        return _worker
+
+
+def stop_background(timeout: float = 5.0) -> None:
+    global _worker, _thread
+    with _start_lock:
+        _stop.set()
+        if _thread is not None:
+            _thread.join(timeout)
+        _worker, _thread = None, None

@@ -1,0 +1,110 @@
+"""The inbox on the Listening page: is the worker running, what is queued, running, done
+and failed, and the last error. File names and errors come from outside: shown as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from cxroom.inbox.state import inbox_summary
+from cxroom.queries import inbox as inbox_queries
+from cxroom.ui import context
+from cxroom.ui.wall_components import escape_md
+
+REFRESH_S = 5
+
+
+@st.fragment(run_every=REFRESH_S)
+def inbox_block() -> None:
+    """Refreshes by itself, so a file dropped while the page is open shows up without a click."""
+    summary = inbox_summary(context.settings().inbox_path)
+    with st.container(border=True, key="inbox-block"):
+        running = summary["running"]
+        # One line of counts, not st.metric: the page's import report owns the metrics.
+        st.markdown(
+            f"**Inbox** · {summary['queued']} queued · {1 if running else 0} running · {summary['done']} done · "
+            f"{summary['failed']} failed — files dropped beside the room (cron, SFTP, `python -m cxroom import` "
+            "while the app runs)"
+        )
+        if not summary["worker_running"]:
+            st.warning(
+                "No inbox worker is running in this server, so dropped files wait. Start the room with "
+                "`python -m cxroom serve` (or `make run`).",
+                icon=":material/warning:",
+            )
+        if running:
+            st.caption(
+                escape_md(
+                    f"Importing {running.get('file')} ({running.get('kind')}): "
+                    f"{float(running.get('progress') or 0) * 100:.0f}% {running.get('message') or ''}"
+                )
+            )
+        if summary["recent_done"]:
+            last = summary["recent_done"][0]
+            batch = f", batch #{last['batch_id']}: {last.get('rows_imported')} rows" if last.get("batch_id") else ""
+            when = f"{last.get('kind')}, {last.get('claimed_at')} UTC{batch}"
+            st.caption(escape_md(f"Last imported: {last.get('file_name')} ({when})"))
+        error = summary["last_error"]
+        if error:
+            st.error(escape_md(f"Last failure ({error.get('at')}, {error.get('file')}): {error.get('error')}"))
+        recent = _recent_rows(summary)
+        if recent:
+            st.dataframe(pd.DataFrame(recent), hide_index=True, width="stretch", key="inbox-recent")
+        st.caption(escape_md(f"Folder: {summary['folder']}"))
+
+
+def _recent_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = [{"outcome": "done", **e} for e in summary["recent_done"]] + [
+        {"outcome": "failed", **e} for e in summary["recent_failed"]
+    ]
+    rows.sort(key=lambda r: r.get("claimed_at") or "", reverse=True)
+    return [
+        {
+            "when (UTC)": r.get("claimed_at"),
+            "kind": r.get("kind"),
+            "file": r.get("file_name"),
+            "outcome": r["outcome"],
+            "batch": r.get("batch_id"),
+            "rows imported": r.get("rows_imported"),
+            "error": r.get("error") or "",
+        }
+        for r in rows
+    ]
+
+
+def last_backup_block(store: Any) -> None:
+    """Admin: the last backup (any, from the audit log) and the schedule the running room keeps."""
+    settings = context.settings()
+    last = inbox_queries.last_backups(store, 1)
+    if last:
+        row = last[0]
+        when = f"{row['happened_at']:%Y-%m-%d %H:%M}"
+        st.markdown(escape_md(f"Last backup: {when} UTC by {row['actor']} into {row['folder']}"))
+    else:
+        st.markdown("No backup has been taken of this room yet.")
+    if settings.backup_time is None:
+        st.caption(
+            "Scheduled backups are off: set CXROOM_BACKUP_TIME (HH:MM), CXROOM_BACKUP_DIR and CXROOM_BACKUP_KEEP "
+            "and restart the room."
+        )
+        return
+    st.caption(
+        escape_md(
+            f"Scheduled daily at {settings.backup_time:%H:%M} into {settings.backup_path}, "
+            f"keeping the newest {settings.backup_keep}."
+        )
+    )
+    scheduled = (inbox_summary(settings.inbox_path).get("backup") or {}).get("last")
+    if scheduled and scheduled.get("ok"):
+        st.success(
+            escape_md(
+                f"Last scheduled backup {scheduled['at']}: {scheduled['tables']} tables, {scheduled['rows']:,} rows, "
+                f"{scheduled['media_files']} media files, {scheduled['verified_files']} files verified against "
+                f"its manifest in {scheduled['seconds']} s."
+            ),
+            icon=":material/verified:",
+        )
+    elif scheduled:
+        st.error(escape_md(f"The scheduled backup of {scheduled['at']} failed: {scheduled.get('error')}"))
