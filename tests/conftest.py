@@ -41,8 +41,10 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return settings
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def demo_store(demo_settings: Settings) -> Store:
+    # Asked for each test: a test that ends with close_all() (CLI and inbox tests close the stores
+    # their commands opened) closes this one too, and open_store then opens it again.
     return open_store(demo_settings.db_path)
 
 

@@ -122,13 +122,14 @@ def test_refused_fix_attachments_write_no_file(room: tuple[Store, MediaStore, Se
         assert files(media) == before, f"{name}: a refused attachment left a file"
     attachments = int(store.fetch_value("SELECT count(*) FROM fix_attachments"))
 
+    deck = _pdf()  # once: Pillow stamps the PDF with the time of day, to the second
     new_id = fx.attach_upload(
-        store, media, fix_id, data=_pdf(), original_name="deck.pdf", title="Team deck", actor=FACILITATOR
+        store, media, fix_id, data=deck, original_name="deck.pdf", title="Team deck", actor=FACILITATOR
     )
     assert len(files(media)) == len(before) + 1
     assert int(store.fetch_value("SELECT count(*) FROM fix_attachments")) == attachments + 1
     sha = store.fetch_value("SELECT media_sha256 FROM fix_attachments WHERE id = ?", [new_id])
-    assert media.path_for(sha, "application/pdf").read_bytes() == _pdf()
+    assert media.path_for(sha, "application/pdf").read_bytes() == deck
 
 
 def test_refused_artifacts_write_no_file(room: tuple[Store, MediaStore, Settings]) -> None:
