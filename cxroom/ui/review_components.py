@@ -33,7 +33,7 @@ from cxroom.queries import reviews as rq
 from cxroom.queries.reviews import md_escape
 from cxroom.services import fixes as fix_services
 from cxroom.services import reviews as rs
-from cxroom.ui import context
+from cxroom.ui import context, navigation
 
 FLASH_KEY = "review:flash"
 RESET_KEY = "review:reset"
@@ -272,7 +272,7 @@ def review_from_url(reviews: pd.DataFrame) -> int | None:
         st.error(f"There is no review {md_escape(raw)}. Pick one below.")
     if reviews.empty:
         st.info("No review is planned yet. Plan one on the Reviews page.")
-        st.page_link(REVIEWS_PAGE, label="Plan a review", icon="🗓️")
+        navigation.page_link(REVIEWS_PAGE, label="Plan a review", icon="🗓️")
         return None
     open_first = reviews.assign(closed=reviews["status"].eq("closed")).sort_values(
         ["closed", "held_on"], ascending=[True, False]
@@ -300,7 +300,7 @@ def review_header(review: rq.Review) -> None:
         status_badge(review)
         st.caption(review_caption(review))
     with c2:
-        st.page_link(
+        navigation.page_link(
             PRESENTER_PAGE,
             label="Presenter mode",
             icon="🖥️",
@@ -404,11 +404,12 @@ def reviews_list(reviews: pd.DataFrame) -> None:
         with st.container(border=True):
             c1, c2 = st.columns([0.7, 0.3], vertical_alignment="center")
             with c1:
-                st.page_link(
+                navigation.page_link(
                     REVIEW_PAGE,
                     label=md_escape(f"{row.title}"),
                     icon="🎙️",
                     query_params={"review": str(int(row.id))},
+                    text_otherwise=True,  # viewers and fix members do not run reviews: the title as text
                 )
                 st.caption(
                     f"{row.held_on:%d %b %Y} · {row.kind} · {int(row.agenda_items)} agenda items · "
@@ -1461,7 +1462,7 @@ def presenter_footer(review: rq.Review, items: Sequence[rq.AgendaItem], slide: S
         args=(review.id, key),
     )
     with c2:
-        st.page_link(REVIEW_PAGE, label="Back to the review", icon="↩️", query_params={"review": str(review.id)})
+        navigation.page_link(REVIEW_PAGE, label="Back to the review", icon="↩️", query_params={"review": str(review.id)})
         st.button(
             "Restart the timer",
             key="presenter-timer-reset",
