@@ -1,0 +1,222 @@
+"""Double submits: the same charter, plan or close sent twice (a double click, a resubmitted form, two
+sessions at once) creates one row and one audit entry; a different command from the same form, or the
+same one sent deliberately again with a new nonce, still creates its own. Real DuckDB files, real threads."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cxroom.errors import PermissionDeniedError
+from cxroom.models import (
+    FindingCreate,
+    FixCreate,
+    FixMember,
+    FixStatus,
+    MomentCreate,
+    ReviewCreate,
+    SiloCreate,
+    StageCreate,
+)
+from cxroom.permissions import Role
+from cxroom.services import fixes, room, trust
+from cxroom.services import reviews as rs
+from cxroom.store import Store
+
+SYSTEM = "system"
+FACILITATOR = "fay@room.test"
+VIEWER = "vera@room.test"
+NONCE = "form-nonce-1"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "room.duckdb")
+    room.create_stage(s, StageCreate(slug="claim", name="Make a claim"), actor=SYSTEM)
+    for silo in ["Claims", "Digital"]:
+        room.create_silo(s, SiloCreate(name=silo), actor=SYSTEM)
+    room.create_moment(s, MomentCreate(stage_slug="claim", name="Adjuster calls back"), actor=SYSTEM)
+    trust.set_user_role(s, email=FACILITATOR, display_name="Fay", role=Role.FACILITATOR, actor=SYSTEM)
+    trust.set_user_role(s, email=VIEWER, display_name="Vera", role=Role.VIEWER, actor=SYSTEM)
+    yield s
+    s.close()
+
+
+def _fix(
+    title: str = "Call back every new claim", moment: str | None = "Adjuster calls back", **extra: Any
+) -> FixCreate:
+    return FixCreate(
+        title=title,
+        problem="Customers wait days for a first call after they report a claim.",
+        stage_slug="claim",
+        moment_name=moment,
+        sponsor="Paul Hart",
+        lead="Robert Chen",
+        members=[FixMember(person="Robert Chen", silo_name="Claims"), FixMember(person="Ann Lee", silo_name="Digital")],
+        chartered_on=date(2026, 11, 20),
+        **extra,
+    )
+
+
+def _review(title: str = "Monthly room review · October 2026", held_on: date = date(2026, 11, 20)) -> ReviewCreate:
+    return ReviewCreate(held_on=held_on, title=title, attendees=["Catherine Doyle"])
+
+
+def _count(store: Store, sql: str, params: list[Any] | None = None) -> int:
+    return int(store.fetch_value(sql, params))
+
+
+def _audits(store: Store, action: str, entity: str) -> int:
+    return _count(store, "SELECT count(*) FROM audit_log WHERE action = ? AND entity = ?", [action, entity])
+
+
+def _at_once(n: int, command: Callable[[], Any]) -> list[Any]:
+    """Run the command in n threads released together; what each returned, or the exception it raised."""
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = command()
+        except Exception as exc:  # the test reports what each thread got
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+# -- charter ---------------------------------------------------------------------------------------------
+
+
+def test_the_same_charter_twice_makes_one_fix_one_team_one_audit_entry(store: Store) -> None:
+    first = fixes.charter_fix_once(store, _fix(), actor=FACILITATOR, nonce=NONCE)
+    again = fixes.charter_fix_once(store, _fix(), actor=FACILITATOR, nonce=NONCE)
+    assert (first.repeated, again.repeated) == (False, True)
+    assert again.id == first.id
+    assert _count(store, "SELECT count(*) FROM fixes") == 1
+    assert _count(store, "SELECT count(*) FROM fix_members WHERE fix_id = ?", [first.id]) == 2
+    assert _count(store, "SELECT count(*) FROM fix_updates WHERE fix_id = ?", [first.id]) == 1
+    assert _audits(store, "create", "fix") == 1
+
+
+def test_a_different_command_from_the_same_form_is_a_new_fix(store: Store) -> None:
+    """The form keeps its nonce: the next fix typed into it is another command, not a repeat."""
+    a = fixes.charter_fix(store, _fix(), actor=FACILITATOR, nonce=NONCE)
+    b = fixes.charter_fix(store, _fix("Call back on weekends too", moment=None), actor=FACILITATOR, nonce=NONCE)
+    c = fixes.charter_fix(store, _fix(due_on=date(2027, 3, 1)), actor=FACILITATOR, nonce=NONCE)  # one field differs
+    assert len({a, b, c}) == 3
+    assert _audits(store, "create", "fix") == 3
+
+
+def test_the_same_fix_with_a_new_nonce_or_none_is_chartered_again(store: Store) -> None:
+    """A deliberate second team (the form draws a new nonce on 'charter anyway'); the CLI sends no nonce."""
+    a = fixes.charter_fix(store, _fix(), actor=FACILITATOR, nonce=NONCE)
+    b = fixes.charter_fix(store, _fix(), actor=FACILITATOR, nonce="form-nonce-2")
+    c = fixes.charter_fix(store, _fix(), actor=SYSTEM)
+    d = fixes.charter_fix(store, _fix(), actor=SYSTEM)
+    assert len({a, b, c, d}) == 4
+    assert store.fetch_value("SELECT count(*) FROM fixes WHERE submit_key IS NULL") == 2
+
+
+def test_a_repeat_is_still_refused_to_who_may_not_charter(store: Store) -> None:
+    fixes.charter_fix(store, _fix(), actor=FACILITATOR, nonce=NONCE)
+    with pytest.raises(PermissionDeniedError):
+        fixes.charter_fix(store, _fix(), actor=VIEWER, nonce=NONCE)
+
+
+@pytest.mark.parametrize("threads", [2, 6])
+def test_the_same_charter_from_threads_at_once_makes_one_fix(store: Store, threads: int) -> None:
+    for round_ in range(3):
+        nonce = f"{NONCE}-{threads}-{round_}"
+        results = _at_once(threads, lambda n=nonce: fixes.charter_fix_once(store, _fix(), actor=FACILITATOR, nonce=n))
+        assert not [r for r in results if isinstance(r, Exception)], results
+        assert len({r.id for r in results}) == 1
+        assert sorted(r.repeated for r in results) == [False] + [True] * (threads - 1)
+    assert _count(store, "SELECT count(*) FROM fixes") == 3
+    assert _audits(store, "create", "fix") == 3
+
+
+def test_the_same_charter_from_a_finding_twice_links_once(store: Store) -> None:
+    review = rs.plan_review(store, _review(), agenda=(), actor=FACILITATOR)
+    finding = rs.add_finding(store, FindingCreate(review_id=review, text="Nobody calls back"), actor=FACILITATOR)
+    other = rs.add_finding(store, FindingCreate(review_id=review, text="Nobody calls back, again"), actor=FACILITATOR)
+    data = _fix(chartered_review_id=review)
+
+    def send(on: int) -> int:
+        return rs.charter_fix_from_finding(store, finding_id=on, data=data, actor=FACILITATOR, nonce=NONCE)
+
+    results = _at_once(4, lambda: send(finding))
+    assert len(set(results)) == 1 and isinstance(results[0], int)
+    assert send(finding) == results[0]
+    assert _count(store, "SELECT count(*) FROM review_finding_fixes WHERE finding_id = ?", [finding]) == 1
+    assert _audits(store, "create", "fix") == 1 and _audits(store, "link", "finding") == 1
+    # The same fix typed from another finding is another charter.
+    assert send(other) != results[0]
+    assert _audits(store, "create", "fix") == 2
+
+
+# -- plan ------------------------------------------------------------------------------------------------
+
+
+def test_the_same_plan_twice_or_at_once_makes_one_review_with_one_agenda(store: Store) -> None:
+    agenda = [
+        rs.AgendaItemCreate(kind="note", section="other", title="Walk the wall"),
+        rs.AgendaItemCreate(kind="note", section="other", title="Decisions"),
+    ]
+
+    def plan() -> Any:
+        return rs.plan_review_once(store, _review(), agenda=agenda, actor=FACILITATOR, nonce=NONCE)
+
+    results = [plan(), *_at_once(5, plan)]
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert {r.id for r in results} == {results[0].id}
+    assert [r.repeated for r in results] == [False] + [True] * 5
+    assert _count(store, "SELECT count(*) FROM reviews") == 1
+    assert _count(store, "SELECT count(*) FROM review_agenda_items") == 2
+    assert _audits(store, "create", "review") == 1
+    # Another title from the same form is another review.
+    assert rs.plan_review(store, _review("Extra review"), agenda=(), actor=FACILITATOR, nonce=NONCE) != results[0].id
+
+
+def test_reviews_of_the_same_month_are_found_for_the_warning(store: Store) -> None:
+    october = rs.plan_review(store, _review(), agenda=(), actor=FACILITATOR)
+    rs.plan_review(store, _review("November", held_on=date(2026, 12, 3)), agenda=(), actor=FACILITATOR)
+    same = rs.reviews_of_month(store, date(2026, 11, 2))  # held in November: October's data too
+    assert [r["id"] for r in same] == [october]
+    assert rs.reviews_of_month(store, date(2027, 2, 1)) == []
+
+
+def test_active_fixes_on_the_same_moment_or_title_are_found_for_the_warning(store: Store) -> None:
+    on_moment = fixes.charter_fix(store, _fix(), actor=FACILITATOR)
+    by_title = fixes.charter_fix(store, _fix("Claim status by text", moment=None), actor=FACILITATOR)
+
+    def like(title: str, moment: str | None) -> list[int]:
+        return [r["id"] for r in fixes.active_fixes_like(store, stage_slug="claim", moment_name=moment, title=title)]
+
+    assert like("Something new", "Adjuster calls back") == [on_moment]
+    assert like("  claim STATUS by text ", None) == [by_title]
+    assert like("Something new", None) == []
+    fixes.move_fix(store, on_moment, to_status=FixStatus.DROPPED, note="Merged into another team", expected_version=1,
+                   actor=FACILITATOR)
+    assert like("Something new", "Adjuster calls back") == []  # only active fixes count
+
+
+# -- close -----------------------------------------------------------------------------------------------
+
+
+def test_closing_from_threads_at_once_closes_once(store: Store) -> None:
+    review = rs.plan_review(store, _review(), agenda=(), actor=FACILITATOR)
+    results = _at_once(4, lambda: rs.close_review(store, review, expected_version=1, actor=FACILITATOR))
+    assert sorted(results, key=str) == [False, False, False, True]
+    assert _audits(store, "close", "review") == 1
+    assert _count(store, "SELECT count(*) FROM review_snapshots WHERE review_id = ?", [review]) == 1
