@@ -351,6 +351,11 @@ def charter_fix(
     return charter_fix_once(store, data, actor=actor, when=when, nonce=nonce).id
 
 
+def _similar_message(similar: Sequence[dict[str, Any]]) -> str:
+    names = ", ".join(f"#{r['id']} {r['title']} ({r['status']})" for r in similar)
+    return f"This looks like a fix the room already has in progress: {names}. Open it, or charter anyway."
+
+
 def active_fixes_like(store: Store, *, stage_slug: str, moment_name: str | None, title: str) -> list[dict[str, Any]]:
     """Active fixes a new charter would repeat: the same moment of truth, or the same title on the stage.
     The forms warn with links to them; chartering anyway stays possible (a second team may be meant)."""
@@ -359,15 +364,28 @@ def active_fixes_like(store: Store, *, stage_slug: str, moment_name: str | None,
 
 
 def charter_fix_once(
-    store: Store, data: FixCreate, *, actor: str, when: datetime | None = None, nonce: str | None = None
+    store: Store,
+    data: FixCreate,
+    *,
+    actor: str,
+    when: datetime | None = None,
+    nonce: str | None = None,
+    allow_similar: bool = True,
 ) -> submits.Created:
-    """charter_fix, saying whether the command had already been carried out (nothing written then)."""
+    """charter_fix, saying whether the command had already been carried out (nothing written then).
+    With allow_similar=False (the forms' first send), an active fix on the same moment or with the same
+    title refuses the charter with SimilarExists naming them; a repeat of this very command is no refusal."""
     key = submits.submit_key(nonce, "charter_fix", data)
     with store.transaction(actor) as tx:
         tx.require(Action.FIX_CHARTER)
         done = tx.fetch_value(FIX_BY_SUBMIT_KEY, [key]) if key else None
         if done is not None:
             return submits.Created(int(done), repeated=True)
+        if not allow_similar:
+            params = {"stage": data.stage_slug, "moment": data.moment_name, "title": data.title}
+            similar = tx.fetch_dicts(ACTIVE_FIXES_LIKE, {**params, "active": sorted(s.value for s in ACTIVE)})
+            if similar:
+                raise submits.SimilarExists(_similar_message(similar), similar)
         stage = _lookup.stage_id(tx, data.stage_slug)
         moment = _lookup.moment_id(tx, stage, data.moment_name)
         members = _team_rows(tx, data.members, data.lead)

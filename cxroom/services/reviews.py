@@ -279,16 +279,27 @@ def plan_review_once(
     actor: str,
     when: datetime | None = None,
     nonce: str | None = None,
+    allow_similar: bool = True,
 ) -> submits.Created:
     """plan_review, saying whether the command had already been carried out (nothing written then).
     The key covers the review as typed, not its proposed agenda: the proposal can change between
-    two clicks (new data), and it is still the same review."""
+    two clicks (new data), and it is still the same review. With allow_similar=False (the form's
+    first send), a review of the same month of data refuses with SimilarExists naming it."""
     key = submits.submit_key(nonce, "plan_review", data)
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
         done = tx.fetch_value(REVIEW_BY_SUBMIT_KEY, [key]) if key else None
         if done is not None:
             return submits.Created(int(done), repeated=True)
+        if not allow_similar:
+            wanted = review_month(data.held_on)
+            similar = [r for r in tx.fetch_dicts(REVIEW_DATES) if review_month(r["held_on"]) == wanted]
+            if similar:
+                names = ", ".join(f"{r['title']} (held {r['held_on']:%d %b %Y}, {r['status']})" for r in similar)
+                raise submits.SimilarExists(
+                    f"The room already has a review of {wanted:%B %Y} data: {names}. Open it, or plan anyway.",
+                    similar,
+                )
         params = [data.held_on, data.kind.value, data.title, data.attendees, key]
         new_id = int(tx.fetch_value(INSERT_REVIEW, params))
         for position, item in enumerate(agenda, start=1):
@@ -607,6 +618,7 @@ def charter_fix_from_finding(
     actor: str,
     when: datetime | None = None,
     nonce: str | None = None,
+    allow_similar: bool = True,
 ) -> int:
     """Charter a fix team on the spot from a finding of an open review.
 
@@ -623,7 +635,8 @@ def charter_fix_from_finding(
     elif data.chartered_review_id != int(review_id):
         raise InvalidInputError("The fix must be chartered in the review the finding belongs to.")
     # The finding is part of the command: the same fix typed twice from two findings is two charters.
-    fix_id = fixes.charter_fix(store, data, actor=actor, when=when, nonce=nonce and f"{nonce}|finding:{finding_id}")
+    keyed = nonce and f"{nonce}|finding:{finding_id}"
+    fix_id = fixes.charter_fix_once(store, data, actor=actor, when=when, nonce=keyed, allow_similar=allow_similar).id
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
         # A repeated command finds the link made (unless the first send stopped between the two transactions).

@@ -21,6 +21,8 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
+from cxroom.errors import CxroomError
+
 
 class Created(NamedTuple):
     id: int
@@ -34,3 +36,13 @@ def submit_key(nonce: str | None, command: str, payload: BaseModel | dict[str, A
     body = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
     text = json.dumps({"nonce": nonce, "command": command, "payload": body}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class SimilarExists(CxroomError):
+    """Refused because the room already holds what this command would repeat (an active fix on the same
+    moment, a review of the same month). ``existing`` lists them (id, title, ...) for the form to link;
+    sending the command again with ``allow_similar`` creates it deliberately."""
+
+    def __init__(self, message: str, existing: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.existing = existing

@@ -31,6 +31,7 @@ from cxroom.queries import fixes as fix_queries
 from cxroom.services import fixes as fix_service
 from cxroom.services import room as room_service
 from cxroom.ui import cache, context, navigation
+from cxroom.ui import submits as submits_ui
 
 FIXES_PAGE = "views/fixes.py"
 FIX_PAGE = "views/fix.py"
@@ -608,7 +609,17 @@ def charter_form(opts: fix_queries.CharterOptions, *, key: str) -> int | None:
         )
         submitted = st.form_submit_button("Charter the team", type="primary", key=f"{key}-submit")
     if not submitted:
-        return None
+        # An active fix on the same moment (or with the same title) held the last charter back.
+        anyway = submits_ui.similar_warning(key, page=FIX_PAGE, param="fix", confirm="Charter a new team anyway")
+        if anyway is None:
+            return None
+        held, again = anyway
+        new_id = run_action(
+            lambda: fix_service.charter_fix(context.store(), held, actor=acting_user(), nonce=again),
+            success="The team is chartered.",
+            key=key,
+        )
+        return int(new_id) if new_id else None
     lead = members[0].person if members else ""
 
     def charter() -> int:
@@ -625,7 +636,14 @@ def charter_form(opts: fix_queries.CharterOptions, *, key: str) -> int | None:
             chartered_review_id=review,
             kpi_names=kpi_names,
         )
-        return fix_service.charter_fix(context.store(), data, actor=acting_user())
+        # Keyed on this form's nonce: a second click returns the fix the first one chartered.
+        return submits_ui.first_send(
+            key,
+            data,
+            lambda nonce: fix_service.charter_fix_once(
+                context.store(), data, actor=acting_user(), nonce=nonce, allow_similar=False
+            ).id,
+        )
 
     new_id = run_action(charter, success="The team is chartered.", key=key)
     return int(new_id) if new_id else None
