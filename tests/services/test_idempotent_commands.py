@@ -26,6 +26,7 @@ from cxroom.models import (
 from cxroom.permissions import Role
 from cxroom.services import fixes, room, trust
 from cxroom.services import reviews as rs
+from cxroom.services.submits import SimilarExists
 from cxroom.store import Store
 
 SYSTEM = "system"
@@ -220,3 +221,33 @@ def test_closing_from_threads_at_once_closes_once(store: Store) -> None:
     assert sorted(results, key=str) == [False, False, False, True]
     assert _audits(store, "close", "review") == 1
     assert _count(store, "SELECT count(*) FROM review_snapshots WHERE review_id = ?", [review]) == 1
+
+
+# -- look-alikes: refused on the forms' first send, created when meant --------------------------------------
+
+
+def test_a_charter_like_an_active_fix_is_refused_naming_it_until_sent_deliberately(store: Store) -> None:
+    first = fixes.charter_fix(store, _fix(), actor=FACILITATOR, nonce=NONCE)
+    # A double click of the first charter is not a look-alike: it is the same command.
+    again = fixes.charter_fix_once(store, _fix(), actor=FACILITATOR, nonce=NONCE, allow_similar=False)
+    assert again == (first, True)
+    for look_alike in (_fix("Another idea for call-backs"), _fix(" CALL BACK EVERY NEW CLAIM", moment=None)):
+        with pytest.raises(SimilarExists) as refused:
+            fixes.charter_fix_once(store, look_alike, actor=FACILITATOR, nonce="form-2", allow_similar=False)
+        assert [r["id"] for r in refused.value.existing] == [first]
+        assert "Call back every new claim" in str(refused.value)
+    assert _count(store, "SELECT count(*) FROM fixes") == 1
+    deliberate = fixes.charter_fix(store, _fix("Another idea for call-backs"), actor=FACILITATOR, nonce="form-2|anyway")
+    assert deliberate != first and _audits(store, "create", "fix") == 2
+
+
+def test_a_plan_for_a_month_with_a_review_is_refused_naming_it_until_sent_deliberately(store: Store) -> None:
+    first = rs.plan_review(store, _review(), agenda=(), actor=FACILITATOR, nonce=NONCE)
+    with pytest.raises(SimilarExists) as refused:
+        rs.plan_review_once(store, _review("Second October review", held_on=date(2026, 11, 28)), agenda=(),
+                            actor=FACILITATOR, nonce=NONCE, allow_similar=False)
+    assert [r["id"] for r in refused.value.existing] == [first] and "October 2026" in str(refused.value)
+    december = rs.plan_review_once(store, _review("Next", held_on=date(2026, 12, 9)), agenda=(), actor=FACILITATOR,
+                                   nonce=NONCE, allow_similar=False)
+    assert december.repeated is False
+    assert _audits(store, "create", "review") == 2
