@@ -5,3 +5,6 @@
 -- NULL for rows made before this migration, by the CLI or the demo (no form).
 ALTER TABLE fixes ADD COLUMN submit_key VARCHAR UNIQUE;
 ALTER TABLE reviews ADD COLUMN submit_key VARCHAR UNIQUE;
+-- Findings and decisions are typed during a live session, where a second click is likeliest.
+ALTER TABLE review_findings ADD COLUMN submit_key VARCHAR UNIQUE;
+ALTER TABLE review_decisions ADD COLUMN submit_key VARCHAR UNIQUE;

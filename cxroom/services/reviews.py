@@ -89,9 +89,10 @@ UPDATE review_agenda_items SET position = position + ?
 WHERE review_id = ? AND id <> ? AND position BETWEEN ? AND ?
 """
 INSERT_FINDING = """
-INSERT INTO review_findings (review_id, stage_id, moment_id, text, evidence, created_by, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+INSERT INTO review_findings (review_id, stage_id, moment_id, text, evidence, created_by, created_at, submit_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
 """
+FINDING_BY_SUBMIT_KEY = "SELECT id FROM review_findings WHERE submit_key = ?"
 INSERT_FINDING_EVIDENCE = "INSERT INTO review_finding_evidence VALUES (?, ?, ?, ?, ?)"
 DELETE_FINDING = "DELETE FROM review_findings WHERE id = ?"
 DELETE_FINDING_EVIDENCE = "DELETE FROM review_finding_evidence WHERE finding_id = ?"
@@ -99,9 +100,10 @@ FINDING_HAS_FIX = "SELECT count(*) FROM review_finding_fixes WHERE finding_id = 
 FINDING_HAS_DECISION = "SELECT count(*) FROM review_decisions WHERE finding_id = ?"
 INSERT_FINDING_FIX = "INSERT INTO review_finding_fixes VALUES (?, ?) ON CONFLICT DO NOTHING"
 INSERT_DECISION = """
-INSERT INTO review_decisions (review_id, finding_id, text, owner, due_on, created_by, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+INSERT INTO review_decisions (review_id, finding_id, text, owner, due_on, created_by, created_at, submit_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
 """
+DECISION_BY_SUBMIT_KEY = "SELECT id FROM review_decisions WHERE submit_key = ?"
 FINDING_OF_REVIEW = "SELECT review_id FROM review_findings WHERE id = ?"
 REVIEW_STATUS = "SELECT status, closed_at FROM reviews WHERE id = ?"
 FIX_EXISTS = "SELECT count(*) FROM fixes WHERE id = ?"
@@ -540,18 +542,27 @@ def add_finding(
     actor: str,
     when: datetime | None = None,
     evidence_links: Sequence[EvidenceLink] = (),
+    nonce: str | None = None,
 ) -> int:
-    """Record a finding (a new row: two people adding findings never collide)."""
+    """Record a finding (a new row: two people adding findings never collide). With the form's nonce,
+    the same finding sent again returns the one recorded (services.submits)."""
     if data.moment_name and not data.stage_slug:
         raise InvalidInputError("Choose the stage of the moment of truth too.")
+    payload = {"finding": data.model_dump(mode="json"), "links": [link.model_dump() for link in evidence_links]}
+    key = submits.submit_key(nonce, "add_finding", payload)
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
+        done = tx.fetch_value(FINDING_BY_SUBMIT_KEY, [key]) if key else None
+        if done is not None:
+            return int(done)
         _open_review(tx, data.review_id)
         stage = _lookup.stage_id(tx, data.stage_slug) if data.stage_slug else None
         moment = _lookup.moment_id(tx, stage, data.moment_name) if stage is not None else None
         evidence = data.evidence or "; ".join(link.label for link in evidence_links)
         new_id = int(
-            tx.fetch_value(INSERT_FINDING, [data.review_id, stage, moment, data.text, evidence, actor, _when(when)])
+            tx.fetch_value(
+                INSERT_FINDING, [data.review_id, stage, moment, data.text, evidence, actor, _when(when), key]
+            )
         )
         for link in evidence_links:
             tx.execute(INSERT_FINDING_EVIDENCE, [new_id, link.kind, link.ref_id, link.ref_text, link.label])
@@ -592,9 +603,16 @@ def remove_finding(store: Store, finding_id: int, *, expected_version: int, acto
         tx.audit("delete", "finding", finding_id, before, None)
 
 
-def add_decision(store: Store, data: DecisionCreate, *, actor: str, when: datetime | None = None) -> int:
+def add_decision(
+    store: Store, data: DecisionCreate, *, actor: str, when: datetime | None = None, nonce: str | None = None
+) -> int:
+    """Record a decision. With the form's nonce, the same decision sent again returns the one recorded."""
+    key = submits.submit_key(nonce, "add_decision", data)
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
+        done = tx.fetch_value(DECISION_BY_SUBMIT_KEY, [key]) if key else None
+        if done is not None:
+            return int(done)
         _open_review(tx, data.review_id)
         if data.finding_id is not None:
             of_review = tx.fetch_value(FINDING_OF_REVIEW, [data.finding_id])
@@ -603,7 +621,7 @@ def add_decision(store: Store, data: DecisionCreate, *, actor: str, when: dateti
         new_id = int(
             tx.fetch_value(
                 INSERT_DECISION,
-                [data.review_id, data.finding_id, data.text, data.owner, data.due_on, actor, _when(when)],
+                [data.review_id, data.finding_id, data.text, data.owner, data.due_on, actor, _when(when), key],
             )
         )
         tx.audit("create", "decision", new_id, None, data.model_dump())

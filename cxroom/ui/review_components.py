@@ -647,7 +647,9 @@ def finding_form(review: rq.Review, items: Sequence[rq.AgendaItem], choices: rq.
 
         def record() -> int:
             data = FindingCreate(review_id=review.id, text=text or "", stage_slug=stage, moment_name=moment)
-            return rs.add_finding(store, data, actor=acting_user(), evidence_links=links)
+            # Keyed on this form's nonce: a second click returns the finding the first one recorded.
+            nonce = submits_ui.nonce("finding")
+            return rs.add_finding(store, data, actor=acting_user(), evidence_links=links, nonce=nonce)
 
         attempt(
             record,
@@ -746,6 +748,7 @@ def decision_form(review: rq.Review, findings: Sequence[rq.Finding]) -> None:
                     finding_id=finding_id,
                 ),
                 actor=acting_user(),
+                nonce=submits_ui.nonce("decision"),  # a second click returns the decision the first recorded
             ),
             success="Decision recorded.",
             clear={"decision-text": "", "decision-owner": None, "decision-due": None, "decision-finding": None},

@@ -14,6 +14,7 @@ import pytest
 
 from cxroom.errors import PermissionDeniedError
 from cxroom.models import (
+    DecisionCreate,
     FindingCreate,
     FixCreate,
     FixMember,
@@ -251,3 +252,29 @@ def test_a_plan_for_a_month_with_a_review_is_refused_naming_it_until_sent_delibe
                                    nonce=NONCE, allow_similar=False)
     assert december.repeated is False
     assert _audits(store, "create", "review") == 2
+
+
+# -- findings and decisions, typed during the live session ------------------------------------------------
+
+
+def test_the_same_finding_or_decision_twice_or_at_once_is_recorded_once(store: Store) -> None:
+    review = rs.plan_review(store, _review(), agenda=(), actor=FACILITATOR)
+    link = rs.EvidenceLink(kind="complaints", ref_text="Slow call-back", label="Complaints: Slow call-back")
+    finding = FindingCreate(review_id=review, text="Nobody calls back", stage_slug="claim")
+
+    def record() -> int:
+        return rs.add_finding(store, finding, actor=FACILITATOR, evidence_links=[link], nonce=NONCE)
+
+    found = {record(), *_at_once(4, record)}
+    assert len(found) == 1
+    first = found.pop()
+    assert _count(store, "SELECT count(*) FROM review_finding_evidence WHERE finding_id = ?", [first]) == 1
+    # Other evidence, or other words, from the same form: another finding.
+    assert rs.add_finding(store, finding, actor=FACILITATOR, nonce=NONCE) != first
+    decision = DecisionCreate(
+        review_id=review, text="Name an owner for every claim call-back", owner="Paul Hart", finding_id=first
+    )
+    decided = {rs.add_decision(store, decision, actor=FACILITATOR, nonce=NONCE) for _ in range(2)}
+    decided |= set(_at_once(3, lambda: rs.add_decision(store, decision, actor=FACILITATOR, nonce=NONCE)))
+    assert len(decided) == 1
+    assert _audits(store, "create", "finding") == 2 and _audits(store, "create", "decision") == 1

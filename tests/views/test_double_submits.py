@@ -163,3 +163,30 @@ def test_two_clicks_on_plan_make_one_review_and_a_month_with_a_review_warns(
         (_plain(link.value), link.proto.page, link.proto.query_string) for link in at.page_link
     ]
     assert _count(store, "SELECT count(*) FROM reviews WHERE title = 'January again'") == 0
+
+
+def test_two_clicks_on_record_the_finding_and_the_decision_record_each_once(
+    app_for: Callable[..., AppTest], room: Settings
+) -> None:
+    store = open_store(room.db_path)
+    review = int(store.fetch_value("SELECT max(id) FROM reviews WHERE status <> 'closed'"))
+    at = _open(app_for, room, "views/review.py", review=str(review))
+    at.session_state["review-tab"] = "Capture"
+    at.run()
+    text = "Customers repeat their story to every agent"
+    for _ in range(2):  # a double click sends the text as typed twice (the page has not cleared it yet)
+        at.text_area(key="finding-text").input(text)
+        at.button(key="finding-save").click()
+        at.run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+    assert _count(store, "SELECT count(*) FROM review_findings WHERE text = ?", [text]) == 1
+    decision = "Give every caller one case number"
+    for _ in range(2):
+        at.text_area(key="decision-text").input(decision)
+        at.selectbox(key="decision-owner").set_value(store.fetch_value(
+            "SELECT attendees[1] FROM reviews WHERE id = ?", [review]
+        ))
+        at.button(key="decision-save").click()
+        at.run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+    assert _count(store, "SELECT count(*) FROM review_decisions WHERE text = ?", [decision]) == 1
