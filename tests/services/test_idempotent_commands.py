@@ -278,3 +278,27 @@ def test_the_same_finding_or_decision_twice_or_at_once_is_recorded_once(store: S
     decided |= set(_at_once(3, lambda: rs.add_decision(store, decision, actor=FACILITATOR, nonce=NONCE)))
     assert len(decided) == 1
     assert _audits(store, "create", "finding") == 2 and _audits(store, "create", "decision") == 1
+
+
+def test_a_room_made_before_the_keys_upgrades_across_the_gap_in_numbers(tmp_path: Path) -> None:
+    """Migration 0009 follows 0005 (0006-0008 may land later): the runner applies what is missing, in order,
+    rows made before it have no key, and keyed charters work at once."""
+    path = tmp_path / "old.duckdb"
+    old = Store(path, migrate_to=5)
+    room.create_stage(old, StageCreate(slug="claim", name="Make a claim"), actor=SYSTEM)
+    for silo in ["Claims", "Digital"]:
+        room.create_silo(old, SiloCreate(name=silo), actor=SYSTEM)
+    old.execute(
+        "INSERT INTO fixes (title, problem, stage_id, sponsor, lead, chartered_on) "
+        "SELECT 'Old fix', 'An old problem', id, 'Paul Hart', 'Robert Chen', DATE '2025-01-01' FROM stages"
+    )
+    old.close()
+    upgraded = Store(path)
+    try:
+        assert upgraded.schema_version() >= 9
+        assert upgraded.fetch_value("SELECT submit_key FROM fixes WHERE title = 'Old fix'") is None
+        a = fixes.charter_fix(upgraded, _fix(moment=None), actor=SYSTEM, nonce=NONCE)
+        assert fixes.charter_fix(upgraded, _fix(moment=None), actor=SYSTEM, nonce=NONCE) == a
+        assert upgraded.fetch_value("SELECT count(*) FROM fixes") == 2
+    finally:
+        upgraded.close()
