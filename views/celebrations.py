@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cxroom.ui import fix_components as fc
+from cxroom.ui import navigation
 
 fc.style()
 
@@ -17,7 +18,7 @@ fc.show_flash()
 wins = fc.celebrations()
 if wins.empty:
     st.info("Nothing celebrated yet. A fix is celebrated from 'results' once the room's data shows it worked.")
-    st.page_link(fc.FIXES_PAGE, label="See the fixes in progress", icon=":material/view_kanban:")
+    navigation.page_link(fc.FIXES_PAGE, label="See the fixes in progress", icon=":material/view_kanban:")
     st.stop()
 
 fc.celebration_summary(wins)

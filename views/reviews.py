@@ -7,6 +7,7 @@ from datetime import date
 
 import streamlit as st
 
+from cxroom.ui import navigation
 from cxroom.ui import review_components as rc
 
 rc.before_widgets()
@@ -21,7 +22,9 @@ rc.show_flash()
 reviews = rc.cached_reviews(rc.version(), rc.db_key())
 new_review = st.session_state.pop("plan:new-review", None)
 if new_review is not None:
-    st.page_link(rc.REVIEW_PAGE, label="Open the new review", icon="➡️", query_params={"review": str(new_review)})
+    navigation.page_link(
+        rc.REVIEW_PAGE, label="Open the new review", icon="➡️", query_params={"review": str(new_review)}
+    )
 
 left, right = st.columns([0.58, 0.42], gap="large")
 with left:

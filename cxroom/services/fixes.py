@@ -37,7 +37,7 @@ from cxroom.insights import fix_evidence as fe
 from cxroom.media import CheckedMedia, MediaStore, StoredMedia
 from cxroom.models import Direction, FixCreate, FixMember, FixStatus
 from cxroom.permissions import Action
-from cxroom.services import _lookup
+from cxroom.services import _lookup, submits
 from cxroom.services.evidence import register_media
 from cxroom.services.media_tx import media_transaction, require_now
 from cxroom.store import Store, Tx, utcnow
@@ -52,8 +52,18 @@ ORDER BY period DESC LIMIT 1
 KPI_OF_STAGE = "SELECT id, target FROM kpis WHERE stage_id = ? AND name = ?"
 REVIEW_EXISTS = "SELECT count(*) FROM reviews WHERE id = ?"
 INSERT_FIX = """
-INSERT INTO fixes (title, problem, stage_id, moment_id, sponsor, lead, chartered_on, chartered_review_id, due_on)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+INSERT INTO fixes (title, problem, stage_id, moment_id, sponsor, lead, chartered_on, chartered_review_id, due_on,
+                   submit_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+"""
+FIX_BY_SUBMIT_KEY = "SELECT id FROM fixes WHERE submit_key = ?"
+# Active fixes a new charter may repeat: on the same moment of truth, or with the same title on the stage.
+ACTIVE_FIXES_LIKE = """
+SELECT f.id, f.title, f.status, m.name AS moment
+FROM fixes f JOIN stages s ON s.id = f.stage_id LEFT JOIN moments m ON m.id = f.moment_id
+WHERE s.slug = $stage AND list_contains($active, f.status)
+  AND ((m.name IS NOT NULL AND m.name = $moment) OR lower(trim(f.title)) = lower(trim($title)))
+ORDER BY f.id
 """
 INSERT_MEMBER = "INSERT INTO fix_members (fix_id, person, silo_id) VALUES (?, ?, ?)"
 DELETE_MEMBERS = "DELETE FROM fix_members WHERE fix_id = ?"
@@ -334,10 +344,49 @@ def _text(value: str, what: str, limit: int = 20_000) -> str:
 # -- commands ---------------------------------------------------------------------------------
 
 
-def charter_fix(store: Store, data: FixCreate, *, actor: str, when: datetime | None = None) -> int:
-    """Create a fix with its team; linked KPIs get their baseline captured now."""
+def charter_fix(
+    store: Store, data: FixCreate, *, actor: str, when: datetime | None = None, nonce: str | None = None
+) -> int:
+    """Create a fix with its team; linked KPIs get their baseline captured now. With the nonce of the
+    form that sent it, the same command sent again returns the fix it created (see services.submits)."""
+    return charter_fix_once(store, data, actor=actor, when=when, nonce=nonce).id
+
+
+def _similar_message(similar: Sequence[dict[str, Any]]) -> str:
+    names = ", ".join(f"#{r['id']} {r['title']} ({r['status']})" for r in similar)
+    return f"This looks like a fix the room already has in progress: {names}. Open it, or charter anyway."
+
+
+def active_fixes_like(store: Store, *, stage_slug: str, moment_name: str | None, title: str) -> list[dict[str, Any]]:
+    """Active fixes a new charter would repeat: the same moment of truth, or the same title on the stage.
+    The forms warn with links to them; chartering anyway stays possible (a second team may be meant)."""
+    params = {"stage": stage_slug, "moment": moment_name, "title": title, "active": sorted(s.value for s in ACTIVE)}
+    return store.fetch_dicts(ACTIVE_FIXES_LIKE, params)
+
+
+def charter_fix_once(
+    store: Store,
+    data: FixCreate,
+    *,
+    actor: str,
+    when: datetime | None = None,
+    nonce: str | None = None,
+    allow_similar: bool = True,
+) -> submits.Created:
+    """charter_fix, saying whether the command had already been carried out (nothing written then).
+    With allow_similar=False (the forms' first send), an active fix on the same moment or with the same
+    title refuses the charter with SimilarExists naming them; a repeat of this very command is no refusal."""
+    key = submits.submit_key(nonce, "charter_fix", data)
     with store.transaction(actor) as tx:
         tx.require(Action.FIX_CHARTER)
+        done = tx.fetch_value(FIX_BY_SUBMIT_KEY, [key]) if key else None
+        if done is not None:
+            return submits.Created(int(done), repeated=True)
+        if not allow_similar:
+            params = {"stage": data.stage_slug, "moment": data.moment_name, "title": data.title}
+            similar = tx.fetch_dicts(ACTIVE_FIXES_LIKE, {**params, "active": sorted(s.value for s in ACTIVE)})
+            if similar:
+                raise submits.SimilarExists(_similar_message(similar), similar)
         stage = _lookup.stage_id(tx, data.stage_slug)
         moment = _lookup.moment_id(tx, stage, data.moment_name)
         members = _team_rows(tx, data.members, data.lead)
@@ -369,6 +418,7 @@ def charter_fix(store: Store, data: FixCreate, *, actor: str, when: datetime | N
                     data.chartered_on,
                     data.chartered_review_id,
                     data.due_on,
+                    key,
                 ],
             )
         )
@@ -378,7 +428,7 @@ def charter_fix(store: Store, data: FixCreate, *, actor: str, when: datetime | N
             tx.execute(INSERT_FIX_KPI, [new_id, kpi, value, period, target])
         _timeline(tx, new_id, when=when, from_status=None, to_status=FixStatus.CHARTERED.value, note="Team chartered")
         tx.audit("create", "fix", new_id, None, data.model_dump())
-        return new_id
+        return submits.Created(new_id, repeated=False)
 
 
 def move_fix(

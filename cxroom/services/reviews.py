@@ -24,7 +24,7 @@ from cxroom.errors import ConflictError, InvalidInputError, NotFoundError
 from cxroom.insights.agenda import AgendaKind, AgendaSection, next_month, review_month
 from cxroom.models import DecisionCreate, FindingCreate, FixCreate, ReviewCreate, ReviewStatus
 from cxroom.permissions import Action
-from cxroom.services import _lookup, fixes
+from cxroom.services import _lookup, fixes, submits
 from cxroom.store import Store, Tx, utcnow
 from cxroom.survey_sql import survey_score
 
@@ -68,7 +68,12 @@ class FindingUpdate(_Input):
 
 # -- SQL ------------------------------------------------------------------------
 
-INSERT_REVIEW = "INSERT INTO reviews (held_on, kind, title, attendees) VALUES (?, ?, ?, ?) RETURNING id"
+INSERT_REVIEW = (
+    "INSERT INTO reviews (held_on, kind, title, attendees, submit_key) VALUES (?, ?, ?, ?, ?) RETURNING id"
+)
+REVIEW_BY_SUBMIT_KEY = "SELECT id FROM reviews WHERE submit_key = ?"
+REVIEW_DATES = "SELECT id, title, held_on, status FROM reviews ORDER BY held_on, id"
+FINDING_FIX_LINKED = "SELECT count(*) FROM review_finding_fixes WHERE finding_id = ? AND fix_id = ?"
 INSERT_AGENDA_ITEM = """
 INSERT INTO review_agenda_items (review_id, position, kind, section, title, reasons, stage_id, moment_id, fix_id,
                                  minutes, source, created_by, created_at)
@@ -84,9 +89,10 @@ UPDATE review_agenda_items SET position = position + ?
 WHERE review_id = ? AND id <> ? AND position BETWEEN ? AND ?
 """
 INSERT_FINDING = """
-INSERT INTO review_findings (review_id, stage_id, moment_id, text, evidence, created_by, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+INSERT INTO review_findings (review_id, stage_id, moment_id, text, evidence, created_by, created_at, submit_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
 """
+FINDING_BY_SUBMIT_KEY = "SELECT id FROM review_findings WHERE submit_key = ?"
 INSERT_FINDING_EVIDENCE = "INSERT INTO review_finding_evidence VALUES (?, ?, ?, ?, ?)"
 DELETE_FINDING = "DELETE FROM review_findings WHERE id = ?"
 DELETE_FINDING_EVIDENCE = "DELETE FROM review_finding_evidence WHERE finding_id = ?"
@@ -94,9 +100,10 @@ FINDING_HAS_FIX = "SELECT count(*) FROM review_finding_fixes WHERE finding_id = 
 FINDING_HAS_DECISION = "SELECT count(*) FROM review_decisions WHERE finding_id = ?"
 INSERT_FINDING_FIX = "INSERT INTO review_finding_fixes VALUES (?, ?) ON CONFLICT DO NOTHING"
 INSERT_DECISION = """
-INSERT INTO review_decisions (review_id, finding_id, text, owner, due_on, created_by, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+INSERT INTO review_decisions (review_id, finding_id, text, owner, due_on, created_by, created_at, submit_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
 """
+DECISION_BY_SUBMIT_KEY = "SELECT id FROM review_decisions WHERE submit_key = ?"
 FINDING_OF_REVIEW = "SELECT review_id FROM review_findings WHERE id = ?"
 REVIEW_STATUS = "SELECT status, closed_at FROM reviews WHERE id = ?"
 FIX_EXISTS = "SELECT count(*) FROM fixes WHERE id = ?"
@@ -259,15 +266,56 @@ def plan_review(
     agenda: Sequence[AgendaItemCreate],
     actor: str,
     when: datetime | None = None,
+    nonce: str | None = None,
 ) -> int:
-    """Plan a review and its agenda in one transaction."""
+    """Plan a review and its agenda in one transaction. With the nonce of the form that sent it, the
+    same command sent again returns the review it planned (see services.submits)."""
+    return plan_review_once(store, data, agenda=agenda, actor=actor, when=when, nonce=nonce).id
+
+
+def plan_review_once(
+    store: Store,
+    data: ReviewCreate,
+    *,
+    agenda: Sequence[AgendaItemCreate],
+    actor: str,
+    when: datetime | None = None,
+    nonce: str | None = None,
+    allow_similar: bool = True,
+) -> submits.Created:
+    """plan_review, saying whether the command had already been carried out (nothing written then).
+    The key covers the review as typed, not its proposed agenda: the proposal can change between
+    two clicks (new data), and it is still the same review. With allow_similar=False (the form's
+    first send), a review of the same month of data refuses with SimilarExists naming it."""
+    key = submits.submit_key(nonce, "plan_review", data)
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
-        new_id = int(tx.fetch_value(INSERT_REVIEW, [data.held_on, data.kind.value, data.title, data.attendees]))
+        done = tx.fetch_value(REVIEW_BY_SUBMIT_KEY, [key]) if key else None
+        if done is not None:
+            return submits.Created(int(done), repeated=True)
+        if not allow_similar:
+            wanted = review_month(data.held_on)
+            similar = [r for r in tx.fetch_dicts(REVIEW_DATES) if review_month(r["held_on"]) == wanted]
+            if similar:
+                names = ", ".join(f"{r['title']} (held {r['held_on']:%d %b %Y}, {r['status']})" for r in similar)
+                raise submits.SimilarExists(
+                    f"The room already has a review of {wanted:%B %Y} data: {names}. Open it, or plan anyway.",
+                    similar,
+                )
+        params = [data.held_on, data.kind.value, data.title, data.attendees, key]
+        new_id = int(tx.fetch_value(INSERT_REVIEW, params))
         for position, item in enumerate(agenda, start=1):
             _insert_agenda_item(tx, new_id, position, item, source="proposed", actor=actor, when=when)
         tx.audit("create", "review", new_id, None, {**data.model_dump(), "agenda_items": len(agenda)})
-        return new_id
+        return submits.Created(new_id, repeated=False)
+
+
+def reviews_of_month(store: Store, held_on: date) -> list[dict[str, Any]]:
+    """The reviews that look at the same month of data as a review held on ``held_on`` would.
+    The plan form warns with links to them; planning another stays possible (a quarterly and a
+    monthly review may share a month)."""
+    wanted = review_month(held_on)
+    return [r for r in store.fetch_dicts(REVIEW_DATES) if review_month(r["held_on"]) == wanted]
 
 
 def update_review(store: Store, review_id: int, data: ReviewCreate, *, expected_version: int, actor: str) -> None:
@@ -297,7 +345,7 @@ def start_review(store: Store, review_id: int, *, expected_version: int, actor: 
 
 def close_review(
     store: Store, review_id: int, *, expected_version: int, actor: str, when: datetime | None = None
-) -> None:
+) -> bool:
     """Close the review and freeze a snapshot of the room as it stood.
 
     The snapshot holds the KPIs, complaints and survey scores of the month the
@@ -305,11 +353,16 @@ def close_review(
     every moment and the status of every fix as they stood at ``when`` (now,
     unless given): so the demo, which closes its past reviews with past
     dates, gets the snapshots those reviews would have taken.
+
+    Closing a review that is already closed (a second click, a second person) changes nothing and
+    returns False; ``closed_message`` says when it was closed. True: closed now.
     """
     closed_at = _when(when)
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
-        before = _open_review(tx, review_id)
+        before = _review(tx, review_id)
+        if before["status"] == ReviewStatus.CLOSED.value:
+            return False
         tx.update_versioned(
             "reviews", review_id, expected_version, {"status": ReviewStatus.CLOSED.value, "closed_at": closed_at}
         )
@@ -318,6 +371,7 @@ def close_review(
         _take_snapshot(tx, review_id, month=month, as_of=closed_at, actor=actor)
         after = _lookup.row(tx, "reviews", review_id)
         tx.audit("close", "review", review_id, before, {**after, "snapshot_month": month})
+        return True
 
 
 def reopen_review(
@@ -488,18 +542,27 @@ def add_finding(
     actor: str,
     when: datetime | None = None,
     evidence_links: Sequence[EvidenceLink] = (),
+    nonce: str | None = None,
 ) -> int:
-    """Record a finding (a new row: two people adding findings never collide)."""
+    """Record a finding (a new row: two people adding findings never collide). With the form's nonce,
+    the same finding sent again returns the one recorded (services.submits)."""
     if data.moment_name and not data.stage_slug:
         raise InvalidInputError("Choose the stage of the moment of truth too.")
+    payload = {"finding": data.model_dump(mode="json"), "links": [link.model_dump() for link in evidence_links]}
+    key = submits.submit_key(nonce, "add_finding", payload)
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
+        done = tx.fetch_value(FINDING_BY_SUBMIT_KEY, [key]) if key else None
+        if done is not None:
+            return int(done)
         _open_review(tx, data.review_id)
         stage = _lookup.stage_id(tx, data.stage_slug) if data.stage_slug else None
         moment = _lookup.moment_id(tx, stage, data.moment_name) if stage is not None else None
         evidence = data.evidence or "; ".join(link.label for link in evidence_links)
         new_id = int(
-            tx.fetch_value(INSERT_FINDING, [data.review_id, stage, moment, data.text, evidence, actor, _when(when)])
+            tx.fetch_value(
+                INSERT_FINDING, [data.review_id, stage, moment, data.text, evidence, actor, _when(when), key]
+            )
         )
         for link in evidence_links:
             tx.execute(INSERT_FINDING_EVIDENCE, [new_id, link.kind, link.ref_id, link.ref_text, link.label])
@@ -540,9 +603,16 @@ def remove_finding(store: Store, finding_id: int, *, expected_version: int, acto
         tx.audit("delete", "finding", finding_id, before, None)
 
 
-def add_decision(store: Store, data: DecisionCreate, *, actor: str, when: datetime | None = None) -> int:
+def add_decision(
+    store: Store, data: DecisionCreate, *, actor: str, when: datetime | None = None, nonce: str | None = None
+) -> int:
+    """Record a decision. With the form's nonce, the same decision sent again returns the one recorded."""
+    key = submits.submit_key(nonce, "add_decision", data)
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
+        done = tx.fetch_value(DECISION_BY_SUBMIT_KEY, [key]) if key else None
+        if done is not None:
+            return int(done)
         _open_review(tx, data.review_id)
         if data.finding_id is not None:
             of_review = tx.fetch_value(FINDING_OF_REVIEW, [data.finding_id])
@@ -551,7 +621,7 @@ def add_decision(store: Store, data: DecisionCreate, *, actor: str, when: dateti
         new_id = int(
             tx.fetch_value(
                 INSERT_DECISION,
-                [data.review_id, data.finding_id, data.text, data.owner, data.due_on, actor, _when(when)],
+                [data.review_id, data.finding_id, data.text, data.owner, data.due_on, actor, _when(when), key],
             )
         )
         tx.audit("create", "decision", new_id, None, data.model_dump())
@@ -559,7 +629,14 @@ def add_decision(store: Store, data: DecisionCreate, *, actor: str, when: dateti
 
 
 def charter_fix_from_finding(
-    store: Store, *, finding_id: int, data: FixCreate, actor: str, when: datetime | None = None
+    store: Store,
+    *,
+    finding_id: int,
+    data: FixCreate,
+    actor: str,
+    when: datetime | None = None,
+    nonce: str | None = None,
+    allow_similar: bool = True,
 ) -> int:
     """Charter a fix team on the spot from a finding of an open review.
 
@@ -575,11 +652,15 @@ def charter_fix_from_finding(
         data = data.model_copy(update={"chartered_review_id": int(review_id)})
     elif data.chartered_review_id != int(review_id):
         raise InvalidInputError("The fix must be chartered in the review the finding belongs to.")
-    fix_id = fixes.charter_fix(store, data, actor=actor, when=when)
+    # The finding is part of the command: the same fix typed twice from two findings is two charters.
+    keyed = nonce and f"{nonce}|finding:{finding_id}"
+    fix_id = fixes.charter_fix_once(store, data, actor=actor, when=when, nonce=keyed, allow_similar=allow_similar).id
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
-        tx.execute(INSERT_FINDING_FIX, [finding_id, fix_id])
-        tx.audit("link", "finding", finding_id, None, {"fix_id": fix_id, "review_id": int(review_id)})
+        # A repeated command finds the link made (unless the first send stopped between the two transactions).
+        if not tx.fetch_value(FINDING_FIX_LINKED, [finding_id, fix_id]):
+            tx.execute(INSERT_FINDING_FIX, [finding_id, fix_id])
+            tx.audit("link", "finding", finding_id, None, {"fix_id": fix_id, "review_id": int(review_id)})
     return fix_id
 
 

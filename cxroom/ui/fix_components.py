@@ -23,16 +23,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from pydantic import ValidationError
-from streamlit.errors import StreamlitAPIException
 
 from cxroom.errors import CxroomError, InvalidInputError
 from cxroom.insights import fix_evidence as fe
 from cxroom.models import FixCreate, FixMember, FixStatus, Reliability, ReliabilityChange
-from cxroom.permissions import Role
 from cxroom.queries import fixes as fix_queries
 from cxroom.services import fixes as fix_service
 from cxroom.services import room as room_service
-from cxroom.ui import cache, context
+from cxroom.ui import cache, context, navigation
+from cxroom.ui import submits as submits_ui
 
 FIXES_PAGE = "views/fixes.py"
 FIX_PAGE = "views/fix.py"
@@ -395,7 +394,10 @@ def fix_card(row: dict[str, Any], kpis: Sequence[fix_queries.KpiVerdict], *, key
     fix_id = int(row["id"])
     overdue = "overdue-" if bool(row.get("overdue")) else ""
     with st.container(border=True, key=f"{key}-card-{overdue}{fix_id}"):
-        st.page_link(FIX_PAGE, label=f"**{md(row['title'])}**", query_params={"fix": str(fix_id)}, width="stretch")
+        navigation.page_link(
+            FIX_PAGE, label=f"**{md(row['title'])}**", query_params={"fix": str(fix_id)}, width="stretch",
+            text_otherwise=True,
+        )
         where = md(row["stage"]) + (f" · {md(row['moment'])}" if row.get("moment") else "")
         st.caption(where)
         st.markdown(
@@ -607,7 +609,17 @@ def charter_form(opts: fix_queries.CharterOptions, *, key: str) -> int | None:
         )
         submitted = st.form_submit_button("Charter the team", type="primary", key=f"{key}-submit")
     if not submitted:
-        return None
+        # An active fix on the same moment (or with the same title) held the last charter back.
+        anyway = submits_ui.similar_warning(key, page=FIX_PAGE, param="fix", confirm="Charter a new team anyway")
+        if anyway is None:
+            return None
+        held, again = anyway
+        new_id = run_action(
+            lambda: fix_service.charter_fix(context.store(), held, actor=acting_user(), nonce=again),
+            success="The team is chartered.",
+            key=key,
+        )
+        return int(new_id) if new_id else None
     lead = members[0].person if members else ""
 
     def charter() -> int:
@@ -624,7 +636,14 @@ def charter_form(opts: fix_queries.CharterOptions, *, key: str) -> int | None:
             chartered_review_id=review,
             kpi_names=kpi_names,
         )
-        return fix_service.charter_fix(context.store(), data, actor=acting_user())
+        # Keyed on this form's nonce: a second click returns the fix the first one chartered.
+        return submits_ui.first_send(
+            key,
+            data,
+            lambda nonce: fix_service.charter_fix_once(
+                context.store(), data, actor=acting_user(), nonce=nonce, allow_similar=False
+            ).id,
+        )
 
     new_id = run_action(charter, success="The team is chartered.", key=key)
     return int(new_id) if new_id else None
@@ -695,7 +714,7 @@ def fix_picker(*, key: str) -> int | None:
     items = choices()
     if not items:
         st.info("No fix has been chartered yet. Charter one on the Fixes page.")
-        st.page_link(FIXES_PAGE, label="Go to the fix board", icon=":material/view_kanban:")
+        navigation.page_link(FIXES_PAGE, label="Go to the fix board", icon=":material/view_kanban:")
         return None
     labels = {i: f"#{i} · {t} ({status_label(s)})" for i, t, s in items}
     chosen = st.selectbox("Open a fix", [None, *labels], format_func=lambda i: "—" if i is None else labels[i], key=key)
@@ -707,7 +726,7 @@ def fix_picker(*, key: str) -> int | None:
 
 def fix_header(d: fix_queries.FixDetail) -> None:
     fix = d.fix
-    st.page_link(FIXES_PAGE, label="All fixes", icon=":material/arrow_back:")
+    navigation.page_link(FIXES_PAGE, label="All fixes", icon=":material/arrow_back:")
     st.title(md(fix["title"]), anchor=False)
     where = md(fix["stage"]) + (f" · moment of truth: **{md(fix['moment'])}**" if fix.get("moment") else "")
     if fix.get("reliability"):
@@ -754,17 +773,10 @@ def problem(d: fix_queries.FixDetail) -> None:
 
 def review_link(review_id: int, title: str) -> None:
     """A link to the review's page for those who may open it; its title as text for everyone else."""
-    user = st.session_state.get("user")
-    may_open = user is not None and hasattr(user, "at_least") and user.at_least(Role.FACILITATOR)
-    if may_open:
-        try:
-            st.page_link(
-                REVIEW_PAGE, label=md(title), query_params={"review": str(review_id)}, icon=":material/groups:"
-            )
-            return
-        except StreamlitAPIException:  # the review page is not in this session's navigation
-            pass
-    st.markdown(md(title))
+    navigation.page_link(
+        REVIEW_PAGE, label=md(title), query_params={"review": str(review_id)}, icon=":material/groups:",
+        text_otherwise=True,
+    )
 
 
 def story(d: fix_queries.FixDetail) -> None:
@@ -998,7 +1010,7 @@ def move_form(d: fix_queries.FixDetail, fe_all: fix_service.FixEvidence, *, vers
     st.markdown("##### Move the fix")
     if not options:
         st.caption("Celebrated: this fix is done. Charter a new fix for new work on this moment.")
-        st.page_link(
+        navigation.page_link(
             CELEBRATIONS_PAGE,
             label="On the Celebrations wall: move the moment up the ladder",
             icon=":material/celebration:",
@@ -1214,7 +1226,9 @@ def celebration_card(row: dict[str, Any], *, key: str) -> None:
             st.markdown(f"- **{md(silo)}**: {md(', '.join(people))}")
         celebrated = _when(row.get("celebrated_at"))
         st.caption(f"Celebrated {celebrated} · chartered {_when(_date(row['chartered_on']))}")
-        st.page_link(FIX_PAGE, label="The whole story", query_params={"fix": str(fix_id)}, icon=":material/article:")
+        navigation.page_link(
+            FIX_PAGE, label="The whole story", query_params={"fix": str(fix_id)}, icon=":material/article:"
+        )
         if row.get("moment_id") is not None and not pd.isna(row["moment_id"]):
             ladder_form(row, key=f"{key}-ladder-{fix_id}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -118,3 +119,32 @@ def _alias(target: st.Page, spec: PageSpec) -> st.Page:
         st.switch_page(target, query_params=st.query_params.to_dict())
 
     return st.Page(open_default, title=spec.title, url_path=spec.url_path, visibility="hidden")
+
+
+# -- links between pages ----------------------------------------------------------------------------
+# st.page_link (and st.switch_page) raise StreamlitPageNotFoundError for a page that is not in this
+# session's st.navigation, and the navigation depends on the role: a link drawn for everyone to a
+# facilitator's page crashes the page for viewers. Every link between pages goes through here.
+
+
+def offered_scripts(user: User) -> frozenset[str]:
+    """The page scripts in this user's navigation (the same rule navigation_for builds from)."""
+    return frozenset(spec.script for spec in specs_for(user))
+
+
+def offered(script: str) -> bool:
+    """Whether the page is in the navigation of the person at this browser."""
+    user = st.session_state.get("user")
+    return isinstance(user, User) and script in offered_scripts(user)
+
+
+def page_link(script: str, *, label: str, text_otherwise: bool = False, **kwargs: Any) -> bool:
+    """A link to the page when this user's navigation holds it, and nothing otherwise (or, with
+    text_otherwise, the label as text: a list of reviews still names them for a viewer).
+    The label is drawn as given in both cases, so it must already be escaped as a link label is."""
+    if offered(script):
+        st.page_link(script, label=label, **kwargs)
+        return True
+    if text_otherwise:
+        st.markdown(label)
+    return False

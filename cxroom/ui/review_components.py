@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -33,7 +33,8 @@ from cxroom.queries import reviews as rq
 from cxroom.queries.reviews import md_escape
 from cxroom.services import fixes as fix_services
 from cxroom.services import reviews as rs
-from cxroom.ui import context
+from cxroom.ui import context, navigation
+from cxroom.ui import submits as submits_ui
 
 FLASH_KEY = "review:flash"
 RESET_KEY = "review:reset"
@@ -41,6 +42,7 @@ DROP = "__drop__"  # reset value meaning "forget this key"
 FIX_SILO_ROWS = 4
 PRESENTER_PAGE = "views/presenter.py"
 REVIEW_PAGE = "views/review.py"
+FIX_PAGE = "views/fix.py"
 REVIEWS_PAGE = "views/reviews.py"
 REVIEW_TABS = ("Agenda", "Capture", "Teams present", "Close and minutes", "Since the last review")
 RELIABILITY_ICON = {"broken": "✖", "unreliable": "⚠", "reliable": "✔", "differentiating": "★"}
@@ -272,7 +274,7 @@ def review_from_url(reviews: pd.DataFrame) -> int | None:
         st.error(f"There is no review {md_escape(raw)}. Pick one below.")
     if reviews.empty:
         st.info("No review is planned yet. Plan one on the Reviews page.")
-        st.page_link(REVIEWS_PAGE, label="Plan a review", icon="🗓️")
+        navigation.page_link(REVIEWS_PAGE, label="Plan a review", icon="🗓️")
         return None
     open_first = reviews.assign(closed=reviews["status"].eq("closed")).sort_values(
         ["closed", "held_on"], ascending=[True, False]
@@ -300,7 +302,7 @@ def review_header(review: rq.Review) -> None:
         status_badge(review)
         st.caption(review_caption(review))
     with c2:
-        st.page_link(
+        navigation.page_link(
             PRESENTER_PAGE,
             label="Presenter mode",
             icon="🖥️",
@@ -345,24 +347,43 @@ def plan_form(*, last_attendees: Sequence[str], today: date) -> None:
             "Attendees (one per line)", value="\n".join(last_attendees), key="plan-attendees", height=140
         )
         submitted = st.form_submit_button("Plan the review and propose its agenda", type="primary")
+    store = context.store()
+
+    def plan(data: ReviewCreate, *, nonce: str, allow_similar: bool) -> int:
+        proposal = cached_proposal(version(), db_key(), data.held_on.isoformat(), None)
+        new_id = rs.plan_review_once(
+            store, data, agenda=to_create(proposal), actor=acting_user(), nonce=nonce, allow_similar=allow_similar
+        ).id
+        st.session_state["plan:new-review"] = new_id
+        return new_id
+
+    def planned(new_id: int) -> str:
+        return f"Review planned with a proposed agenda (review {new_id})."
+
     if not submitted:
+        # A review of the same month held the last plan back: plan another one only if meant.
+        anyway = submits_ui.similar_warning(
+            "plan-review", page=REVIEW_PAGE, param="review", confirm="Plan another review anyway"
+        )
+        if anyway is not None:
+            held, again = anyway
+            attempt(lambda: plan(held, nonce=again, allow_similar=True), success=planned)
         return
     if not isinstance(held_on, date):
         st.error("Choose the date the review is held on.", icon="⚠️")
         return
     people = [line.strip() for line in (attendees or "").splitlines() if line.strip()]
-    store = context.store()
 
-    def plan() -> int:
+    def plan_once() -> int:
         data = ReviewCreate(
             held_on=held_on, kind=kind, title=(title or "").strip() or default_title(held_on, kind), attendees=people
         )
-        proposal = cached_proposal(version(), db_key(), held_on.isoformat(), None)
-        new_id = rs.plan_review(store, data, agenda=to_create(proposal), actor=acting_user())
-        st.session_state["plan:new-review"] = new_id
-        return new_id
+        # Keyed on this form's nonce: a second click returns the review the first one planned.
+        return submits_ui.first_send(
+            "plan-review", data, lambda nonce: plan(data, nonce=nonce, allow_similar=False)
+        )
 
-    attempt(plan, success=lambda new_id: f"Review planned with a proposed agenda (review {new_id}).")
+    attempt(plan_once, success=planned)
 
 
 def plan_editor(review: rq.Review) -> None:
@@ -404,11 +425,12 @@ def reviews_list(reviews: pd.DataFrame) -> None:
         with st.container(border=True):
             c1, c2 = st.columns([0.7, 0.3], vertical_alignment="center")
             with c1:
-                st.page_link(
+                navigation.page_link(
                     REVIEW_PAGE,
                     label=md_escape(f"{row.title}"),
                     icon="🎙️",
                     query_params={"review": str(int(row.id))},
+                    text_otherwise=True,  # viewers and fix members do not run reviews: the title as text
                 )
                 st.caption(
                     f"{row.held_on:%d %b %Y} · {row.kind} · {int(row.agenda_items)} agenda items · "
@@ -625,7 +647,9 @@ def finding_form(review: rq.Review, items: Sequence[rq.AgendaItem], choices: rq.
 
         def record() -> int:
             data = FindingCreate(review_id=review.id, text=text or "", stage_slug=stage, moment_name=moment)
-            return rs.add_finding(store, data, actor=acting_user(), evidence_links=links)
+            # Keyed on this form's nonce: a second click returns the finding the first one recorded.
+            nonce = submits_ui.nonce("finding")
+            return rs.add_finding(store, data, actor=acting_user(), evidence_links=links, nonce=nonce)
 
         attempt(
             record,
@@ -724,6 +748,7 @@ def decision_form(review: rq.Review, findings: Sequence[rq.Finding]) -> None:
                     finding_id=finding_id,
                 ),
                 actor=acting_user(),
+                nonce=submits_ui.nonce("decision"),  # a second click returns the decision the first recorded
             ),
             success="Decision recorded.",
             clear={"decision-text": "", "decision-owner": None, "decision-due": None, "decision-finding": None},
@@ -811,7 +836,21 @@ def charter_form(review: rq.Review, findings: Sequence[rq.Finding], choices: rq.
         ev = cached_stage_evidence(version(), db_key(), stage_id, review.month.isoformat(), None) if stage_id else None
         kpi_names = [kpi.name for kpi in ev.kpis] if ev else []
     kpis = st.multiselect("KPIs that will show it worked", options=kpi_names, key=f"{k}-kpis")
+
+    def charter_from(data: FixCreate, *, nonce: str, allow_similar: bool) -> int:
+        return rs.charter_fix_from_finding(
+            store, finding_id=f.id, data=data, actor=acting_user(), nonce=nonce, allow_similar=allow_similar
+        )
+
+    def chartered(fix_id: int) -> str:
+        return f"Fix team chartered (fix {fix_id}): it is in the fix tracker now."
+
     if not st.button("Charter the fix team", type="primary", key=f"{k}-go"):
+        # An active fix on the same moment (or with the same title) held the last charter back.
+        anyway = submits_ui.similar_warning(k, page=FIX_PAGE, param="fix", confirm="Charter a new team anyway")
+        if anyway is not None:
+            held, again = anyway
+            attempt(lambda: charter_from(held, nonce=again, allow_similar=True), success=chartered)
         return
     missing_silo = [person for person, silo in rows if person.strip() and not silo]
     if missing_silo:
@@ -835,13 +874,10 @@ def charter_form(review: rq.Review, findings: Sequence[rq.Finding], choices: rq.
             chartered_review_id=review.id,
             kpi_names=kpis,
         )
-        return rs.charter_fix_from_finding(store, finding_id=f.id, data=data, actor=acting_user())
+        # Keyed on this form's nonce: a second click returns the fix the first one chartered.
+        return submits_ui.first_send(k, data, lambda nonce: charter_from(data, nonce=nonce, allow_similar=False))
 
-    attempt(
-        charter,
-        success=lambda fix_id: f"Fix team chartered (fix {fix_id}): it is in the fix tracker now.",
-        names={"title": "the fix title", "members": "the team"},
-    )
+    attempt(charter, success=chartered, names={"title": "the fix title", "members": "the team"})
 
 
 # -- teams present ------------------------------------------------------------------------------------
@@ -972,9 +1008,9 @@ def _before_after_figure(series: Any, *, large: bool) -> go.Figure:
 def close_panel(review: rq.Review, findings: Sequence[rq.Finding], decisions: Sequence[rq.Decision]) -> None:
     store = context.store()
     if review.closed:
-        # A click on "Close" from a page that still showed the review open.
+        # A click on "Close" from a page that still showed the review open: nothing to do, and it says so.
         if st.session_state.pop("close-go", False):
-            st.error(rs.closed_message({"closed_at": review.closed_at}), icon="⚠️")
+            st.info(_already_closed(review.closed_at), icon="ℹ️")
         st.info(
             f"Closed on {review.closed_at:%d %b %Y at %H:%M}: the review is read-only. "
             f"Its snapshot of the room ({review.month:%B %Y} data) is kept for the next comparison."
@@ -1004,9 +1040,16 @@ def close_panel(review: rq.Review, findings: Sequence[rq.Finding], decisions: Se
     if st.button("Close the review", type="primary", key="close-go", disabled=not sure):
         attempt(
             lambda: rs.close_review(store, review.id, expected_version=review.version, actor=acting_user()),
-            success="Review closed. The minutes are ready to download.",
+            success=lambda closed_now: "Review closed. The minutes are ready to download."
+            if closed_now
+            else _already_closed(None),
             clear={"close-sure": False},
         )
+
+
+def _already_closed(closed_at: Any) -> str:
+    when = f" on {closed_at:%d %b %Y at %H:%M}" if isinstance(closed_at, datetime) else ""
+    return f"This review was already closed{when}: nothing changed. Its minutes are ready to download."
 
 
 def minutes_downloads(review: rq.Review) -> None:
@@ -1461,7 +1504,7 @@ def presenter_footer(review: rq.Review, items: Sequence[rq.AgendaItem], slide: S
         args=(review.id, key),
     )
     with c2:
-        st.page_link(REVIEW_PAGE, label="Back to the review", icon="↩️", query_params={"review": str(review.id)})
+        navigation.page_link(REVIEW_PAGE, label="Back to the review", icon="↩️", query_params={"review": str(review.id)})
         st.button(
             "Restart the timer",
             key="presenter-timer-reset",

@@ -294,11 +294,15 @@ def test_close_freezes_a_snapshot_and_makes_the_review_read_only(store: Store) -
 
 def test_closing_twice_says_it_is_already_closed(store: Store) -> None:
     review_id = _plan(store, "Close twice")
-    rs.close_review(store, review_id, expected_version=1, actor=ACTOR)
-    with pytest.raises(InvalidInputError, match="was closed on"):
-        rs.close_review(store, review_id, expected_version=1, actor=ACTOR)
-    with pytest.raises(InvalidInputError, match="was closed on"):
-        rs.close_review(store, review_id, expected_version=2, actor=ACTOR)
+    assert rs.close_review(store, review_id, expected_version=1, actor=ACTOR) is True
+    closed_at = store.fetch_value("SELECT closed_at FROM reviews WHERE id = ?", [review_id])
+    # Closing again (a second click carries the version it saw, or the new one) changes nothing.
+    assert rs.close_review(store, review_id, expected_version=1, actor=ACTOR) is False
+    assert rs.close_review(store, review_id, expected_version=2, actor=ACTOR) is False
+    assert store.fetch_value("SELECT closed_at FROM reviews WHERE id = ?", [review_id]) == closed_at
+    closes = "SELECT count(*) FROM audit_log WHERE action = 'close' AND entity_id = ?"
+    assert store.fetch_value(closes, [str(review_id)]) == 1
+    assert store.fetch_value("SELECT count(*) FROM review_snapshots WHERE review_id = ?", [review_id]) == 1
 
 
 def test_a_stale_close_is_a_conflict(store: Store) -> None:

@@ -117,6 +117,15 @@ def test_plan_a_review_and_see_the_agenda_proposed_from_the_data(
     at.text_area(key="plan-attendees").input("Catherine Doyle\nMark Ellison\n\n")
     at.button(key="FormSubmitter:plan-review-Plan the review and propose its agenda").click()
     at.run()
+    # The demo room already has a review of October's data: the form warns and links to it first.
+    assert not at.exception and not _errors(at)
+    assert any("already has a review of October 2026 data" in str(w.value) for w in at.warning)
+    assert [link.value for link in at.page_link if link.proto.page == "review"][-1] == (
+        "Monthly room review · October 2026"
+    )
+    assert not store.fetch_value("SELECT count(*) FROM reviews WHERE title = 'Planned from the page'")
+    at.button(key="plan-review-similar-go").click()
+    at.run()
     assert not at.exception and not _errors(at)
     assert any("Review planned with a proposed agenda" in s for s in _success(at))
     review = store.fetch_dicts("SELECT id, attendees, status FROM reviews WHERE title = 'Planned from the page'")[0]
@@ -242,6 +251,19 @@ def test_charter_a_fix_team_on_the_spot(open_page: Callable[..., AppTest], store
     at.multiselect(key=f"{k}-kpis").select("Customers with 3+ contacts in a month")
     at.button(key=f"{k}-go").click()
     at.run()
+    # The demo room has an active fix on this moment: the form warns and links to it before chartering.
+    assert not _errors(at)
+    active = store.fetch_dicts(
+        "SELECT f.id, f.title FROM fixes f JOIN moments m ON m.id = f.moment_id WHERE m.name = ? "
+        "AND f.status NOT IN ('celebrated', 'dropped')",
+        ["Third contact in a month"],
+    )
+    assert active and any("already has in progress" in str(w.value) for w in at.warning)
+    linked = {link.value.replace("\\", "") for link in at.page_link if link.proto.page == "fix"}
+    assert {a["title"] for a in active} <= linked
+    assert store.fetch_value("SELECT count(*) FROM fixes WHERE chartered_review_id = ?", [planned]) == 0
+    at.button(key=f"{k}-similar-go").click()
+    at.run()
     assert not _errors(at)
     assert any("Fix team chartered" in s and "fix tracker" in s for s in _success(at))
     fix = store.fetch_dicts(
@@ -326,8 +348,11 @@ def test_closing_twice_from_a_stale_page_says_it_was_already_closed(
     rs.close_review(store, planned, expected_version=1, actor=ACTOR)  # someone else closes it meanwhile
     at.button(key="close-go").click()
     at.run()
-    assert not at.exception
-    assert any("was closed on" in e for e in _errors(at))
+    assert not at.exception and not _errors(at)
+    shown = _success(at) + [str(i.value) for i in at.info]
+    assert any("already closed" in s and "nothing changed" in s for s in shown)
+    closes = "SELECT count(*) FROM audit_log WHERE action = 'close' AND entity_id = ?"
+    assert store.fetch_value(closes, [str(planned)]) == 1
 
 
 def test_a_closed_review_is_read_only_until_it_is_reopened_with_a_reason(
