@@ -3,7 +3,7 @@
 A double click, or a form resubmitted after a slow answer, sends the same
 command again. The form draws a nonce when it is first shown; the service keys
 the command on that nonce, the command's name and everything it was asked to
-create, and stores the key with the row (a UNIQUE column, migration 0009). The
+create, and stores the key with the row (a UNIQUE column, migration 0008). The
 same key again finds that row and returns it, writing nothing: one row, one
 audit entry. A different payload from the same form (the next fix typed into
 it) is a different command and gets its own row.
