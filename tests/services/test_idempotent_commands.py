@@ -281,7 +281,8 @@ def test_the_same_finding_or_decision_twice_or_at_once_is_recorded_once(store: S
 
 
 def test_a_room_made_before_the_keys_upgrades_across_the_gap_in_numbers(tmp_path: Path) -> None:
-    """Migration 0008 follows 0005 across the import and masking migrations: the runner applies what is missing, in order,
+    """Migration 0008 follows 0005 and the import and masking migrations: the runner applies what is missing,
+    in order,
     rows made before it have no key, and keyed charters work at once."""
     path = tmp_path / "old.duckdb"
     old = Store(path, migrate_to=5)
