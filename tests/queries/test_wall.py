@@ -16,7 +16,8 @@ import pytest
 from cxroom.insights.health import Band, Rag
 from cxroom.queries import stage as stage_queries
 from cxroom.queries import wall
-from cxroom.store import Store
+from cxroom.settings import Settings
+from cxroom.store import Store, open_store
 
 from .wall_rooms import HOSTILE, MONTH, small_room
 
@@ -24,8 +25,8 @@ DEMO_MONTH = date(2026, 10, 1)
 
 
 @pytest.fixture(scope="module")
-def demo_wall(demo_store: Store) -> wall.WallData:
-    return wall.load_wall(demo_store, DEMO_MONTH)
+def demo_wall(demo_settings: Settings) -> wall.WallData:
+    return wall.load_wall(open_store(demo_settings.db_path), DEMO_MONTH)
 
 
 @pytest.fixture
