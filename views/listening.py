@@ -9,6 +9,7 @@ from cxroom.services.imports import ImportOptions
 from cxroom.ui import context
 from cxroom.ui import listening_components as lc
 from cxroom.ui.inbox_block import inbox_block
+from cxroom.ui.mapping_block import mapping_tab
 
 store = context.store()
 user = st.session_state.get("user")
@@ -69,7 +70,7 @@ with tab_batches:
     lc.batches_panel(store, actor)
 
 with tab_mapping:
-    lc.mapping_panel(store, actor)
+    mapping_tab(store, actor)
 
 with tab_media:
     lc.media_panel(store, context.media(), actor)

@@ -34,7 +34,7 @@ from cxroom.services.imports import (
     undo_batch,
 )
 from cxroom.store import Store
-from cxroom.ui import context
+from cxroom.ui import context, kpi_proposals
 from cxroom.ui.wall_components import escape_md
 
 FILE_KEY = "listening_file"  # {"name", "path", "sha256", "size"}: the file being imported
@@ -266,6 +266,7 @@ def kpi_mapping(store: Store, p: FilePreview, actor: str) -> dict[str, Any] | No
     if layout == "long":
         mapping["kpi_name"] = _pick("KPI name column", h, base.get("kpi_name"), "kpi_name", required=True)
         mapping["value"] = _pick("Value column", h, base.get("value"), "kpi_value", required=True)
+        kpi_proposals.propose(store, p, actor, name_column=mapping["kpi_name"], value_column=mapping["value"])
     period = _pick("Period (date or month) column", h, base.get("period"), "kpi_period")
     mapping["period"] = period
     if period is None:
@@ -292,14 +293,7 @@ def kpi_mapping(store: Store, p: FilePreview, actor: str) -> dict[str, Any] | No
         candidates = [c for c in h if c not in (period, mapping.get("index"))]
         default = [c for c in (base.get("kpi_columns") or {}) if c in candidates]
         chosen = st.multiselect("KPI columns", candidates, default=default, key="kpi_columns")
-        unknown = [c for c in chosen if c.casefold() not in known]
-        if unknown:
-            st.warning(
-                "No KPI of this room is called "
-                + ", ".join(f"'{u}'" for u in unknown)
-                + ". Their readings are not imported until the KPI exists."
-            )
-            create_kpis_form(store, unknown, actor)
+        kpi_proposals.propose(store, p, actor, columns=chosen, frequency=mapping.get("frequency"))
         mapping["kpi_columns"] = {c: known.get(c.casefold(), c) for c in chosen}
         if not chosen:
             return None
