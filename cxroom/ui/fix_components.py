@@ -14,7 +14,6 @@ Text typed by people (titles, problems, notes, names) is shown with
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,6 +32,7 @@ from cxroom.queries import fixes as fix_queries
 from cxroom.services import fixes as fix_service
 from cxroom.services import room as room_service
 from cxroom.ui import cache, context
+from cxroom.ui.kit.text import md, plotly_text
 
 FIXES_PAGE = "views/fixes.py"
 FIX_PAGE = "views/fix.py"
@@ -133,15 +133,6 @@ def today() -> date:
 
 # -- safe text ---------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^%@/?;,])")
-
-
-def md(text: Any) -> str:
-    """Text that Streamlit's Markdown shows literally (no links, images, HTML, directives)."""
-    collapsed = " ".join(str(text if text is not None else "").split())
-    return _MD_SPECIAL.sub(r"\\\1", collapsed)
-
-
 def status_label(status: str) -> str:
     icon, word, _ = STATUS.get(status, ("•", status, "gray"))
     return f"{icon} {word}"
@@ -167,11 +158,6 @@ def due_text(due_on: date | None, status: str, *, today_: date) -> tuple[str, st
     if status in fix_queries.OVERDUE_STATUSES and (due_on - today_).days <= 14:
         return f"Due {due_on:%d %b %Y}", "orange"
     return f"Due {due_on:%d %b %Y}", "gray"
-
-
-def _plain(text: Any) -> str:
-    """Text for plotly, which reads a few HTML tags in labels: show them as text."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _list(value: Any) -> list[Any]:
@@ -529,7 +515,7 @@ def load_view(people: pd.DataFrame, silos: pd.DataFrame) -> None:
         fig = go.Figure(
             go.Bar(
                 x=silos["active_fixes"],
-                y=[_plain(s) for s in silos["silo"]],
+                y=[plotly_text(s) for s in silos["silo"]],
                 orientation="h",
                 marker_color="#1F4E79",
                 text=[
@@ -686,7 +672,7 @@ def fix_id_from_url() -> int | None:
     try:
         value = int(str(raw))
     except ValueError:
-        st.error(f"'{raw}' is not a fix number; open a fix from the board.")
+        st.error(f"'{md(raw)}' is not a fix number; open a fix from the board.")
         return None
     return value if value > 0 else None
 
@@ -807,7 +793,7 @@ def evidence_chart(series: fix_service.SeriesEvidence, *, key: str) -> go.Figure
             x=x,
             y=y,
             mode="lines+markers",
-            name=_plain(series.name),
+            name=plotly_text(series.name),
             line={"color": "#1F4E79", "width": 2},
             marker={"size": 6},
             hovertemplate="%{x|%b %Y}: %{y:.1f}<extra></extra>",

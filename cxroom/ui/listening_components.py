@@ -33,10 +33,12 @@ from cxroom.services.imports import (
     undo_batch,
 )
 from cxroom.store import Store
+from cxroom.ui.kit.text import md
 
 FILE_KEY = "listening_file"  # {"name", "path", "sha256", "size"}: the file being imported
 REPORT_KEY = "listening_report"
 NONE = "— not in this file —"
+_DELIMITER_NAMES = {"\t": "tab", " ": "space"}
 KIND_LABELS = {"complaints": "Complaints", "kpis": "KPI readings", "surveys": "Survey responses"}
 _UPLOAD_DIR = Path(tempfile.gettempdir()) / "cxroom-uploads"
 
@@ -62,7 +64,8 @@ def upload(kind: str) -> dict[str, Any] | None:
         data = uploaded.getvalue()
         if len(data) > max_import_bytes():
             st.error(
-                f"{uploaded.name} is {len(data) / 1e6:,.1f} MB; the import limit is {max_import_bytes() / 1e6:,.0f} MB."
+                f"{md(uploaded.name)} is {len(data) / 1e6:,.1f} MB; "
+                f"the import limit is {max_import_bytes() / 1e6:,.0f} MB."
             )
             return None
         sha = hashlib.sha256(data).hexdigest()
@@ -99,7 +102,7 @@ def preview(
                 file_name=pending["name"],
             )
     except CxroomError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         return None
     st.session_state["listening_preview"] = (key, result)
     return result
@@ -107,12 +110,12 @@ def preview(
 
 def file_facts(p: FilePreview, name: str) -> None:
     st.caption(
-        f"**{name}** · {p.file_kind.upper()} · {p.rows_read:,} rows · encoding {p.encoding}"
-        + (f" · delimiter `{p.delimiter}`" if p.file_kind == "csv" else "")
+        f"**{md(name)}** · {p.file_kind.upper()} · {p.rows_read:,} rows · encoding {md(p.encoding)}"
+        + (f" · delimiter {md(_DELIMITER_NAMES.get(p.delimiter, p.delimiter))}" if p.file_kind == "csv" else "")
         + f" · {len(p.headers)} columns"
     )
     for note in p.notes:
-        st.info(note)
+        st.info(md(note))
     with st.expander("First rows of the file", expanded=False):
         st.dataframe(p.sample, hide_index=True, width="stretch")
 
@@ -140,14 +143,14 @@ def _date_format_choice(p: FilePreview, column: str | None, default: str | None,
     info = p.date_columns.get(column or "", {})
     labels = {"auto": "Detect from the values", **DATE_FORMATS}
     if info.get("ambiguous"):
-        st.warning(info["message"])
+        st.warning(md(info["message"]))
         choices = list(info["ambiguous"])
         picked = st.radio(
             "Date format", choices, format_func=lambda f: labels.get(f, f), key=key, index=None, horizontal=True
         )
         return picked or "required"
     if info.get("label"):
-        st.caption(f"Dates in '{column}' read as {info['label']}.")
+        st.caption(md(f"Dates in '{column}' read as {info['label']}."))
     keys = list(labels)
     picked = st.selectbox(
         "Date format",
@@ -162,7 +165,7 @@ def _date_format_choice(p: FilePreview, column: str | None, default: str | None,
 def complaint_mapping(p: FilePreview) -> dict[str, Any] | None:
     base = p.saved or p.suggested
     if p.saved:
-        st.success(f"Using the column mapping saved for source '{p.source}' (change it below if needed).")
+        st.success(md(f"Using the column mapping saved for source '{p.source}' (change it below if needed)."))
     h = p.headers
     c1, c2 = st.columns(2)
     with c1:
@@ -246,9 +249,11 @@ def kpi_mapping(store: Store, p: FilePreview, actor: str) -> dict[str, Any] | No
         unknown = [c for c in chosen if c.casefold() not in known]
         if unknown:
             st.warning(
-                "No KPI of this room is called "
-                + ", ".join(f"'{u}'" for u in unknown)
-                + ". Their readings are not imported until the KPI exists."
+                md(
+                    "No KPI of this room is called "
+                    + ", ".join(f"'{u}'" for u in unknown)
+                    + ". Their readings are not imported until the KPI exists."
+                )
             )
             create_kpis_form(store, unknown, actor)
         mapping["kpi_columns"] = {c: known.get(c.casefold(), c) for c in chosen}
@@ -283,7 +288,7 @@ def create_kpis_form(store: Store, names: list[str], actor: str) -> None:
                 st.success(f"Created {len(names)} KPI(s).")
                 st.rerun()
             except (CxroomError, ValueError) as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
 
 
 def survey_mapping(p: FilePreview, source: str) -> dict[str, Any] | None:
@@ -386,7 +391,7 @@ def run_import(
         )
     except CxroomError as exc:
         bar.empty()
-        st.error(f"Nothing was imported: {exc}")
+        st.error(md(f"Nothing was imported: {exc}"))
         return None
     st.session_state[REPORT_KEY] = report
     return report
@@ -402,12 +407,14 @@ def render_report(store: Store, report: ImportReport) -> None:
         c[2].metric("Duplicates", f"{report.rows_duplicate:,}")
         c[3].metric("Rejected", f"{report.rows_rejected:,}")
         st.caption(
-            f"{report.file_name} · {report.file_kind.upper()} · {report.encoding}"
-            + (f" · dates {report.date_format}" if report.date_format else "")
-            + f" · source '{report.source}' · {report.elapsed_s:.1f} s"
+            md(
+                f"{report.file_name} · {report.file_kind.upper()} · {report.encoding}"
+                + (f" · dates {report.date_format}" if report.date_format else "")
+                + f" · source '{report.source}' · {report.elapsed_s:.1f} s"
+            )
         )
         for note in report.notes:
-            st.info(note)
+            st.info(md(note))
         if report.errors:
             st.markdown(f"**{report.errors_total:,} problem(s)** — the rejected rows are in the quarantine.")
             st.dataframe(
@@ -491,7 +498,7 @@ def batches_panel(store: Store, actor: str) -> None:
                         + " removed."
                     )
                 except CxroomError as exc:
-                    st.error(str(exc))
+                    st.error(md(str(exc)))
         else:
             st.caption(f"Batch #{chosen} was undone.")
 
@@ -543,9 +550,9 @@ def mapping_panel(store: Store, actor: str) -> None:
                     stage_slug=stage,
                 )
                 evidence.create_category_rule(store, rule, actor=actor)
-                st.success(f"Rule added: '{category}' → {dict(stages)[stage]}.")
+                st.success(md(f"Rule added: '{category}' → {dict(stages)[stage]}."))
             except (CxroomError, ValueError) as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
     rules = q.category_rules(store)
     if not rules.empty:
         st.markdown("**Rules** (the most specific wins)")
@@ -583,7 +590,7 @@ def media_panel(store: Store, media: MediaStore, actor: str) -> None:
                     )
                 st.success(f"Call #{new_id} added.")
             except CxroomError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
     with c2, st.form("add_artifact", clear_on_submit=True):
         st.markdown("**An artifact** (what customers receive)")
         upload_ = st.file_uploader(
@@ -608,4 +615,4 @@ def media_panel(store: Store, media: MediaStore, actor: str) -> None:
                 )
                 st.success(f"Artifact #{new_id} added.")
             except CxroomError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
