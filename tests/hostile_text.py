@@ -26,11 +26,11 @@ PAYLOADS: dict[str, str] = {
     "bare_email": "mail ceo@evil.example today",
     "javascript_link": "[x](javascript:alert(1))",
     "data_link": "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "emphasis": "**bold** _it_ ~~gone~~ `code`",
-    "heading": "# Big heading",
-    "list_and_quote": "- item\n> quote\n1. one",
-    "table": "| a | b |\n|---|---|\n| evil | row |",
-    "fenced_code": "```\ncode block\n```",
+    "emphasis": "**zqbold** _zqit_ ~~zqgone~~ `zqcode`",
+    "heading": "# zqheading",
+    "list_and_quote": "- zqitem\n> zqquote\n1. zqone",
+    "table": "| a | b |\n|---|---|\n| zqcell | row |",
+    "fenced_code": "```\nzqblock\n```",
     "footnote": "text[^n]\n\n[^n]: http://evil.example/footnote",
     "escaped_already": "\\[not a link\\](http://evil.example/esc) \\\\",
     # raw HTML
@@ -42,9 +42,9 @@ PAYLOADS: dict[str, str] = {
     "html_entity": "&lt;b&gt; &amp; &#x3C;i&#x3E; &#60;img&#62;",
     "html_comment": "<!-- hidden --> shown",
     # Streamlit additions
-    "colour": ":red[alarm] :blue-background[note] :rainbow[pretty]",
-    "small": ":small[tiny] :gray[grey]",
-    "badge": ":green-badge[fine] :red-badge[:material/warning: bad]",
+    "colour": ":red[zqalarm] :blue-background[zqnote] :rainbow[zqpretty]",
+    "small": ":small[zqtiny] :gray[zqgrey]",
+    "badge": ":green-badge[zqfine] :red-badge[:material/skull: zqbad]",
     "material_icon": ":material/home: :material/thumb_up:",
     "material_underscore": ":material_delete_forever:",
     "streamlit_logo": ":streamlit: made with",
@@ -54,7 +54,7 @@ PAYLOADS: dict[str, str] = {
     "katex_href": "$\\href{http://evil.example/tex}{click}$",
     "arrows": "a -> b <- c <-> d -- e >= f <= g ~= h",
     # mixed and odd
-    "nested_colour_link": ":red[[click](http://evil.example/red)]",
+    "nested_colour_link": ":red[[zqclick](http://evil.example/red)]",
     "newline_image": "line one\n![x](http://evil.example/nl.png)",
     "unicode": "Zoë's café — naïve ✓ 日本 😀 \u200b\u2060",
     "formula": "=HYPERLINK(\"http://evil.example/f\",\"click\")",
@@ -62,6 +62,15 @@ PAYLOADS: dict[str, str] = {
     "percent_template": "%{x} %{customdata[0]} <b>bold</b> <br> <a href='http://evil.example/plotly'>p</a>",
     "long_run": "![" * 30 + "x" + "](http://evil.example/deep)" * 30,
 }
+
+# Words inside the payloads' markup: an element whose whole text is one of these was made from a payload.
+MARKUP_WORDS = [
+    "zqbold", "zqit", "zqgone", "zqcode", "zqheading", "zqitem", "zqquote", "zqone", "zqcell", "zqblock",
+    "zqalarm", "zqnote", "zqpretty", "zqtiny", "zqgrey", "zqfine", "zqbad", "zqclick",
+]
+# Material icons and emoji the payloads name (the room itself uses none of them).
+PAYLOAD_ICONS = ["home", "thumb_up", "delete_forever", "skull"]
+PAYLOAD_EMOJI = ["\U0001f604", "\U0001f680", "\U0001f44d", "\U0001f44e"]  # :smile: :rocket: :+1: :-1:
 
 # Strings that must come through an escape unchanged to the eye (what a reader sees).
 ORDINARY = [
