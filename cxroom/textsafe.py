@@ -39,11 +39,23 @@ from typing import Any
 
 WORD_JOINER = "\u2060"
 
-# Where a rewrite of the parsed text could start: before every colon (emoji,
-# icons, the logo and "http:"/"https:" all need one), after "www" before a dot,
-# after "@" (bare e-mail links), and between the characters of "->", "<-", "<->",
-# "--", ">=", "<=", "~=".
-_REWRITE_POINTS = re.compile(r"(?=:)|(?<=@)|(?<=[wW]{3})(?=\.)|(?<=[<>~-])(?=[-<>=])")
+# Where a rewrite of the parsed text would match, a word joiner goes in, and nowhere else (so
+# "Pay: the first bill", "10:30" and "@team" keep their exact characters for copy and find):
+# after the colon that opens ":smile:", ":+1:", ":material/home:", ":streamlit:"; between
+# "http"/"https" and "://"; between "www" and "."; after the "@" of an e-mail address; and inside
+# a free-standing "->", "<-", "<->", "--", ">=", "<=" or "~=".
+_OPENING_COLON = re.compile(r"(?<=:)(?=[\w+-][\w+/-]*:)")
+_LINK_SCHEME = re.compile(r"(?<=http)(?=://)|(?<=https)(?=://)", re.IGNORECASE)
+_WWW_DOT = re.compile(r"(?<=www)(?=\.)", re.IGNORECASE)
+_MAIL_AT = re.compile(r"(?<=@)(?=[-\w]+\.)")
+_ARROW = re.compile(r"(?<!\S)(<->|->|<-|--|>=|<=|~=)(?!\S)")
+
+
+def _break_rewrites(text: str) -> str:
+    for pattern in (_OPENING_COLON, _LINK_SCHEME, _WWW_DOT, _MAIL_AT):
+        text = pattern.sub(WORD_JOINER, text)
+    return _ARROW.sub(lambda m: m.group(1)[0] + WORD_JOINER + m.group(1)[1:], text)
+
 
 # Every ASCII punctuation character: ! " # $ % & ' ( ) * + , - . / : ; < = > ? @ [ \ ] ^ _ ` { | } ~
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -58,8 +70,7 @@ def plain(text: Any) -> str:
 
 def escape_markdown(text: Any) -> str:
     """``text`` as Markdown that Streamlit (and GitHub) shows literally, on one line."""
-    joined = _REWRITE_POINTS.sub(WORD_JOINER, plain(text))
-    return _ASCII_PUNCTUATION.sub(r"\\\1", joined)
+    return _ASCII_PUNCTUATION.sub(r"\\\1", _break_rewrites(plain(text)))
 
 
 def escape_plotly(text: Any) -> str:

@@ -92,13 +92,16 @@ def test_empty_and_whitespace() -> None:
     assert escape_markdown(42) == "42"
 
 
-def test_word_joiners_go_only_where_a_rewrite_could_start() -> None:
-    assert escape_markdown(":smile:") == f"{WORD_JOINER}\\:smile{WORD_JOINER}\\:"
+def test_word_joiners_go_only_where_a_rewrite_would_match() -> None:
+    assert escape_markdown(":smile:") == f"\\:{WORD_JOINER}smile\\:"
+    assert escape_markdown(":material/home:") == f"\\:{WORD_JOINER}material\\/home\\:"
     assert escape_markdown("http://x.y") == f"http{WORD_JOINER}\\:\\/\\/x\\.y"
     assert escape_markdown("www.x") == f"www{WORD_JOINER}\\.x"
     assert escape_markdown("a@b.c") == f"a\\@{WORD_JOINER}b\\.c"
     assert escape_markdown("a -> b") == f"a \\-{WORD_JOINER}\\> b"
-    assert WORD_JOINER not in escape_markdown("Claims handling (motor) - 2025, 50% off!")
+    # Ordinary punctuation keeps its exact characters (copy, paste and find-in-page still work).
+    for text in ["Pay: the first bill", "10:30 on 5/12", "@team", "call-back--no", "a->b", "x>=y?", "http or www"]:
+        assert WORD_JOINER not in escape_markdown(text), text
 
 
 @pytest.mark.parametrize("name", list(PAYLOADS))
