@@ -857,7 +857,7 @@ def evidence_chart(series: fix_service.SeriesEvidence, *, key: str) -> go.Figure
         height=300,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.18},
-        yaxis={"title": series.unit if series.unit != "%" else "%"},
+        yaxis={"title": plotly_text(series.unit)},
         xaxis={"range": [x[0] - timedelta(days=20), x[-1] + timedelta(days=20)]} if x else {},
     )
     del key
@@ -911,7 +911,7 @@ def _series_panel(series: fix_service.SeriesEvidence, *, key: str) -> None:
 
 def _fmt(value: float, unit: str) -> str:
     text = f"{value:,.1f}"
-    return f"{text}%" if unit == "%" else f"{text} {unit}".strip()
+    return f"{text}%" if unit == "%" else f"{text} {md(unit)}".strip()  # metric values are Markdown
 
 
 def team_panel(d: fix_queries.FixDetail) -> None:

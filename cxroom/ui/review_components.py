@@ -1164,10 +1164,11 @@ def presenter_timer(key: str, minutes: int) -> None:
 
 def _kpi_metric(kpi: Any, trend: Sequence[tuple[date, float]]) -> None:
     unit = kpi.unit if kpi.unit in ("%", "") else f" {kpi.unit}"
-    value = "—" if kpi.value is None else f"{kpi.value:g}{unit}"
+    shown_unit = unit if kpi.unit in ("%", "") else f" {md(kpi.unit)}"  # metric values and deltas are Markdown
+    value = "—" if kpi.value is None else f"{kpi.value:g}{shown_unit}"
     delta = None
     if kpi.value is not None and kpi.previous_value is not None:
-        delta = f"{kpi.value - kpi.previous_value:+.1f}{unit} vs last month"
+        delta = f"{kpi.value - kpi.previous_value:+.1f}{shown_unit} vs last month"
     rag = kpi.rag
     target = "" if kpi.target is None else f"target {kpi.target:g}{unit}"
     st.metric(

@@ -260,15 +260,16 @@ def kpi_metric(kpi: KpiTile, month: date, *, key: str, compact: bool = False) ->
     rag = kpi.rag
     colour = _RAG_COLOUR[rag]
     prev = add_months(month, -1)
-    help_lines = [md(kpi.definition or kpi.name), f"{target_text(kpi).capitalize()}."]
+    help_lines = [md(kpi.definition or kpi.name), md(f"{target_text(kpi).capitalize()}.")]
     if kpi.warning is not None:
-        help_lines.append(f"Warning at {fmt_number(kpi.warning, kpi.unit)}.")
+        help_lines.append(md(f"Warning at {fmt_number(kpi.warning, kpi.unit)}."))
     help_lines.append(f"Change vs {prev:%B}. Line: the last 12 months.")
     label = md(kpi.name) if compact else f"{md(kpi.name)} · {md(target_text(kpi))}"
+    unit = kpi.unit if kpi.unit == "%" else md(kpi.unit)  # metric values and deltas are Markdown too
     st.metric(
         label,
-        fmt_number(kpi.value, kpi.unit) if kpi.value is not None else "no reading",
-        delta=fmt_change(kpi.change, kpi.unit),
+        fmt_number(kpi.value, unit) if kpi.value is not None else "no reading",
+        delta=fmt_change(kpi.change, unit),
         **delta_style(
             kpi.change,
             0 if kpi.change is not None and abs(kpi.change) >= 100 else 1,
@@ -869,7 +870,7 @@ def kpis_tab(col: StageColumn, month: date, version: int, db: str, *, key: str) 
             for value, label, dash in ((first["target"], "target", "dash"), (first["warning"], "warning", "dot")):
                 if value is not None and not _isnan(value):
                     fig.add_hline(y=float(value), line_dash=dash, line_color="#888",
-                                  annotation_text=f"{label} {fmt_number(float(value), unit)}")
+                                  annotation_text=plotly_text(f"{label} {fmt_number(float(value), unit)}"))
             fig.update_layout(**_PLOT_LAYOUT, title=name)
             fig.update_yaxes(ticksuffix="%" if unit == "%" else "")
             st.plotly_chart(fig, key=f"{key}-kpi{kpi_id}", config={"displayModeBar": False})

@@ -42,7 +42,8 @@ pytestmark = [
 
 HEADER = "X-Forwarded-Email"
 VIEWER, FACILITATOR, ADMIN = "viewer@room.test", "facilitator@room.test", "admin@room.test"
-HOSTILE_STAGE = "claim"  # the stage whose evidence the presenter and stage pages show
+HOSTILE_STAGE = "claim"
+SHORT_UNIT = "![](//evil.example)"  # the stage whose evidence the presenter and stage pages show
 # What the URL carries: every query parameter a page reads gets a few of these.
 URL_PAYLOADS = ["image_and_link", "bare_url", "emoji", "material_icon", "katex_inline", "colour", "html_img"]
 
@@ -63,6 +64,10 @@ COLUMNS = [
     ("fix_members", "person", False), ("fix_updates", "note", False), ("fix_updates", "author", False),
     ("fix_celebrations", "evidence", False), ("fix_attachments", "title", False),
     ("import_batches", "source", False), ("import_batches", "file_name", False),
+    # who did it, as the room recorded them
+    ("moment_state_history", "changed_by", False), ("review_findings", "created_by", False),
+    ("review_decisions", "created_by", False), ("fix_celebrations", "celebrated_by", False),
+    ("fix_attachments", "added_by", False), ("import_batches", "created_by", False),
 ]
 # DuckDB's UNIQUE and foreign-key checks need the whole column rewritten at once, row by row.
 REWRITE = "UPDATE {table} SET {column} = ? WHERE rowid = ?"
@@ -124,6 +129,9 @@ def _poison(store: Store) -> None:
         tx.execute("UPDATE reviews SET attendees = ?", [attendees])
         tx.execute("UPDATE review_agenda_items SET reasons = ?", [[PAYLOADS["arrows"], PAYLOADS["katex_block"]]])
         tx.execute("UPDATE meta SET value = ? WHERE key = 'room_name'", [PAYLOADS["image_and_link"]])
+        # A KPI's unit (20 characters at most) goes into metric values and deltas, which are Markdown too.
+        tx.execute("UPDATE kpis SET unit = ?", [SHORT_UNIT])
+        tx.execute("UPDATE review_snapshot_kpis SET unit = ?", [SHORT_UNIT])
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +152,7 @@ def hostile_room(demo_settings: Settings, tmp_path_factory: pytest.TempPathFacto
         )
         trust.set_user_role(store, email=ADMIN, display_name=PAYLOADS["emoji"], role=Role.ADMIN, actor="system")
         token = trust.create_display_token(store, label=PAYLOADS["image_and_link"], actor="system")
+        store.execute("UPDATE display_tokens SET created_by = ?", [PAYLOADS["html_anchor"]])
         fix_id = int(store.fetch_value("SELECT id FROM fixes WHERE status = 'celebrated' ORDER BY id LIMIT 1"))
         agenda_items = int(store.fetch_value("SELECT count(*) FROM review_agenda_items WHERE review_id = ?", [planned]))
         store.checkpoint()
