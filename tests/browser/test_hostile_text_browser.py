@@ -69,7 +69,7 @@ COLUMNS = [
     ("review_decisions", "created_by", False), ("fix_celebrations", "celebrated_by", False),
     ("fix_attachments", "added_by", False), ("import_batches", "created_by", False),
 ]
-# DuckDB's UNIQUE and foreign-key checks need the whole column rewritten at once, row by row.
+# Row by row, so that neighbouring rows hold different payloads.
 REWRITE = "UPDATE {table} SET {column} = ? WHERE rowid = ?"
 ROWIDS = "SELECT rowid FROM {table} ORDER BY rowid"
 
@@ -266,7 +266,9 @@ def _walk(
 
 
 def _assert_clean(visit: Visit, server: AppServer, *, known_crashes: dict[str, str] | None = None) -> None:
-    assert visit.crashes == (known_crashes or {}), visit.crashes
+    # A page that crashes shows no text to check; only a crash already known and fixed elsewhere may remain.
+    unknown = {where: error for where, error in visit.crashes.items() if (known_crashes or {}).get(where) != error}
+    assert not unknown, unknown
     assert not visit.dialogs, visit.dialogs
     assert visit.hosts == {urlparse(server.url).hostname}, visit.hosts
     assert not visit.problems, "\n".join(f"{where}: {found}" for where, found in visit.problems.items())
@@ -281,7 +283,7 @@ def test_a_viewer_sees_every_payload_as_text(
     _assert_clean(visit, server, known_crashes={"reviews": "streamlit.errors.StreamlitPageNotFoundError"})
     assert visit.pages == len(paths)
     # The payloads were really on the pages, as the characters they hold.
-    assert len(visit.seen_payloads) >= 20, sorted(visit.seen_payloads)
+    assert len(visit.seen_payloads) >= 35, sorted(visit.seen_payloads)
     assert {"image_and_link", "image"} <= visit.seen_payloads  # the room's name; the viewer's own name
 
 
@@ -292,7 +294,7 @@ def test_a_facilitator_and_an_admin_see_every_payload_as_text(
     visit = _walk(chromium, server, paths, email=FACILITATOR, tabs_on=("review?review=",))
     _assert_clean(visit, server)
     assert visit.pages >= len(paths) + 4  # the review's tabs were opened too
-    assert len(visit.seen_payloads) >= 25, sorted(visit.seen_payloads)
+    assert len(visit.seen_payloads) >= 35, sorted(visit.seen_payloads)
     admin = _walk(chromium, server, ["admin"], email=ADMIN, tabs_on=())
     _assert_clean(admin, server)
 
