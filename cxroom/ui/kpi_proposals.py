@@ -16,7 +16,7 @@ from cxroom.queries import imports as qi
 from cxroom.services import kpi_proposals as kp
 from cxroom.services.imports import FilePreview
 from cxroom.store import Store
-from cxroom.ui.wall_components import escape_md
+from cxroom.ui.kit.text import md
 
 DIRECTIONS = {Direction.LOWER_BETTER.value: "lower is better", Direction.HIGHER_BETTER.value: "higher is better"}
 FREQUENCIES = ["daily", "weekly", "monthly"]
@@ -58,13 +58,13 @@ def propose(
     unit from the preview's values; the person sets stage, unit, target (and warning)."""
     flash = st.session_state.pop(FLASH, None)
     if flash:
-        st.success(escape_md(flash))
+        st.success(md(flash))
     names = unknown_names(store, p, columns=columns, name_column=name_column)
     if not names:
         return
     st.warning(
         "No KPI of this room is called "
-        + ", ".join(f"'{escape_md(n)}'" for n in names)
+        + ", ".join(f"'{md(n)}'" for n in names)
         + ". Their readings are not imported until the KPI exists: create them here."
     )
     stages = qi.stage_choices(store)
@@ -135,7 +135,7 @@ def propose(
                 raise ValueError("Tick Create for at least one KPI.")
             kp.create_kpis(store, proposals, actor=actor)
         except (CxroomError, ValueError, KeyError) as exc:
-            st.error(escape_md(str(exc)))
+            st.error(md(str(exc)))
             return
         st.session_state.pop("listening_preview", None)
         st.session_state.pop(key, None)

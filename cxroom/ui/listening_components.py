@@ -35,11 +35,12 @@ from cxroom.services.imports import (
 )
 from cxroom.store import Store
 from cxroom.ui import context, kpi_proposals
-from cxroom.ui.wall_components import escape_md
+from cxroom.ui.kit.text import md
 
 FILE_KEY = "listening_file"  # {"name", "path", "sha256", "size"}: the file being imported
 REPORT_KEY = "listening_report"
 NONE = "— not in this file —"
+_DELIMITER_NAMES = {"\t": "tab", " ": "space"}
 KIND_LABELS = {"complaints": "Complaints", "kpis": "KPI readings", "surveys": "Survey responses"}
 ENCODING_QUESTION = "listening_encoding_question"  # (sha256, [(encoding, first line read with it)])
 # Offered besides the detector's candidates when it cannot decide.
@@ -68,7 +69,8 @@ def upload(kind: str, store: Store | None = None) -> dict[str, Any] | None:
         data = uploaded.getvalue()
         if len(data) > max_import_bytes():
             st.error(
-                f"{uploaded.name} is {len(data) / 1e6:,.1f} MB; the import limit is {max_import_bytes() / 1e6:,.0f} MB."
+                f"{md(uploaded.name)} is {len(data) / 1e6:,.1f} MB; "
+                f"the import limit is {max_import_bytes() / 1e6:,.0f} MB."
             )
             return None
         sha = hashlib.sha256(data).hexdigest()
@@ -117,7 +119,7 @@ def preview(
         st.session_state[ENCODING_QUESTION] = (pending["sha256"], exc.candidates)
         st.rerun()
     except CxroomError as exc:
-        st.error(escape_md(exc))
+        st.error(md(str(exc)))
         return None
     st.session_state["listening_preview"] = (key, result)
     return result
@@ -153,13 +155,13 @@ def file_facts(p: FilePreview, name: str) -> None:
         else ""
     )
     st.caption(
-        f"**{escape_md(name)}** · {p.file_kind.upper()} · {sampled}{p.rows_read:,} rows"
-        f" · encoding {p.encoding}{fallback}"
-        + (f" · delimiter `{p.delimiter}`" if p.file_kind == "csv" else "")
+        f"**{md(name)}** · {p.file_kind.upper()} · {sampled}{p.rows_read:,} rows"
+        f" · encoding {md(p.encoding)}{md(fallback)}"
+        + (f" · delimiter {md(_DELIMITER_NAMES.get(p.delimiter, p.delimiter))}" if p.file_kind == "csv" else "")
         + f" · {len(p.headers)} columns"
     )
     for note in p.notes:
-        st.info(escape_md(note))
+        st.info(md(note))
     if p.sampled:
         st.caption(f"The preview reads the first {p.rows_read:,} rows; the import reads them all.")
     with st.expander("First rows of the file", expanded=False):
@@ -189,14 +191,14 @@ def _date_format_choice(p: FilePreview, column: str | None, default: str | None,
     info = p.date_columns.get(column or "", {})
     labels = {"auto": "Detect from the values", **DATE_FORMATS}
     if info.get("ambiguous"):
-        st.warning(info["message"])
+        st.warning(md(info["message"]))
         choices = list(info["ambiguous"])
         picked = st.radio(
             "Date format", choices, format_func=lambda f: labels.get(f, f), key=key, index=None, horizontal=True
         )
         return picked or "required"
     if info.get("label"):
-        st.caption(f"Dates in '{column}' read as {info['label']}.")
+        st.caption(md(f"Dates in '{column}' read as {info['label']}."))
     keys = list(labels)
     picked = st.selectbox(
         "Date format",
@@ -211,7 +213,7 @@ def _date_format_choice(p: FilePreview, column: str | None, default: str | None,
 def complaint_mapping(p: FilePreview) -> dict[str, Any] | None:
     base = p.saved or p.suggested
     if p.saved:
-        st.success(f"Using the column mapping saved for source '{p.source}' (change it below if needed).")
+        st.success(md(f"Using the column mapping saved for source '{p.source}' (change it below if needed)."))
     h = p.headers
     c1, c2 = st.columns(2)
     with c1:
@@ -326,7 +328,7 @@ def create_kpis_form(store: Store, names: list[str], actor: str) -> None:
                 st.success(f"Created {len(names)} KPI(s).")
                 st.rerun()
             except (CxroomError, ValueError) as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
 
 
 def survey_mapping(p: FilePreview, source: str) -> dict[str, Any] | None:
@@ -429,7 +431,7 @@ def run_import(
         )
     except CxroomError as exc:
         bar.empty()
-        st.error(f"Nothing was imported: {exc}")
+        st.error(md(f"Nothing was imported: {exc}"))
         return None
     st.session_state[REPORT_KEY] = report
     return report
@@ -445,17 +447,19 @@ def render_report(store: Store, report: ImportReport) -> None:
         c[2].metric("Duplicates", f"{report.rows_duplicate:,}")
         c[3].metric("Rejected", f"{report.rows_rejected:,}")
         st.caption(
-            f"{escape_md(report.file_name)} · {report.file_kind.upper()} · {report.encoding}"
-            + (
-                f" + {report.encoding_fallback} for {report.rows_encoding_fallback:,} row(s)"
-                if report.encoding_fallback and report.encoding_fallback != report.encoding
-                else ""
+            md(
+                f"{report.file_name} · {report.file_kind.upper()} · {report.encoding}"
+                + (
+                    f" + {report.encoding_fallback} for {report.rows_encoding_fallback:,} row(s)"
+                    if report.encoding_fallback and report.encoding_fallback != report.encoding
+                    else ""
+                )
+                + (f" · dates {report.date_format}" if report.date_format else "")
+                + f" · source '{report.source}' · {report.elapsed_s:.1f} s"
             )
-            + (f" · dates {report.date_format}" if report.date_format else "")
-            + f" · source '{report.source}' · {report.elapsed_s:.1f} s"
         )
         for note in report.notes:
-            st.info(note)
+            st.info(md(note))
         if report.errors:
             st.markdown(f"**{report.errors_total:,} problem(s)** — the rejected rows are in the quarantine.")
             st.dataframe(
@@ -539,7 +543,7 @@ def batches_panel(store: Store, actor: str) -> None:
                         + " removed."
                     )
                 except CxroomError as exc:
-                    st.error(str(exc))
+                    st.error(md(str(exc)))
         else:
             st.caption(f"Batch #{chosen} was undone.")
 
@@ -591,9 +595,9 @@ def mapping_panel(store: Store, actor: str) -> None:
                     stage_slug=stage,
                 )
                 evidence.create_category_rule(store, rule, actor=actor)
-                st.success(f"Rule added: '{category}' → {dict(stages)[stage]}.")
+                st.success(md(f"Rule added: '{category}' → {dict(stages)[stage]}."))
             except (CxroomError, ValueError) as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
     rules = q.category_rules(store)
     if not rules.empty:
         st.markdown("**Rules** (the most specific wins)")
@@ -631,7 +635,7 @@ def media_panel(store: Store, media: MediaStore, actor: str) -> None:
                     )
                 st.success(f"Call #{new_id} added.")
             except CxroomError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
     with c2, st.form("add_artifact", clear_on_submit=True):
         st.markdown("**An artifact** (what customers receive)")
         upload_ = st.file_uploader(
@@ -656,4 +660,4 @@ def media_panel(store: Store, media: MediaStore, actor: str) -> None:
                 )
                 st.success(f"Artifact #{new_id} added.")
             except CxroomError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))

@@ -17,7 +17,7 @@ from cxroom.queries import imports as qi
 from cxroom.queries import mapping as qm
 from cxroom.services import rules
 from cxroom.store import Store
-from cxroom.ui.wall_components import escape_md
+from cxroom.ui.kit.text import md
 
 PAGE_ROWS = 200  # rows of the editable table: enough to map a file's categories, few enough to stay quick
 EVERY_SOURCE = "(every source)"
@@ -29,7 +29,7 @@ EDITOR = "bulk_editor"
 def mapping_tab(store: Store, actor: str) -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
-        st.success(escape_md(flash))
+        st.success(md(flash))
     stages = qm.stage_choices(store)
     if not stages:
         st.info("The room has no stages yet; create them first (Room setup).")
@@ -144,7 +144,7 @@ def bulk_table(store: Store, actor: str, labels: _Labels) -> None:
                 raise ValueError("No row has a stage to save: choose one in the Stage column, or tick Map.")
             moved = rules.create_rules(store, new_rules, actor=actor)
         except (CxroomError, ValueError) as exc:
-            st.error(escape_md(str(exc)))
+            st.error(md(str(exc)))
             return
         _done(f"{len(new_rules)} rule{'s' if len(new_rules) != 1 else ''} added. {moved.message()}", key)
 
@@ -258,7 +258,7 @@ def rules_list(store: Store, actor: str, labels: _Labels) -> None:
             moved = rules.delete_rule(store, picked, expected_version=int(row["version"]), actor=actor)
             _done(f"Rule #{picked} deleted. {moved.message()}", *_editor_keys())
     except (CxroomError, ValueError) as exc:
-        st.error(escape_md(str(exc)))
+        st.error(md(str(exc)))
 
 
 def _editor_keys() -> list[str]:
@@ -285,6 +285,6 @@ def one_rule_form(store: Store, actor: str, labels: _Labels) -> None:
                 )
                 moved = rules.create_rules(store, [rule], actor=actor)
             except (CxroomError, ValueError) as exc:
-                st.error(escape_md(str(exc)))
+                st.error(md(str(exc)))
                 return
             _done(f"Rule added: '{category}' → {stage}. {moved.message()}", *_editor_keys())
