@@ -68,6 +68,9 @@ ORDER BY position, id
 ROOM_NAME = "SELECT value FROM meta WHERE key = 'room_name'"
 
 # Months that have any complaint, KPI reading or survey answer, newest first.
+# Every month, however old: a room holds at most a few hundred distinct months
+# (imports quarantine dates before CXROOM_OLDEST_DATE and after tomorrow), and
+# the DISTINCT runs in DuckDB, so the list stays small whatever the row count.
 MONTHS_WITH_DATA = """
 SELECT month FROM (
     SELECT DISTINCT date_trunc('month', received_at)::DATE AS month FROM complaints
@@ -77,7 +80,6 @@ SELECT month FROM (
     SELECT DISTINCT date_trunc('month', answered_at)::DATE FROM survey_responses
 )
 ORDER BY month DESC
-LIMIT ?
 """
 
 DATA_RANGE = """
@@ -249,9 +251,9 @@ def last_complete_month(today: date | None = None) -> date:
     return add_months(today.replace(day=1), -1)
 
 
-def months_with_data(store: Store, limit: int = 60) -> list[date]:
-    """Months with any complaint, KPI reading or survey answer, newest first."""
-    return [_as_date(row[0]) for row in store.execute(MONTHS_WITH_DATA, [limit])]
+def months_with_data(store: Store) -> list[date]:
+    """Every month with any complaint, KPI reading or survey answer, newest first."""
+    return [_as_date(row[0]) for row in store.execute(MONTHS_WITH_DATA)]
 
 
 def default_month(months: Sequence[date], today: date | None = None) -> date:

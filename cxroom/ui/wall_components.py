@@ -219,25 +219,44 @@ def screen_slice(items: Sequence[Any], screen: int, of: int) -> tuple[list[Any],
 
 
 def month_picker(months: Sequence[date], current: date, *, key: str) -> None:
-    """A month select bound to ?month= (changing it rewrites the URL)."""
-    options = [m.isoformat()[:7] for m in months] or [current.isoformat()[:7]]
+    """A year select, then a month select within that year, bound to ?month= (changing
+    either rewrites the URL). Every month with data is offered, however old: two short
+    lists instead of one list of every month a room has held."""
     current_iso = current.isoformat()[:7]
-    if current_iso not in options:
-        options.insert(0, current_iso)
+    by_year: dict[int, list[str]] = {}
+    for month in sorted({*months, current}, reverse=True):
+        by_year.setdefault(month.year, []).append(month.isoformat()[:7])
+    year_key = f"{key}_year"
+    if st.session_state.get(year_key) != current.year:
+        st.session_state[year_key] = current.year
     if st.session_state.get(key) != current_iso:
         st.session_state[key] = current_iso
+
+    def _year_to_url() -> None:
+        # The same calendar month in the chosen year when it has data, else the year's newest month.
+        year_months = by_year[st.session_state[year_key]]
+        same = f"{st.session_state[year_key]}-{current_iso[5:]}"
+        st.query_params["month"] = same if same in year_months else year_months[0]
 
     def _to_url() -> None:
         st.query_params["month"] = st.session_state[key]
 
-    st.selectbox(
-        "Month",
-        options,
-        key=key,
-        format_func=lambda iso: month_label(date.fromisoformat(f"{iso}-01")),
-        on_change=_to_url,
-        help="The wall shows this calendar month; the link in the address bar opens it again.",
-    )
+    with st.container(horizontal=True, key=f"{key}-picker", gap="small"):
+        st.selectbox(
+            "Year",
+            list(by_year),
+            key=year_key,
+            on_change=_year_to_url,
+            help="Every year with complaints, KPI readings or survey answers.",
+        )
+        st.selectbox(
+            "Month",
+            by_year[current.year],
+            key=key,
+            format_func=lambda iso: month_label(date.fromisoformat(f"{iso}-01")),
+            on_change=_to_url,
+            help="The wall shows this calendar month; the link in the address bar opens it again.",
+        )
 
 
 def stamp_text(data: WallData, now: datetime | None = None) -> str:

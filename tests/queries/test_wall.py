@@ -23,7 +23,7 @@ from .wall_rooms import HOSTILE, MONTH, small_room
 DEMO_MONTH = date(2026, 10, 1)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def demo_wall(demo_store: Store) -> wall.WallData:
     return wall.load_wall(demo_store, DEMO_MONTH)
 
