@@ -45,6 +45,7 @@ from cxroom.importers.mapping import (
     parse_mapping,
     suggest_complaint_mapping,
     suggest_kpi_fields,
+    suggest_survey_comments,
     suggest_survey_fields,
 )
 from cxroom.importers.sniff import DEFAULT_MAX_IMPORT_BYTES, ImportFileError
@@ -102,6 +103,7 @@ class ImportReport:
     rows_rejected: int = 0
     values_rejected: int = 0  # bad values quarantined from rows whose other values were imported
     values_empty: int = 0  # values left empty or marked not available (no value, not an error)
+    comments_imported: int = 0  # survey responses (not rows: a long file has a row per answer) with a comment
     errors: list[dict[str, Any]] = field(default_factory=list)
     errors_total: int = 0
     committed: bool = False
@@ -133,6 +135,7 @@ class ImportReport:
             "rows_rejected": self.rows_rejected,
             "values_rejected": self.values_rejected,
             "values_empty": self.values_empty,
+            "comments_imported": self.comments_imported,
             "errors": self.errors,
             "errors_total": self.errors_total,
             "committed": self.committed,
@@ -448,6 +451,7 @@ def suggest_mapping(
             "default_kind": options.survey_kind,
             "na_values": na,
             "date_format": normalise_date_format(options.date_format),
+            "comments": suggest_survey_comments(headers, {h for h in fields.values() if h} | set(numeric)),
         }
     low, high = SCALES[options.survey_kind]
     questions = {
@@ -470,6 +474,7 @@ def suggest_mapping(
         "questions": questions,
         "na_values": na,
         "date_format": normalise_date_format(options.date_format),
+        "comments": suggest_survey_comments(headers, {h for h in fields.values() if h} | set(numeric)),
     }
 
 
@@ -512,6 +517,8 @@ def _referenced_headers(mapping: dict[str, Any]) -> list[str]:
             names.append(value)
         elif isinstance(value, dict):
             names.extend(value.keys())
+        elif isinstance(value, list):  # survey comment columns
+            names.extend(str(v) for v in value)
     return names
 
 
@@ -1224,7 +1231,8 @@ def _run_surveys(
             f"FROM {t} LEFT JOIN q_{t} q ON q.qtext = trim({qcol})"
         )
     tx.execute(
-        f"CREATE TEMP TABLE resp_{t} AS SELECT rn, {rid_sql} AS response_id, {answered_sql} AS answered_at FROM {t}"
+        f"CREATE TEMP TABLE resp_{t} AS SELECT rn, {rid_sql} AS response_id, {answered_sql} AS answered_at, "
+        f"{_comment_sql(staged, m)} AS comment FROM {t}"
     )
     tx.execute(f"CREATE TEMP TABLE ans_{t} AS {answers_sql}")
     answer_errors = [
@@ -1278,23 +1286,51 @@ def _run_surveys(
     )
     _count_rows(tx, staged, report, empty_from=f"anse_{t}")
     tx.execute(
-        f"CREATE TEMP TABLE ansn_{t} AS SELECT a.rn, r.response_id, a.question_id, a.value, r.answered_at "
-        f"FROM ans_{t} a JOIN resp_{t} r USING (rn) "
+        f"CREATE TEMP TABLE ansn_{t} AS SELECT a.rn, r.response_id, a.question_id, a.value, r.answered_at, "
+        f"r.comment FROM ans_{t} a JOIN resp_{t} r USING (rn) "
         f"JOIN chk_{t} c ON c.rn = a.rn AND (len(c.errs) = 0 OR c.partial) WHERE {good.format(p='a.')} "
         f"AND NOT EXISTS (SELECT 1 FROM survey_responses x WHERE x.response_id = r.response_id "
         f"AND x.question_id = a.question_id)"
     )
-    report.rows_imported = int(tx.fetch_value(f"SELECT count(DISTINCT rn) FROM ansn_{t}"))
+    report.rows_imported, report.comments_imported = (
+        int(n or 0)
+        for n in tx.fetch_one(
+            f"SELECT count(DISTINCT rn), count(DISTINCT response_id) FILTER (WHERE comment IS NOT NULL) FROM ansn_{t}"
+        )
+        or (0, 0)
+    )
     if batch_id is not None:
+        # The masked comment is written with the row, masked once per distinct text (as complaints').
+        masked, masked_join = (
+            masked_for_insert(tx, f"ansn_{t}", "n.comment", column="comment") if m.comments else ("NULL", "")
+        )
         tx.execute(
-            f"INSERT INTO survey_responses SELECT response_id, question_id, value, answered_at, ? FROM ansn_{t}",
+            "INSERT INTO survey_responses (response_id, question_id, value, answered_at, batch_id, comment, "
+            f"comment_masked) SELECT n.response_id, n.question_id, n.value, n.answered_at, ?, n.comment, {masked} "
+            f"FROM ansn_{t} n{masked_join}",
             [batch_id],
+        )
+    if m.comments:
+        report.notes.append(
+            f"{report.comments_imported} response(s) with a comment, from column(s) "
+            + ", ".join(repr(h) for h in m.comments)
+            + " (personal data masked for the roles that may not see it)."
         )
     report.notes.append(
         f"Survey '{m.survey}': {len(wanted)} question(s)"
         + (f"; not-applicable values: {', '.join(repr(v) for v in na)}" if na else "")
         + "."
     )
+
+
+def _comment_sql(staged: Staged, m: SurveyMapping) -> str:
+    """The response's comment: its open-text cells, trimmed, one line each, empty ones skipped; NULL when none."""
+    if not m.comments:
+        return "CAST(NULL AS VARCHAR)"
+    # trim() alone keeps the line breaks a quoted cell may end with (Olist's messages end in CRLF).
+    blank = "chr(32) || chr(9) || chr(10) || chr(13)"
+    cells = ", ".join(f"nullif(trim({sx.raw_text(staged.col(h))}, {blank}), '')" for h in m.comments)
+    return f"nullif(concat_ws(chr(10), {cells}), '')"
 
 
 def period_from_index(start: date, frequency: str, index: int) -> date:
