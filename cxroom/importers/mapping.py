@@ -96,8 +96,17 @@ class ComplaintMapping(_Mapping):
     date_format: str | None = Field(default=None, description="None: detect from the values")
 
 
+class CallMeasure(_Mapping):
+    """One KPI of a per-call file: ``rate`` (% of yes in a yes/no column), ``mean`` (of a
+    numeric column, empty cells left out) or ``count`` (calls in the period)."""
+
+    column: Header
+    measure: Literal["rate", "mean", "count"]
+
+
 class KpiMapping(_Mapping):
-    """Long form (kpi_name + period + value columns) or wide form (period + one column per KPI)."""
+    """Long form (kpi_name + period + value columns) or wide form (period + one column per KPI),
+    or a per-call file (one row per call) aggregated per day or month into the ``measures``."""
 
     layout: Literal["long", "wide"] = "wide"
     period: Header | None = Field(
@@ -113,9 +122,18 @@ class KpiMapping(_Mapping):
     frequency: Literal["daily", "weekly", "monthly"] = "daily"
     fixed_period: str | None = Field(default=None, description="every row belongs to this period (YYYY-MM)")
     date_format: str | None = None
+    # per-call files: aggregate the rows per day or month; KPI name in the room -> measure
+    aggregate: Literal["day", "month"] | None = None
+    measures: dict[Header, CallMeasure] = {}
 
     @model_validator(mode="after")
     def _complete(self) -> KpiMapping:
+        if self.aggregate is not None:
+            if self.period is None:
+                raise ValueError("a per-call file needs its date column (period) to aggregate per day or month")
+            if not self.measures:
+                raise ValueError("a per-call file needs at least one measure (a rate, a mean or the call count)")
+            return self
         if self.layout == "long" and (self.kpi_name is None or self.value is None):
             raise ValueError("a long-form KPI file needs a KPI-name column and a value column")
         if self.layout == "wide" and not self.kpi_columns:
