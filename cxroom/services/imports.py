@@ -394,7 +394,10 @@ def preview_file(
                         headers=staged.headers,
                         rows_read=staged.rows_read,
                         sample=sample,
-                        suggested=suggest_mapping(kind, staged.headers, profile[1], src, options),
+                        suggested=suggest_mapping(
+                            kind, staged.headers, profile[1], src, options,
+                            _flag_columns(tx, staged) if kind == "kpis" and options.aggregate else None,
+                        ),
                         saved=saved if saved and _mapping_fits(saved, staged.headers) else None,
                         source=src,
                         date_columns=profile[0],
