@@ -1238,7 +1238,7 @@ def _run_per_call(
         tx, t, row_errors=_errs(period_errors), joins=f"LEFT JOIN pce_{t} e USING (rn)",
         nothing="the row has no value to aggregate",
     )
-    # Each distinct column is counted once for empties, not once per measure reading it.
+    # Empty cells are counted once per measure reading them (values_empty), never as errors.
     _count_rows(tx, staged, report, empty_from=f"pce_{t}")
     aggregates = " UNION ALL ".join(
         f"SELECT p.period, {kpis[name.casefold()][0]} AS kpi_id, {per_call.measure_sql(f'p.v{i}', spec.measure)} "

@@ -17,9 +17,9 @@ from cxroom.ui.wall_components import escape_md
 MEASURES = {"rate": "% yes (rate)", "mean": "mean", "count": "number of calls"}
 
 
-def per_call_mapping(store: Store, p: FilePreview, base: dict[str, Any], *, pick: Any, date_choice: Any) -> (
-    dict[str, Any] | None
-):
+def per_call_mapping(
+    store: Store, p: FilePreview, base: dict[str, Any], *, pick: Any, date_choice: Any
+) -> dict[str, Any] | None:
     """The mapping of a per-call file, or None while it is incomplete. ``pick`` and ``date_choice``
     are the Listening form's column and date-format pickers (one look for every form)."""
     per = base.get("aggregate") or "day"
