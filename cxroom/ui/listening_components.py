@@ -101,7 +101,8 @@ def preview(
         options.encoding = encoding_question(question[1], pending["sha256"])
         if options.encoding is None:
             return None
-    key = ("preview", pending["sha256"], kind, source, options.delimiter, options.sheet, options.encoding)
+    key = ("preview", pending["sha256"], kind, source, options.delimiter, options.sheet, options.encoding,
+           options.aggregate)
     cached = st.session_state.get("listening_preview")
     if cached and cached[0] == key:
         return cached[1]
@@ -255,6 +256,11 @@ def complaint_mapping(p: FilePreview) -> dict[str, Any] | None:
 
 def kpi_mapping(store: Store, p: FilePreview, actor: str) -> dict[str, Any] | None:
     base = p.saved or p.suggested
+    if p.suggested.get("aggregate"):  # a per-call file (the import options asked for it)
+        from cxroom.ui.per_call_form import per_call_mapping
+
+        base = p.saved if p.saved and p.saved.get("aggregate") == p.suggested["aggregate"] else p.suggested
+        return per_call_mapping(store, p, base, pick=_pick, date_choice=_date_format_choice)
     h = p.headers
     layout = st.radio(
         "Layout",
@@ -394,6 +400,16 @@ def survey_mapping(p: FilePreview, source: str) -> dict[str, Any] | None:
         mapping["question"] = _pick("Question column", h, base.get("question"), "survey_q", required=True)
         mapping["value"] = _pick("Value column", h, base.get("value"), "survey_v", required=True)
         mapping["default_kind"] = kind
+    taken = {mapping.get("response_id"), mapping.get("answered_at"), mapping.get("question"), mapping.get("value")}
+    open_text = [c for c in h if c not in taken and c not in mapping.get("questions", {})]
+    mapping["comments"] = st.multiselect(
+        "Comment (open-text answer) columns",
+        open_text,
+        default=[c for c in (base.get("comments") or []) if c in open_text],
+        key="survey_comments",
+        help="Joined, a line each, into the response's comment; personal data is masked for the roles "
+        "that may not see it.",
+    )
     return mapping
 
 

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from cxroom.insights.health import HEALTH_FORMULA, Rag
 from cxroom.models import WallQuery
 from cxroom.permissions import may_see_personal_data
-from cxroom.queries.stage import ComplaintFilter, ComplaintOptions, StageEvidence
+from cxroom.queries.stage import CommentFilter, ComplaintFilter, ComplaintOptions, StageEvidence
 from cxroom.queries.wall import (
     ArtifactView,
     CallView,
@@ -202,25 +202,44 @@ def screen_slice(items: Sequence[Any], screen: int, of: int) -> tuple[list[Any],
 
 
 def month_picker(months: Sequence[date], current: date, *, key: str) -> None:
-    """A month select bound to ?month= (changing it rewrites the URL)."""
-    options = [m.isoformat()[:7] for m in months] or [current.isoformat()[:7]]
+    """A year select, then a month select within that year, bound to ?month= (changing
+    either rewrites the URL). Every month with data is offered, however old: two short
+    lists instead of one list of every month a room has held."""
     current_iso = current.isoformat()[:7]
-    if current_iso not in options:
-        options.insert(0, current_iso)
+    by_year: dict[int, list[str]] = {}
+    for month in sorted({*months, current}, reverse=True):
+        by_year.setdefault(month.year, []).append(month.isoformat()[:7])
+    year_key = f"{key}_year"
+    if st.session_state.get(year_key) != current.year:
+        st.session_state[year_key] = current.year
     if st.session_state.get(key) != current_iso:
         st.session_state[key] = current_iso
+
+    def _year_to_url() -> None:
+        # The same calendar month in the chosen year when it has data, else the year's newest month.
+        year_months = by_year[st.session_state[year_key]]
+        same = f"{st.session_state[year_key]}-{current_iso[5:]}"
+        st.query_params["month"] = same if same in year_months else year_months[0]
 
     def _to_url() -> None:
         st.query_params["month"] = st.session_state[key]
 
-    st.selectbox(
-        "Month",
-        options,
-        key=key,
-        format_func=lambda iso: month_label(date.fromisoformat(f"{iso}-01")),
-        on_change=_to_url,
-        help="The wall shows this calendar month; the link in the address bar opens it again.",
-    )
+    with st.container(horizontal=True, key=f"{key}-picker", gap="small"):
+        st.selectbox(
+            "Year",
+            list(by_year),
+            key=year_key,
+            on_change=_year_to_url,
+            help="Every year with complaints, KPI readings or survey answers.",
+        )
+        st.selectbox(
+            "Month",
+            by_year[current.year],
+            key=key,
+            format_func=lambda iso: month_label(date.fromisoformat(f"{iso}-01")),
+            on_change=_to_url,
+            help="The wall shows this calendar month; the link in the address bar opens it again.",
+        )
 
 
 def stamp_text(data: WallData, now: datetime | None = None) -> str:
@@ -353,7 +372,7 @@ def complaints_block(
         voice(quote, key=f"{key}-v{index}", boxed=not in_column)
 
 
-def surveys_block(col: StageColumn, month: date, *, key: str, prose: Prose) -> None:
+def surveys_block(col: StageColumn, month: date, *, key: str, prose: Prose, in_column: bool = False) -> None:
     prose.heading("Surveys")
     if not col.surveys:
         prose.add(prose.note("No survey question is linked to this stage."))
@@ -362,6 +381,10 @@ def surveys_block(col: StageColumn, month: date, *, key: str, prose: Prose) -> N
     prev = add_months(month, -1)
     for tile in col.surveys:
         survey_metric(tile, prev, key=f"{key}-q{tile.question_id}")
+    # The newest comments of the month, masked, as plain text (one element each, like verbatims).
+    for index, comment in enumerate(col.survey_comments):
+        quote = f"“{_trim(comment.text, 300)}”\n— {comment.survey} · {comment.answered_at:%-d %b}"
+        voice(quote, key=f"{key}-c{index}", boxed=not in_column)
 
 
 def survey_lines(col: StageColumn, *, key: str, prose: Prose) -> None:
@@ -598,7 +621,7 @@ def stage_column(
         if wall_screen and roomy:
             survey_lines(col, key=f"{key}-surveys", prose=prose)
         if not wall_screen:
-            surveys_block(col, month, key=f"{key}-surveys", prose=prose)
+            surveys_block(col, month, key=f"{key}-surveys", prose=prose, in_column=True)
             artifacts_block(col, key=f"{key}-art", prose=prose, wall_screen=wall_screen)
             call_block(col, key=f"{key}-call", prose=prose, wall_screen=wall_screen)
         accountability_block(col, key=f"{key}-acc", today=today, prose=prose, compact=wall_screen)
@@ -917,6 +940,47 @@ def surveys_tab(col: StageColumn, month: date, version: int, db: str, *, key: st
         fig.update_layout(**_PLOT_LAYOUT)
         st.plotly_chart(fig, key=f"{key}-q{question_id}", config={"displayModeBar": False})
         st.caption(_survey_help(str(first["kind"])))
+    survey_comments(col, month, version, db, key=f"{key}-comments")
+
+
+def survey_comments(col: StageColumn, month: date, version: int, db: str, *, key: str) -> None:
+    """The open-text comments of the stage's survey responses: searched in the database, on the
+    masked text unless the reader may see personal data and asks for it (as complaints)."""
+    st.markdown("##### Survey comments")
+    row = st.columns([3, 2, 2])
+    search = row[0].text_input("Search comments", key=f"{key}-search", placeholder="e.g. delivery, prazo, refund")
+    periods = {
+        month_label(month): (month, add_months(month, 1)),
+        "The last 12 months": (add_months(month, -11), add_months(month, 1)),
+        "All time": (None, None),
+    }
+    period = row[1].selectbox("Answered in", list(periods), key=f"{key}-period")
+    unmasked = may_see_personal_data(identity.acting_user().role) and row[2].checkbox(
+        "Show personal data", key=f"{key}-unmasked",
+        help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
+    )
+    since, until = periods[period]
+    flt = CommentFilter(search=search[:200], since=since, until=until, show_personal_data=bool(unmasked))
+    page = cache.survey_comments_page(version, db, col.stage.id, flt)
+    st.markdown(f"**{page.total:,}** comments match · showing the newest **{len(page.rows):,}**")
+    if page.total == 0:
+        st.caption("No survey comment matches." if search else "No survey comment in this period.")
+        return
+    st.dataframe(
+        page.rows,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "answered_at": st.column_config.DatetimeColumn("Answered", format="D MMM YYYY"),
+            "survey": "Survey",
+            "comment": st.column_config.TextColumn(
+                "Comment (as imported)" if flt.show_personal_data else "Comment (personal data masked)",
+                width="large",
+            ),
+            "response_id": "Response",
+        },
+        key=f"{key}-table",
+    )
 
 
 def artifacts_gallery(artifacts: Sequence[ArtifactView], *, key: str) -> None:

@@ -215,7 +215,7 @@ class _Counting:
 def test_the_whole_wall_costs_a_dozen_queries_not_one_per_stage(demo_store: Store) -> None:
     counting = _Counting(demo_store)
     wall.load_wall(counting, DEMO_MONTH)  # type: ignore[arg-type]
-    assert counting.calls <= 14
+    assert counting.calls <= 15  # 14, and one for the survey comments of every stage
     stages = demo_store.fetch_value("SELECT count(*) FROM stages")
     assert counting.calls < stages * 3
 
