@@ -12,7 +12,7 @@ import streamlit as st
 from cxroom.queries import imports as q
 from cxroom.services.imports import FilePreview
 from cxroom.store import Store
-from cxroom.ui.wall_components import escape_md
+from cxroom.ui.kit.text import md
 
 MEASURES = {"rate": "% yes (rate)", "mean": "mean", "count": "number of calls"}
 
@@ -54,7 +54,7 @@ def per_call_mapping(
     unknown = [n for n in measures if n.casefold() not in known]
     if unknown:
         st.warning(
-            "No KPI of this room is called " + ", ".join(f"'{escape_md(u)}'" for u in unknown)
+            "No KPI of this room is called " + ", ".join(f"'{md(u)}'" for u in unknown)
             + ": those readings are not imported until the KPI exists (or rename the row to an existing KPI)."
         )
     if not measures:
