@@ -14,6 +14,7 @@ from cxroom.models import KpiCreate
 from cxroom.services import evidence
 from cxroom.settings import Settings
 from cxroom.store import Store
+from tests.hostile_text import as_read
 from tests.importers.helpers import shared
 from tests.views.test_listening import button, pending, room_with_stages
 
@@ -49,11 +50,11 @@ def test_a_call_log_imports_as_monthly_kpis_from_the_page(
         "Answer rate", "Resolution rate", "Mean speed of answer in seconds", "Mean avg talk duration",
         "Mean satisfaction rating", "Calls",
     ]
-    assert any("'Resolution rate'" in w.value for w in at.warning)  # not a KPI of this room yet
+    assert any("'Resolution rate'" in as_read(w.value) for w in at.warning)  # not a KPI of this room yet
     button(at, "Import").click().run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Imported"] == "740"
-    assert any("aggregated per calendar month" in i.value for i in at.info)
+    assert any("aggregated per calendar month" in as_read(i.value) for i in at.info)
     check = Store(tmp_settings.db_path)
     try:
         rows = check.execute(
@@ -77,4 +78,4 @@ def test_olist_comments_are_proposed_and_imported_from_the_page(
     assert comments.value == ["review_comment_title", "review_comment_message"]
     button(at, "Import").click().run()
     assert not at.exception
-    assert any("241 response(s) with a comment" in i.value for i in at.info)
+    assert any("241 response(s) with a comment" in as_read(i.value) for i in at.info)
