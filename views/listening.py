@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cxroom.services.imports import ImportOptions
+from cxroom.importers.report import ImportOptions
 from cxroom.ui import context
 from cxroom.ui import listening_components as lc
 from cxroom.ui.inbox_block import inbox_block

@@ -222,7 +222,8 @@ def _store() -> Store:
 
 
 def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from cxroom.services.imports import ImportOptions, import_file
+    from cxroom.importers.report import ImportOptions
+    from cxroom.services.imports import import_file
 
     mapping = load_mapping_file(args.import_kind, args.mapping) if args.mapping else None
     options = ImportOptions(
@@ -308,7 +309,7 @@ def _read_input(path: Path) -> bytes:
 
 def _add(args: argparse.Namespace, out: TextIO) -> int:
     from cxroom.media import MediaStore
-    from cxroom.services.imports import add_artifact_file, add_call_recording
+    from cxroom.services.evidence_files import add_artifact_file, add_call_recording
 
     media = MediaStore(_current_settings())
     data = _read_input(args.file)

@@ -29,6 +29,10 @@ from cxroom.errors import InvalidInputError
 ImportKind = Literal["complaints", "kpis", "surveys"]
 Header = Annotated[str, StringConstraints(max_length=300)]
 
+# Scales of each survey question kind (inclusive): the survey pass checks answers against them
+# and a mapping proposal takes a numeric column as questions of a kind when it fits the scale.
+SCALES: dict[str, tuple[float, float]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "percent": (0, 100)}
+
 # Date formats a person can choose (label -> strptime format). "iso" and
 # "excel" are handled specially.
 DATE_FORMATS: dict[str, str] = {

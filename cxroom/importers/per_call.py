@@ -11,7 +11,7 @@ Each KPI is one measure of one column over the calls of a period:
 - ``count``: how many calls the period has (any column; its cells are not read).
 
 This module only builds SQL and proposes measures; the import pass in
-cxroom.services.imports types, quarantines, aggregates and stores with it.
+cxroom.importers.passes.kpis types, quarantines, aggregates and stores with it.
 """
 
 from __future__ import annotations

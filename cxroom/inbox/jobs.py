@@ -1,7 +1,7 @@
 """What a dropped file asks for: the options of its sidecar NAME.json (or the folder's
 defaults.json), validated with pydantic before anything is read.
 
-Import options are the fields of cxroom.services.imports.ImportOptions, taken by
+Import options are the fields of cxroom.importers.report.ImportOptions, taken by
 name, so an option added there is accepted here without a change.
 """
 
@@ -15,8 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cxroom.errors import InvalidInputError
+from cxroom.importers.report import ImportOptions
 from cxroom.inbox.layout import DEFAULTS_NAME, SIDECAR_SUFFIX, read_json
-from cxroom.services.imports import ImportOptions
 
 IMPORT_OPTION_NAMES = frozenset(f.name for f in dataclasses.fields(ImportOptions))
 

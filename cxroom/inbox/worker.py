@@ -41,7 +41,8 @@ from cxroom.inbox.state import HEARTBEAT_S, WorkerState
 from cxroom.media import MediaStore
 from cxroom.queries import inbox as inbox_queries
 from cxroom.queries import room as room_queries
-from cxroom.services.imports import add_artifact_file, add_call_recording, import_file
+from cxroom.services.evidence_files import add_artifact_file, add_call_recording
+from cxroom.services.imports import import_file
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store, utcnow
 

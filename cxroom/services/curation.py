@@ -5,8 +5,8 @@ it) plays on the wall.
 Like every service: one transaction per write, the acting user's permission
 checked, the version the person saw checked, and an audit entry with the
 record before and after. Creating evidence lives in ``services.evidence`` and
-``services.imports``; the clip and transcript of a call are changed by
-``services.imports.update_call_clip``, which this module calls.
+``services.imports`` and ``services.evidence_files``; the clip and transcript of a call are
+changed by ``services.evidence_files.update_call_clip``, which this module calls.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from typing import Any
 
 from cxroom.errors import ConflictError, InvalidInputError, NotFoundError
 from cxroom.permissions import Action
-from cxroom.services import _lookup
-from cxroom.services import imports as import_services
+from cxroom.services import _lookup, evidence_files
 from cxroom.setup_models import ArtifactEdit, ClipEdit, KpiDefinition, QuestionEdit
 from cxroom.store import Store, Tx
 
@@ -163,9 +162,9 @@ def remove_artifact(store: Store, artifact_id: int, *, expected_version: int, ac
 
 
 def update_call_clip(store: Store, call_id: int, data: ClipEdit, *, expected_version: int, actor: str) -> None:
-    """Which part of the recording plays on the wall, and its transcript (see services.imports)."""
+    """Which part of the recording plays on the wall, and its transcript (see services.evidence_files)."""
     transcript = None if data.transcript is None else [seg.model_dump() for seg in data.transcript]
-    import_services.update_call_clip(
+    evidence_files.update_call_clip(
         store,
         call_id=call_id,
         expected_version=expected_version,

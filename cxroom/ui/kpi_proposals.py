@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from cxroom.errors import CxroomError
+from cxroom.importers.report import FilePreview
 from cxroom.models import Direction, KpiCreate
 from cxroom.queries import imports as qi
 from cxroom.services import kpi_proposals as kp
-from cxroom.services.imports import FilePreview
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
 

@@ -18,21 +18,13 @@ from cxroom import scratch
 from cxroom.errors import CxroomError
 from cxroom.importers.encoding import EncodingUncertainError
 from cxroom.importers.mapping import DATE_FORMATS
+from cxroom.importers.report import FilePreview, ImportOptions, ImportReport
 from cxroom.media import MediaStore
 from cxroom.models import CategoryRuleCreate, KpiCreate
 from cxroom.queries import imports as q
 from cxroom.services import evidence
-from cxroom.services.imports import (
-    FilePreview,
-    ImportOptions,
-    ImportReport,
-    add_artifact_file,
-    add_call_recording,
-    import_file,
-    max_import_bytes,
-    preview_file,
-    undo_batch,
-)
+from cxroom.services.evidence_files import add_artifact_file, add_call_recording
+from cxroom.services.imports import import_file, max_import_bytes, preview_file, undo_batch
 from cxroom.store import Store
 from cxroom.ui import context, kpi_proposals
 from cxroom.ui.kit.text import md

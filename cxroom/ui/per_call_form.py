@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from cxroom.importers.report import FilePreview
 from cxroom.queries import imports as q
-from cxroom.services.imports import FilePreview
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from cxroom.importers.encoding import EncodingUncertainError, scan
-from cxroom.services.imports import ImportOptions, import_file, preview_file
+from cxroom.importers.report import ImportOptions
+from cxroom.services.imports import import_file, preview_file
 from cxroom.store import Store
 from tests.importers.helpers import SHARED_REAL, cfpb
 

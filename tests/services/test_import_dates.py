@@ -15,8 +15,10 @@ import pytest
 from cxroom.errors import InvalidInputError
 from cxroom.importers import dates
 from cxroom.importers.cli import main as cli_main
+from cxroom.importers.dates import period_from_index
+from cxroom.importers.report import ImportOptions, ImportReport
 from cxroom.importers.sniff import ImportFileError
-from cxroom.services.imports import ImportOptions, ImportReport, import_file, period_from_index, preview_file
+from cxroom.services.imports import import_file, preview_file
 from cxroom.store import Store, close_all
 from tests.importers.helpers import add_call_centre_kpis, add_stages, csv_rows, shared, write
 

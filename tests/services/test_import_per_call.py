@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 
 from cxroom.importers.cli import main as cli_main
+from cxroom.importers.report import ImportOptions
 from cxroom.importers.sniff import ImportFileError
 from cxroom.models import KpiCreate
 from cxroom.services import evidence
-from cxroom.services.imports import ImportOptions, import_file, undo_batch
+from cxroom.services.imports import import_file, undo_batch
 from cxroom.store import Store, close_all
 from tests.importers.helpers import add_call_centre_kpis, add_stages, csv_rows, shared, write
 

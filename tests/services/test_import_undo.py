@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from cxroom.errors import InvalidInputError
-from cxroom.services.imports import ImportOptions, import_file, undo_batch
+from cxroom.importers.report import ImportOptions
+from cxroom.services.imports import import_file, undo_batch
 from cxroom.settings import Settings
 from cxroom.store import Store
 from tests.importers.helpers import write

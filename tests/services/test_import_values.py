@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cxroom.services.imports import ImportOptions, ImportReport, import_file
+from cxroom.importers.report import ImportOptions, ImportReport
+from cxroom.services.imports import import_file
 from cxroom.store import Store
 from tests.importers.helpers import add_call_centre_kpis, add_stages, csv_rows, write
 

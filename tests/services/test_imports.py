@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 
 from cxroom.errors import InvalidInputError, NotFoundError
+from cxroom.importers.report import ImportOptions
 from cxroom.importers.sniff import ImportFileError
 from cxroom.models import CategoryRuleCreate
 from cxroom.queries import imports as q
 from cxroom.services import bulk, evidence
-from cxroom.services.imports import ImportOptions, import_file, preview_file, undo_batch
+from cxroom.services.imports import import_file, preview_file, undo_batch
 from cxroom.store import Store
 from tests.importers.helpers import CFPB_FILES, add_call_centre_kpis, add_stages, cfpb, csv_rows, shared, write
 
@@ -525,7 +526,7 @@ def test_call_clip_update_checks_the_version(room_store: Store, tmp_path: Path) 
     from cxroom.audio import needs_conversion, wav_format
     from cxroom.errors import ConflictError
     from cxroom.media import MediaStore
-    from cxroom.services.imports import add_call_recording, update_call_clip
+    from cxroom.services.evidence_files import add_call_recording, update_call_clip
     from cxroom.settings import Settings
 
     if shutil.which("ffmpeg") is None:

@@ -32,7 +32,7 @@ from cxroom.media import MediaStore
 from cxroom.permissions import Action
 from cxroom.services import fixes as fx
 from cxroom.services.evidence import register_media
-from cxroom.services.imports import add_artifact_file, add_call_recording
+from cxroom.services.evidence_files import add_artifact_file, add_call_recording
 from cxroom.services.media_tx import media_transaction
 from cxroom.settings import Settings
 from cxroom.store import Store
