@@ -174,7 +174,8 @@ def test_nothing_absent_from_the_file_is_deleted(empty_store: Store) -> None:
     assert kept["stages"].not_in_file == ["pay", "old"]
     assert sorted(kept["kpis"].not_in_file) == ["Bills right first time", "Complaints per 1000"]
     assert kept["accountability"].not_in_file == [  # links are never removed either, only listed
-        "join: Sales (owner)", "pay: Billing (owner)", "pay: Sales (contributor)", "pay: First bill right: Billing (owner)"
+        "join: Sales (owner)", "pay: Billing (owner)", "pay: Sales (contributor)",
+        "pay: First bill right: Billing (owner)",
     ]
     assert len(kept["category_rules"].not_in_file) == 2
 
@@ -189,8 +190,8 @@ def test_an_existing_rule_is_never_changed_only_reported(empty_store: Store) -> 
     rules = report.sections["category_rules"]
     assert rules.skipped == ["any source: Billing error: the room sends it to join; change it on the Listening page"]
     assert rules.created == ["cfpb: Opening an account / Delay"]
-    assert empty_store.execute("SELECT category, stage_id FROM category_rules WHERE lower(category) = 'billing error'") \
-        == [("BILLING ERROR", 1)]
+    rules_now = empty_store.execute("SELECT category, stage_id FROM category_rules WHERE category ILIKE 'billing%'")
+    assert rules_now == [("BILLING ERROR", 1)]
 
 
 def test_a_viewer_cannot_apply_and_nothing_changes(empty_store: Store) -> None:
