@@ -179,10 +179,11 @@ _MESSAGES = {
     "model_type": "must be a set of 'key: value' lines",
     "model_attributes_type": "must be a set of 'key: value' lines",
     "string_type": "must be text",
+    "none_required": "must be empty",
 }
 
 
-def _message(error: Any) -> str:
+def message_of(error: Any) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "is not a known field (check its spelling)"
@@ -190,6 +191,8 @@ def _message(error: Any) -> str:
         if error["loc"] and error["loc"][-1] == "colour":
             return "must be a colour like '#4C78A8'"
         return "must be lower-case letters, digits and dashes, like 'get-help'"
+    if kind == "string_type" and error.get("input") is None:
+        return "is required"
     if kind in _MESSAGES:
         return _MESSAGES[kind]
     text = str(error["msg"])
@@ -218,7 +221,8 @@ def parse(text: str) -> Loaded:
         setup = SetupFile.model_validate(tree)
     except ValidationError as exc:
         problems = [
-            Problem(line_of(tree, tuple(e["loc"])), path_text(_field_loc(e["loc"])), _message(e)) for e in exc.errors()
+            Problem(line_of(tree, tuple(e["loc"])), path_text(_field_loc(e["loc"])), message_of(e))
+            for e in exc.errors()
         ]
         raise SetupFileError(sorted(problems, key=lambda p: (p.line or 0, p.path))) from None
     return Loaded(setup, tree)
@@ -259,6 +263,7 @@ __all__ = [
     "StageEntry",
     "dump",
     "line_of",
+    "message_of",
     "parse",
     "path_text",
     "problem",

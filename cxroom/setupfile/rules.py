@@ -28,7 +28,7 @@ from cxroom.models import CategoryRuleCreate
 from cxroom.queries import setup_file as q
 from cxroom.services import evidence
 from cxroom.setupfile.check import Known, fold, rule_key
-from cxroom.setupfile.model import Problem, RuleEntry, SetupFileError, path_text
+from cxroom.setupfile.model import Problem, RuleEntry, SetupFileError, message_of, path_text
 from cxroom.setupfile.report import ApplyReport, Section
 from cxroom.setupfile.session import applying, joined
 from cxroom.store import Store, Tx
@@ -122,7 +122,7 @@ def parse_rules_csv(text: str, known: Known) -> tuple[list[RuleEntry], list[int]
         try:
             entry = RuleEntry.model_validate(values)
         except ValidationError as exc:
-            problems += [Problem(start, path_text(tuple(e["loc"])), e["msg"]) for e in exc.errors()]
+            problems += [Problem(start, path_text(tuple(e["loc"])), message_of(e)) for e in exc.errors()]
             continue
         key = rule_key(entry.source, entry.category, entry.subcategory)
         if key in seen:
