@@ -38,7 +38,10 @@ Colour = Annotated[str, StringConstraints(pattern=HEX_COLOUR)]
 class _Part(BaseModel):
     # Unknown keys are errors (a typo must not be ignored); a bare number where a
     # name is expected (a category called 2024) is read as the text it is.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+    # .inf and .nan are numbers to YAML, but no target or threshold.
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True, allow_inf_nan=False
+    )
 
 
 class StageEntry(_Part):
@@ -172,6 +175,7 @@ _MESSAGES = {
     "missing": "is required",
     "string_too_short": "must not be empty",
     "float_parsing": "must be a number",
+    "finite_number": "must be a finite number",
     "float_type": "must be a number",
     "bool_parsing": "must be true or false",
     "bool_type": "must be true or false",

@@ -221,3 +221,22 @@ def test_a_refusal_half_way_rolls_everything_back_and_names_the_line(empty_store
     assert problem.line == line and problem.path == "survey_questions[0]"
     assert "1 answers scored as NPS" in problem.message
     assert checksums(empty_store) == before  # the room name changed earlier in the apply: rolled back too
+
+
+def test_the_example_file_is_what_the_room_exports_once_applied(empty_store: Store) -> None:
+    """docs/examples/real-samples-room.yaml describes exactly the room it makes (no field lost or added)."""
+    from pathlib import Path
+
+    from cxroom.setupfile.model import parse
+
+    example = (Path(__file__).resolve().parents[2] / "docs" / "examples" / "real-samples-room.yaml").read_text()
+    report = apply_text(empty_store, example, actor="cli")
+    assert report.changes == 112
+    written, exported = parse(example).setup, parse(export_text(empty_store)).setup
+
+    def key(entry: object) -> str:
+        return repr(sorted(entry.model_dump(mode="json").items()))  # type: ignore[attr-defined]
+
+    for section in ("stages", "moments", "silos", "kpis", "survey_questions", "category_rules"):
+        assert sorted(map(key, getattr(written, section))) == sorted(map(key, getattr(exported, section))), section
+    assert written.room == exported.room

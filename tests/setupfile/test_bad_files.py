@@ -72,6 +72,12 @@ CASES = [
         id="not-a-number",
     ),
     pytest.param(
+        SMALL.replace("    warning: 95.5\n", "    warning: .inf\n"),
+        "warning: .inf",
+        "kpis[0].warning: must be a finite number",
+        id="infinite-number",
+    ),
+    pytest.param(
         SMALL.replace("    warning: 95.5\n", "    warning: 99.5\n"),
         "warning: 99.5",
         "kpis[0].warning: for a higher-is-better KPI the warning threshold must be at or below the target",
