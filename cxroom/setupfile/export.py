@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ruamel.yaml.comments import CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from cxroom.queries import setup_file as q
 from cxroom.setupfile.model import FORMAT, WHY, dump
@@ -26,8 +26,11 @@ Fields left out take their default. See docs/setup.md ("The set-up file")."""
 
 
 def _text(value: Any) -> Any:
-    """Multi-line text as a YAML block (|), which reads and edits like the text itself."""
+    """Multi-line text as a YAML block (|), which reads and edits like the text itself; text with
+    carriage returns in double quotes ("\r\n"), since a block would read them back as plain newlines."""
     text = str(value)
+    if "\r" in text:
+        return DoubleQuotedScalarString(text)
     return LiteralScalarString(text) if "\n" in text else text
 
 

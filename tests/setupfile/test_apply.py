@@ -240,3 +240,30 @@ def test_the_example_file_is_what_the_room_exports_once_applied(empty_store: Sto
     for section in ("stages", "moments", "silos", "kpis", "survey_questions", "category_rules"):
         assert sorted(map(key, getattr(written, section))) == sorted(map(key, getattr(exported, section))), section
     assert written.room == exported.room
+
+
+AWKWARD = [
+    "a  \nb", "line\n\nnext", "tab\there", "#hash", "key: value", "- dash", "'quote", '"dq', "null", "true", "123",
+    "1e3", "Café 😀 ✓", "\\back", "x\r\ny", "lone\rcr", "a\u2028b", "trailing\n  indented\n", "yes", "no", "~",
+    "0x1F", ".inf", "2024-01-01", "@at", "*star", "&amp", "!bang", "%pct", "{brace}", "[list]", "|pipe", ">gt",
+    "bell\x07x",
+]
+
+
+def test_text_yaml_would_read_as_something_else_round_trips(empty_store: Store, tmp_settings) -> None:
+    """Names and descriptions that look like YAML numbers, booleans, nulls, comments, blocks or carry
+    CR/LF come back exactly as they were."""
+    from cxroom.models import SiloCreate
+
+    for i, text in enumerate(AWKWARD):
+        room.create_stage(empty_store, StageCreate(slug=f"s{i}", name=text.strip(), description=text), actor="cli")
+        room.create_silo(empty_store, SiloCreate(name=f"{text.strip()} {i}", description=text), actor="cli")
+    exported = export_text(empty_store)
+    other = Store(tmp_settings.db_path.with_name("other.duckdb"))
+    try:
+        assert apply_text(other, exported, actor="cli").changes == 2 * len(AWKWARD)
+        assert export_text(other) == exported
+        read = "SELECT slug, name, description FROM stages UNION ALL SELECT '', name, description FROM silos ORDER BY 1, 2"
+        assert other.execute(read) == empty_store.execute(read)
+    finally:
+        other.close()
