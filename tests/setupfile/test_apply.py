@@ -263,7 +263,8 @@ def test_text_yaml_would_read_as_something_else_round_trips(empty_store: Store, 
     try:
         assert apply_text(other, exported, actor="cli").changes == 2 * len(AWKWARD)
         assert export_text(other) == exported
-        read = "SELECT slug, name, description FROM stages UNION ALL SELECT '', name, description FROM silos ORDER BY 1, 2"
+        read = ("SELECT slug, name, description FROM stages "
+                "UNION ALL SELECT '', name, description FROM silos ORDER BY 1, 2")
         assert other.execute(read) == empty_store.execute(read)
     finally:
         other.close()
