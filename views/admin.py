@@ -14,6 +14,7 @@ from cxroom.services import backup, trust
 from cxroom.ui import context
 from cxroom.ui.identity import acting_user
 from cxroom.ui.inbox_block import last_backup_block
+from cxroom.ui.kit.text import md
 
 store = context.store()
 user = acting_user()
@@ -40,9 +41,9 @@ with roles_tab:
         if st.form_submit_button("Save role"):
             try:
                 trust.set_user_role(store, email=email, display_name=name, role=Role(role), actor=user.actor)
-                st.success(f"{email} is now {role}.")
+                st.success(md(f"{email} is now {role}."))
             except CxroomError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
 
 with tokens_tab:
     st.caption(
@@ -59,7 +60,7 @@ with tokens_tab:
                 st.success("Copy this link now; it is shown only once.")
                 st.code(f"?mode=wall&token={token}", language=None)
             except CxroomError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
     tokens = trust_queries.display_tokens(store)
     if tokens.empty:
         st.info("No wall-screen links yet.")
@@ -67,13 +68,13 @@ with tokens_tab:
         c1, c2, c3 = st.columns([4, 3, 1])
         c1.text(row.label)
         state = "revoked" if row.revoked_at is not None and str(row.revoked_at) != "NaT" else "active"
-        c2.caption(f"{state} · created {row.created_at:%Y-%m-%d} by {row.created_by}")
+        c2.caption(md(f"{state} · created {row.created_at:%Y-%m-%d} by {row.created_by}"))
         if state == "active" and c3.button("Revoke", key=f"revoke_{row.id}"):
             try:
                 trust.revoke_display_token(store, token_sha256=row.id, actor=user.actor)
                 st.rerun()
             except CxroomError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
 
 with retention_tab:
     current = trust_queries.call_retention_days(store)
@@ -85,7 +86,7 @@ with retention_tab:
             deleted = trust.purge_expired_calls(store, context.media(), actor=user.actor)
             st.success(f"Saved. {deleted} expired recordings deleted.")
         except CxroomError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
 
 with backup_tab:
     st.caption(
@@ -101,7 +102,7 @@ with backup_tab:
             report = backup.backup_room(store, context.settings().media_dir, Path(folder), actor=user.actor)
             st.success(
                 f"Backed up {len(report.tables)} tables ({report.total_rows:,} rows) and "
-                f"{report.media_files} media files to {report.folder}."
+                f"{report.media_files} media files to {md(report.folder)}."
             )
         except CxroomError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))

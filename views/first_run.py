@@ -10,6 +10,7 @@ from cxroom.queries import setup as setup_queries
 from cxroom.ui import context
 from cxroom.ui import setup_components as sc
 from cxroom.ui.identity import acting_user
+from cxroom.ui.kit.text import md
 
 sc.require_facilitator()
 store = context.store()
@@ -19,7 +20,7 @@ if not setup_queries.has_stages(store):
 
 st.title("Set up your Customer Room")
 st.caption(
-    f"Room: {sc.escape_md(setup_queries.room_name(store))} · Five steps from an empty room to a wall worth walking. "
+    f"Room: {md(setup_queries.room_name(store))} · Five steps from an empty room to a wall worth walking. "
     "Everything can be changed later under Room setup."
 )
 progress = setup_queries.progress(store)

@@ -9,6 +9,7 @@ from cxroom.services.imports import ImportOptions
 from cxroom.ui import context
 from cxroom.ui import listening_components as lc
 from cxroom.ui.inbox_block import inbox_block
+from cxroom.ui.mapping_block import mapping_tab
 
 store = context.store()
 user = st.session_state.get("user")
@@ -36,6 +37,17 @@ with tab_import:
             help="Complaints are de-duplicated per source; the column mapping is saved per source.",
         )
         options = ImportOptions()
+        if kind == "kpis":
+            rows_are = st.selectbox(
+                "Rows in the file",
+                [None, "day", "month"],
+                format_func=lambda v: {None: "One row per period (KPI values)", "day": "One row per call, per day",
+                                       "month": "One row per call, per month"}[v],
+                key="import_aggregate",
+                help="A call log (answered, speed of answer, rating per call) becomes daily or monthly KPI "
+                "readings: rates, means and the number of calls.",
+            )
+            options.aggregate = rows_are
         preview = lc.preview(store, kind, pending, source, options)
         if preview is not None:
             lc.file_facts(preview, pending["name"])
@@ -69,7 +81,7 @@ with tab_batches:
     lc.batches_panel(store, actor)
 
 with tab_mapping:
-    lc.mapping_panel(store, actor)
+    mapping_tab(store, actor)
 
 with tab_media:
     lc.media_panel(store, context.media(), actor)

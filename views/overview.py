@@ -6,11 +6,12 @@ import streamlit as st
 
 from cxroom.queries import room
 from cxroom.ui import context
+from cxroom.ui.kit.text import md
 from cxroom.ui.room_cache import cached_overview
 
 store = context.store()
 version = context.data_version()
-st.title(room.room_name(store))
+st.title(md(room.room_name(store)))
 st.caption("The stages of our customers' experience, in wall order, and the evidence hanging beneath each.")
 
 overview = cached_overview(version)

@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from cxroom.ui import review_components as rc
+from cxroom.ui.kit.text import md
 
 rc.before_widgets()
 
@@ -21,7 +22,7 @@ if review is None:
     st.error("That review no longer exists.")
     st.stop()
 
-st.title(review.title)
+st.title(md(review.title))
 rc.review_header(review)
 rc.show_flash()
 

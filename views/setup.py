@@ -10,13 +10,14 @@ from cxroom.queries import setup as setup_queries
 from cxroom.ui import context, setup_file_block
 from cxroom.ui import setup_components as sc
 from cxroom.ui.identity import acting_user
+from cxroom.ui.kit.text import md
 
 sc.require_facilitator()
 store = context.store()
 actor = acting_user().actor
 
 st.title("Room setup")
-st.caption(f"Room: {sc.escape_md(setup_queries.room_name(store))}")
+st.caption(f"Room: {md(setup_queries.room_name(store))}")
 
 SECTIONS = {
     "Stages": sc.stages_section,

@@ -7,8 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from cxroom.ui import wall_components as wc
+from cxroom.ui.kit.text import md
 
 state = wc.read_wall_state(st.query_params)
 for problem in state.problems:
-    st.warning(problem, icon=":material/warning:")
+    st.warning(md(problem), icon=":material/warning:")
 wc.stage_page(state)

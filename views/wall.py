@@ -11,12 +11,13 @@ from __future__ import annotations
 import streamlit as st
 
 from cxroom.ui import wall_components as wc
+from cxroom.ui.kit.text import md
 
 state = wc.read_wall_state(st.query_params)
 if state.wall_screen:
     st.set_page_config(initial_sidebar_state="collapsed")
 for problem in state.problems:
-    st.warning(problem, icon=":material/warning:")
+    st.warning(md(problem), icon=":material/warning:")
 
 if state.wall_screen:
     # Re-reads the data version on every tick, so a new import shows by itself.

@@ -1,6 +1,7 @@
 """`python -m cxroom import ...` and `python -m cxroom add ...`.
 
     import complaints|kpis|surveys FILE [--source NAME] [--mapping FILE] [--dry-run] [--json]
+           [--aggregate day|month]   (kpis: a file with one row per call)
            [--period YYYY-MM] [--start DATE --frequency daily|weekly|monthly] [--na-values 0 ...]
            [--date-format DD-MM-YYYY] [--delimiter ';'] [--sheet NAME] [--encoding cp1252]
     import undo BATCH_ID
@@ -85,6 +86,13 @@ def register(
             help="CSV: the encoding of the rows that are not UTF-8, e.g. cp1252, cp1250, cp1251 "
             "(default: detect; asked for when unsure). UTF-8 rows are always read as UTF-8.",
         )
+        if kind == "kpis":
+            p.add_argument(
+                "--aggregate",
+                choices=["day", "month"],
+                help="a file with one row per call (or ticket): aggregate it per day or month into KPI "
+                "readings (answer rate, mean speed of answer, mean rating, calls)",
+            )
         p.add_argument("--quiet", action="store_true", help="no progress on stderr")
         leaf(p)
     undo = kinds.add_parser("undo", help="take a whole batch back out")
@@ -227,6 +235,7 @@ def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         sheet=args.sheet,
         survey_kind=args.survey_kind,
         encoding=args.encoding,
+        aggregate=getattr(args, "aggregate", None),
     )
     progress = _Progress(err, args.quiet)
     report = import_file(

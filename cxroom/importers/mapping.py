@@ -14,7 +14,15 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cxroom.errors import InvalidInputError
 
@@ -88,8 +96,17 @@ class ComplaintMapping(_Mapping):
     date_format: str | None = Field(default=None, description="None: detect from the values")
 
 
+class CallMeasure(_Mapping):
+    """One KPI of a per-call file: ``rate`` (% of yes in a yes/no column), ``mean`` (of a
+    numeric column, empty cells left out) or ``count`` (calls in the period)."""
+
+    column: Header
+    measure: Literal["rate", "mean", "count"]
+
+
 class KpiMapping(_Mapping):
-    """Long form (kpi_name + period + value columns) or wide form (period + one column per KPI)."""
+    """Long form (kpi_name + period + value columns) or wide form (period + one column per KPI),
+    or a per-call file (one row per call) aggregated per day or month into the ``measures``."""
 
     layout: Literal["long", "wide"] = "wide"
     period: Header | None = Field(
@@ -105,9 +122,18 @@ class KpiMapping(_Mapping):
     frequency: Literal["daily", "weekly", "monthly"] = "daily"
     fixed_period: str | None = Field(default=None, description="every row belongs to this period (YYYY-MM)")
     date_format: str | None = None
+    # per-call files: aggregate the rows per day or month; KPI name in the room -> measure
+    aggregate: Literal["day", "month"] | None = None
+    measures: dict[Header, CallMeasure] = {}
 
     @model_validator(mode="after")
     def _complete(self) -> KpiMapping:
+        if self.aggregate is not None:
+            if self.period is None:
+                raise ValueError("a per-call file needs its date column (period) to aggregate per day or month")
+            if not self.measures:
+                raise ValueError("a per-call file needs at least one measure (a rate, a mean or the call count)")
+            return self
         if self.layout == "long" and (self.kpi_name is None or self.value is None):
             raise ValueError("a long-form KPI file needs a KPI-name column and a value column")
         if self.layout == "wide" and not self.kpi_columns:
@@ -136,6 +162,17 @@ class SurveyMapping(_Mapping):
     default_kind: Literal["nps", "csat", "ces", "percent"] = "csat"
     na_values: list[Annotated[str, StringConstraints(max_length=40)]] = []
     date_format: str | None = None
+    # open-text answers (a title and a message, a "comment" column): joined in this order,
+    # one line each, empty cells skipped, into the response's comment
+    comments: list[Header] = Field(default=[], max_length=10)
+
+    @field_validator("comments", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        """A mapping file may name one comment column as a plain string."""
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _complete(self) -> SurveyMapping:
@@ -228,8 +265,21 @@ KPI_SYNONYMS: dict[str, list[str]] = {
 }
 
 SURVEY_SYNONYMS: dict[str, list[str]] = {
-    "response_id": ["response id", "respondent id", "respondent", "id", "response"],
-    "answered_at": ["answered at", "date", "response date", "submitted at", "completed at", "survey date"],
+    "response_id": ["response id", "respondent id", "respondent", "review id", "id", "response"],
+    "answered_at": [
+        "answered at",
+        "date",
+        "response date",
+        "submitted at",
+        "completed at",
+        "survey date",
+        # Olist: the customer's answer time; the creation date is when the survey was sent
+        "review answer timestamp",
+        "answer timestamp",
+        "review date",
+        "review creation date",
+        "created at",
+    ],
     "question": ["question", "question text", "item"],
     "value": ["value", "score", "rating", "answer"],
 }
@@ -281,3 +331,17 @@ def suggest_survey_fields(headers: list[str]) -> dict[str, str | None]:
         if found:
             taken.add(found)
     return out
+
+
+# Open-text answer columns: a header that is one of these words, or holds one of them as a
+# word ("review_comment_message", "Additional comments", "Feedback text"), and is not a number.
+_COMMENT_WORDS = re.compile(
+    r"\b(comments?|verbatim|feedback|remarks?|open (answer|text|ended)|free text|"
+    r"review (text|title|message)|testimonial|suggestions?|why)\b"
+)
+
+
+def suggest_survey_comments(headers: list[str], skip: set[str]) -> list[str]:
+    """Headers that look like open-text answers, in file order (Olist: title, then message).
+    ``skip``: the rating columns and the id and date columns already taken."""
+    return [h for h in headers if h and h not in skip and _COMMENT_WORDS.search(norm_header(h))]

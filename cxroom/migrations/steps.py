@@ -64,16 +64,18 @@ def masked_sql(raw: str, table_alias: str) -> str:
     )
 
 
-def masked_for_insert(tx: Tx, table: str, raw: str, alias: str = "mv") -> tuple[str, str]:
-    """For an INSERT ... SELECT from ``table`` (its ``verbatim`` column appearing as ``raw``):
-    the masked-text expression and the join it needs.
+def masked_for_insert(
+    tx: Tx, table: str, raw: str, alias: str = "mv", *, column: str = "verbatim"
+) -> tuple[str, str]:
+    """For an INSERT ... SELECT from ``table`` (its ``column`` appearing as ``raw``):
+    the masked-text expression and the join it needs (survey comments pass ``column="comment"``).
 
     Every text of ``table`` that may hold an identifier is in the masked table (built
     from the same rows, in the same transaction), so a text missing from it is its own
     masked text: no regular expression per row, and no join at all when no text of the
     file holds a digit or an ``@``."""
     name = f"msk_{table}"
-    if not masked_verbatims_table(tx, name, f"SELECT verbatim FROM {table}"):
+    if not masked_verbatims_table(tx, name, f"SELECT {column} FROM {table}"):
         return raw, ""
     return f"coalesce({alias}.verbatim_masked, {raw})", f" LEFT JOIN {name} {alias} ON {alias}.verbatim = {raw}"
 

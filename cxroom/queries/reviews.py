@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -32,6 +31,7 @@ from cxroom.insights.agenda import (
 )
 from cxroom.store import Store
 from cxroom.survey_sql import survey_score
+from cxroom.textsafe import escape_markdown
 
 HISTORY_MONTHS = 24  # complaint history fed to the unusual-rise rule (plus the month itself)
 TREND_MONTHS = 13  # months in the presenter's trend charts
@@ -1045,15 +1045,6 @@ def minutes(store: Store, review_id: int) -> Minutes | None:
     )
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~$#])")
-
-
-def md_escape(text: Any) -> str:
-    """User text made inert in Markdown: no links, images, HTML or formatting."""
-    flat = " ".join(str(text or "").split())
-    return _MD_SPECIAL.sub(r"\\\1", flat)
-
-
 def _when(value: Any) -> str:
     if isinstance(value, datetime):
         return f"{value:%d %b %Y %H:%M}"
@@ -1068,7 +1059,7 @@ def _status_text(review: Review) -> str:
 
 def minutes_markdown(m: Minutes) -> str:
     r = m.review
-    e = md_escape
+    e = escape_markdown
     out = [
         f"# Minutes: {e(r.title)}",
         "",

@@ -37,6 +37,8 @@ from cxroom.queries.wall import (
 from cxroom.store import Store
 
 __all__ = [
+    "CommentFilter",
+    "CommentPage",
     "ComplaintFilter",
     "ComplaintOptions",
     "ComplaintPage",
@@ -48,12 +50,33 @@ __all__ = [
     "kpi_history",
     "stage_by_slug",
     "stage_evidence",
+    "survey_comments_page",
     "survey_trend",
 ]
 
 HISTORY_MONTHS = 24
 MAX_ROWS = 500
 TREND_CATEGORIES = 6
+
+# Survey comments of the responses to the stage's questions: one row per response (every
+# answer row of a response carries its comment). Searched like complaints: on the masked
+# text unless the reader may see personal data ({text}); {where} is built from fixed fragments.
+SURVEY_COMMENTS = """
+WITH commented AS (
+    SELECT DISTINCT q.survey, r.response_id, r.answered_at, r.comment, r.comment_masked
+    FROM survey_responses r
+    JOIN survey_question_stages qs ON qs.question_id = r.question_id AND qs.stage_id = $stage_id
+    JOIN survey_questions q ON q.id = r.question_id
+    WHERE r.comment IS NOT NULL{period}
+)
+SELECT {select}
+FROM commented
+WHERE {where}
+"""
+COMMENT_ROWS = (
+    "answered_at, survey, {text} AS comment, response_id, CASE WHEN {text} IS NULL THEN comment END AS unmasked"
+)
+COMMENT_ORDER = " ORDER BY answered_at DESC, response_id LIMIT $limit"
 
 STAGE_BY_SLUG = """
 SELECT id, slug, name, customer_goal, description, colour, position
@@ -196,6 +219,23 @@ class ComplaintPage:
 
 
 @dataclass(frozen=True)
+class CommentFilter:
+    """Which survey comments the stage page lists. Hashable, so it can key a cache."""
+
+    search: str = ""
+    since: date | None = None
+    until: date | None = None  # exclusive: the first day not shown
+    limit: int = 200
+    show_personal_data: bool = False  # only for roles that may (permissions.may_see_personal_data)
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    total: int
+    rows: pd.DataFrame  # answered_at, survey, comment (masked unless asked not to), response_id; newest first
+
+
+@dataclass(frozen=True)
 class MomentHistory:
     id: int
     name: str
@@ -319,3 +359,32 @@ def stage_evidence(store: Store, stage_id: int) -> StageEvidence:
         calls=tuple(call_from_row(r) for r in store.fetch_dicts(STAGE_CALLS, [stage_id])),
         fixes=tuple(fix_from_row(r, stage_id) for r in store.fetch_dicts(STAGE_FIXES, [stage_id])),
     )
+
+
+def survey_comments_page(store: Store, stage_id: int, flt: CommentFilter) -> CommentPage:
+    """The survey comments of the stage matching the filter (their total, and the newest
+    ``flt.limit``), searched and shown masked unless ``flt.show_personal_data``."""
+    text = "comment" if flt.show_personal_data else "comment_masked"
+    params: dict[str, Any] = {"stage_id": stage_id}
+    period = ""
+    if flt.since is not None:
+        period += " AND r.answered_at >= $since"
+        params["since"] = flt.since
+    if flt.until is not None:
+        period += " AND r.answered_at < $until"
+        params["until"] = flt.until
+    where = "TRUE"
+    if flt.search.strip():
+        where = f"({text} ILIKE $pattern ESCAPE '\\' OR survey ILIKE $pattern ESCAPE '\\')"
+        params["pattern"] = _like_pattern(flt.search.strip())
+    total = int(store.fetch_value(SURVEY_COMMENTS.format(period=period, select="count(*)", where=where), params) or 0)
+    limit = max(1, min(int(flt.limit), MAX_ROWS))
+    rows = store.fetch_df(
+        SURVEY_COMMENTS.format(period=period, select=COMMENT_ROWS.format(text=text), where=where) + COMMENT_ORDER,
+        {**params, "limit": limit},
+    )
+    rows["comment"] = [
+        v if isinstance(v, str) else mask_personal_data(raw) if isinstance(raw, str) else ""
+        for v, raw in zip(rows["comment"], rows.pop("unmasked"), strict=True)
+    ]
+    return CommentPage(total, rows)

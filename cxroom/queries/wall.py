@@ -38,6 +38,7 @@ __all__ = [
     "SiloView",
     "StageColumn",
     "StageInfo",
+    "SurveyComment",
     "SurveyTile",
     "Verbatim",
     "WallData",
@@ -51,6 +52,7 @@ __all__ = [
 SPARK_PERIODS = 12  # periods in a sparkline, ending at the chosen month
 TOP_CATEGORIES = 3
 VERBATIMS_PER_STAGE = 2
+SURVEY_COMMENTS_PER_STAGE = 2
 CELEBRATED_SHOWN_MONTHS = 3  # a celebrated fix stays on the wall this long
 TRANSCRIPT_EXCERPT_CHARS = 320
 
@@ -68,6 +70,9 @@ ORDER BY position, id
 ROOM_NAME = "SELECT value FROM meta WHERE key = 'room_name'"
 
 # Months that have any complaint, KPI reading or survey answer, newest first.
+# Every month, however old: a room holds at most a few hundred distinct months
+# (imports quarantine dates before CXROOM_OLDEST_DATE and after tomorrow), and
+# the DISTINCT runs in DuckDB, so the list stays small whatever the row count.
 MONTHS_WITH_DATA = """
 SELECT month FROM (
     SELECT DISTINCT date_trunc('month', received_at)::DATE AS month FROM complaints
@@ -77,7 +82,6 @@ SELECT month FROM (
     SELECT DISTINCT date_trunc('month', answered_at)::DATE FROM survey_responses
 )
 ORDER BY month DESC
-LIMIT ?
 """
 
 DATA_RANGE = """
@@ -161,6 +165,24 @@ SELECT stage_id, item.received_at AS received_at, item.category AS category, ite
        item.verbatim AS verbatim
 FROM flat
 ORDER BY stage_id, received_at DESC
+"""
+
+# The newest open-text comments of the month's survey responses, per stage (through the
+# questions linked to it). A response answers several questions and every answer row
+# carries its comment, so responses are made distinct first.
+RECENT_SURVEY_COMMENTS = """
+WITH commented AS (
+    SELECT DISTINCT qs.stage_id, q.survey, r.response_id, r.answered_at, r.comment_masked,
+           CASE WHEN r.comment_masked IS NULL THEN r.comment END AS unmasked
+    FROM survey_responses r
+    JOIN survey_question_stages qs ON qs.question_id = r.question_id
+    JOIN survey_questions q ON q.id = r.question_id
+    WHERE r.comment IS NOT NULL AND r.answered_at >= $month AND r.answered_at < $next
+)
+SELECT stage_id, survey, answered_at, comment_masked, unmasked
+FROM commented
+QUALIFY row_number() OVER (PARTITION BY stage_id ORDER BY answered_at DESC, response_id) <= $per_stage
+ORDER BY stage_id, answered_at DESC, response_id
 """
 
 # Score of a question in a month, by its kind: NPS = % promoters (9-10) -
@@ -249,9 +271,9 @@ def last_complete_month(today: date | None = None) -> date:
     return add_months(today.replace(day=1), -1)
 
 
-def months_with_data(store: Store, limit: int = 60) -> list[date]:
-    """Months with any complaint, KPI reading or survey answer, newest first."""
-    return [_as_date(row[0]) for row in store.execute(MONTHS_WITH_DATA, [limit])]
+def months_with_data(store: Store) -> list[date]:
+    """Every month with any complaint, KPI reading or survey answer, newest first."""
+    return [_as_date(row[0]) for row in store.execute(MONTHS_WITH_DATA)]
 
 
 def default_month(months: Sequence[date], today: date | None = None) -> date:
@@ -398,6 +420,22 @@ class Verbatim:
     category: str
     source: str
     text: str  # masked
+
+
+@dataclass(frozen=True)
+class SurveyComment:
+    answered_at: datetime
+    survey: str
+    text: str  # masked
+
+
+def survey_comment_from_row(row: dict[str, Any]) -> SurveyComment:
+    """A comment as the masked roles see it; a row stored without its masked text (SQL
+    outside the room's imports) is masked here, never shown as stored."""
+    text = row["comment_masked"]
+    if text is None:
+        text = mask_personal_data(row["unmasked"] or "")
+    return SurveyComment(row["answered_at"], row["survey"], text)
 
 
 @dataclass(frozen=True)
@@ -549,6 +587,7 @@ class StageColumn:
     categories: tuple[CategoryCount, ...] = ()
     verbatims: tuple[Verbatim, ...] = ()
     surveys: tuple[SurveyTile, ...] = ()
+    survey_comments: tuple[SurveyComment, ...] = ()
     artifacts: tuple[ArtifactView, ...] = ()
     calls: tuple[CallView, ...] = ()
     silos: tuple[SiloView, ...] = ()
@@ -768,6 +807,12 @@ def load_wall(store: Store, month: date, *, months: Sequence[date] | None = None
     surveys = _survey_tiles(
         store.fetch_dicts(SURVEY_SCORES, {"from12": params["from12"], "next": params["next"]}), series
     )
+    survey_comments = _group(
+        store.fetch_dicts(
+            RECENT_SURVEY_COMMENTS,
+            {"month": params["month"], "next": params["next"], "per_stage": SURVEY_COMMENTS_PER_STAGE},
+        )
+    )
     artifacts = _group(store.fetch_dicts(ARTIFACTS))
     calls = _group(store.fetch_dicts(WALL_CALLS))
     silos = _group(store.fetch_dicts(SILOS))
@@ -811,6 +856,7 @@ def load_wall(store: Store, month: date, *, months: Sequence[date] | None = None
                     for r in verbatims.get(sid, ())
                 ),
                 surveys=stage_surveys,
+                survey_comments=tuple(survey_comment_from_row(r) for r in survey_comments.get(sid, ())),
                 artifacts=tuple(artifact_from_row(r) for r in artifacts.get(sid, ())),
                 calls=tuple(call_from_row(r) for r in calls.get(sid, ())),
                 silos=tuple(SiloView(r["name"], r["role"]) for r in silos.get(sid, ())),

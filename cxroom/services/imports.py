@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from cxroom import audio, scratch
 from cxroom.errors import CxroomError, InvalidInputError, NotFoundError
-from cxroom.importers import dates, superseded
+from cxroom.importers import dates, per_call, superseded
 from cxroom.importers import sqlexpr as sx
 from cxroom.importers.bounds import ImportLimits
 from cxroom.importers.mapping import (
@@ -45,6 +45,7 @@ from cxroom.importers.mapping import (
     parse_mapping,
     suggest_complaint_mapping,
     suggest_kpi_fields,
+    suggest_survey_comments,
     suggest_survey_fields,
 )
 from cxroom.importers.sniff import DEFAULT_MAX_IMPORT_BYTES, ImportFileError
@@ -102,6 +103,8 @@ class ImportReport:
     rows_rejected: int = 0
     values_rejected: int = 0  # bad values quarantined from rows whose other values were imported
     values_empty: int = 0  # values left empty or marked not available (no value, not an error)
+    rows_future: int = 0  # rows quarantined because they are dated after tomorrow (UTC)
+    comments_imported: int = 0  # survey responses (not rows: a long file has a row per answer) with a comment
     errors: list[dict[str, Any]] = field(default_factory=list)
     errors_total: int = 0
     committed: bool = False
@@ -117,6 +120,9 @@ class ImportReport:
     mapping: dict[str, Any] = field(default_factory=dict)
     unmapped_categories: list[dict[str, Any]] = field(default_factory=list)
     date_rules: dict[str, Any] = field(default_factory=dict)
+    # a per-call KPI file: {"per": "day"|"month", "rows": calls read into readings, "periods": n,
+    # "measures": {KPI: {"column", "measure"}}, "description": the aggregation in words}
+    aggregation: dict[str, Any] = field(default_factory=dict)
     elapsed_s: float = 0.0
 
     @property
@@ -133,6 +139,8 @@ class ImportReport:
             "rows_rejected": self.rows_rejected,
             "values_rejected": self.values_rejected,
             "values_empty": self.values_empty,
+            "rows_future": self.rows_future,
+            "comments_imported": self.comments_imported,
             "errors": self.errors,
             "errors_total": self.errors_total,
             "committed": self.committed,
@@ -150,6 +158,7 @@ class ImportReport:
             "notes": self.notes,
             "mapping": self.mapping,
             "unmapped_categories": self.unmapped_categories,
+            "aggregation": self.aggregation,
             "elapsed_s": round(self.elapsed_s, 3),
         }
 
@@ -176,6 +185,8 @@ class ImportOptions:
     survey_kind: str = "csat"
     # the encoding of the lines that are not UTF-8 (None: detect; asked for when detection is unsure)
     encoding: str | None = None
+    # KPI files with one row per call: aggregate them per "day" or "month" (None: one row per period)
+    aggregate: str | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -266,6 +277,7 @@ def import_file(
                 report.rows_read = staged.rows_read
                 report.rows_duplicate = report.rows_read - report.rows_imported - report.rows_rejected
                 _collect_errors(tx, staged, report)
+                _note_future_rows(tx, staged, report, window)
                 if dry_run:
                     raise _DryRun(report)
                 if progress:
@@ -382,7 +394,10 @@ def preview_file(
                         headers=staged.headers,
                         rows_read=staged.rows_read,
                         sample=sample,
-                        suggested=suggest_mapping(kind, staged.headers, profile[1], src, options),
+                        suggested=suggest_mapping(
+                            kind, staged.headers, profile[1], src, options,
+                            _flag_columns(tx, staged) if kind == "kpis" and options.aggregate else None,
+                        ),
                         saved=saved if saved and _mapping_fits(saved, staged.headers) else None,
                         source=src,
                         date_columns=profile[0],
@@ -404,8 +419,10 @@ def suggest_mapping(
     numeric: dict[str, dict[str, float]],
     source: str,
     options: ImportOptions | None = None,
+    flags: set[str] | None = None,
 ) -> dict[str, Any]:
-    """A mapping proposal from the headers (and, for surveys/KPIs, which columns hold numbers)."""
+    """A mapping proposal from the headers (and, for surveys/KPIs, which columns hold numbers;
+    for per-call KPI files, which hold yes/no flags)."""
     options = options or ImportOptions()
     if kind == "complaints":
         out: dict[str, Any] = dict(suggest_complaint_mapping(headers))
@@ -413,6 +430,17 @@ def suggest_mapping(
         return out
     if kind == "kpis":
         fields = suggest_kpi_fields(headers)
+        if options.aggregate:
+            measures = per_call.suggest_measures(
+                headers, flags or set(), set(numeric), {h for h in (fields["period"],) if h}
+            )
+            return {
+                "layout": "wide",
+                "period": fields["period"],
+                "aggregate": options.aggregate,
+                "measures": {name: {"column": h, "measure": how} for name, (h, how) in measures.items()},
+                "date_format": normalise_date_format(options.date_format),
+            }
         if fields["kpi_name"] and fields["value"]:
             return {
                 "layout": "long",
@@ -448,6 +476,7 @@ def suggest_mapping(
             "default_kind": options.survey_kind,
             "na_values": na,
             "date_format": normalise_date_format(options.date_format),
+            "comments": suggest_survey_comments(headers, {h for h in fields.values() if h} | set(numeric)),
         }
     low, high = SCALES[options.survey_kind]
     questions = {
@@ -470,6 +499,7 @@ def suggest_mapping(
         "questions": questions,
         "na_values": na,
         "date_format": normalise_date_format(options.date_format),
+        "comments": suggest_survey_comments(headers, {h for h in fields.values() if h} | set(numeric)),
     }
 
 
@@ -506,12 +536,18 @@ def _referenced_headers(mapping: dict[str, Any]) -> list[str]:
             "fixed_period",
             "default_kind",
             "na_values",
+            "aggregate",
         ):
+            continue
+        if key == "measures" and isinstance(value, dict):  # KPI name -> {column, measure}
+            names.extend(str(v["column"]) for v in value.values() if isinstance(v, dict) and "column" in v)
             continue
         if isinstance(value, str):
             names.append(value)
         elif isinstance(value, dict):
             names.extend(value.keys())
+        elif isinstance(value, list):  # survey comment columns
+            names.extend(str(v) for v in value)
     return names
 
 
@@ -563,12 +599,15 @@ def resolve_mapping(
     """The explicit mapping, else the one saved for the source, else the recognised headers."""
     if mapping is None:
         saved = _saved_mapping(tx, kind, source)
+        if saved and kind == "kpis" and bool(options.aggregate) != bool(saved.get("aggregate")):
+            saved = None  # a per-call import and a period-per-row import of one source read different columns
         if saved and _mapping_fits(saved, staged.headers):
             mapping = saved
             staged.notes.append(f"Using the column mapping saved for source '{source}'.")
         else:
             numeric = _profile_columns(tx, staged)[1] if kind != "complaints" else {}
-            mapping = suggest_mapping(kind, staged.headers, numeric, source, options)
+            flags = _flag_columns(tx, staged) if kind == "kpis" and options.aggregate else set()
+            mapping = suggest_mapping(kind, staged.headers, numeric, source, options, flags)
     mapping = dict(mapping)
     if kind == "complaints":
         missing = [f for f in ("received_at", "category") if not mapping.get(f)]
@@ -587,6 +626,8 @@ def resolve_mapping(
         mapping["date_format"] = explicit_format
     if kind in ("kpis", "surveys") and options.period:
         mapping["fixed_period"] = options.period
+    if kind == "kpis" and options.aggregate:
+        mapping["aggregate"] = options.aggregate
     if kind == "kpis" and options.start:
         mapping["start"] = options.start
         if options.frequency:
@@ -676,6 +717,26 @@ def _collect_errors(tx: Tx, staged: Staged, report: ImportReport) -> None:
     report.errors_total = int(tx.fetch_value(f"SELECT count(*) FROM ({union})"))
     rows = tx.fetch_all(f"SELECT rn, col, message FROM ({union}) ORDER BY rn, col LIMIT {MAX_REPORTED_ERRORS}")
     report.errors = [{"row": int(r[0]), "column": r[1], "message": r[2]} for r in rows]
+
+
+def _note_future_rows(tx: Tx, staged: Staged, report: ImportReport, window: dates.DateWindow) -> None:
+    """Rows dated in the future are counted and said in one line, not only row by row: a file
+    numbered from a start date, or exported with a wrong year, can run years ahead."""
+    # The message is DateWindow.too_new's; its date is this import's newest day.
+    suffix = f"% is in the future (after {window.newest.isoformat()})"
+    report.rows_future = int(
+        tx.fetch_value(
+            f"SELECT count(DISTINCT rn) FROM (SELECT rn, unnest(errs) AS e FROM chk_{staged.table} "
+            "WHERE len(errs) > 0) WHERE struct_extract(e, 'message') LIKE ?",
+            [suffix],
+        )
+        or 0
+    )
+    if report.rows_future:
+        report.notes.append(
+            f"{report.rows_future} row(s) are dated in the future (after {window.newest.isoformat()}, "
+            "tomorrow UTC): they are quarantined, not imported; check the file's dates or the start period."
+        )
 
 
 def _finish_batch(
@@ -941,6 +1002,9 @@ def _run_kpis(
     progress: Progress | None,
     window: dates.DateWindow,
 ) -> None:
+    if m.aggregate:
+        _run_per_call(tx, staged, m, report, batch_id, window)
+        return
     t = staged.table
     kpis = _kpi_ids(tx)
     # -- the period of each row
@@ -1087,6 +1151,144 @@ def _run_kpis(
         )
 
 
+def _flag_columns(tx: Tx, staged: Staged) -> set[str]:
+    """Headers whose cells are mostly a yes or a no (Y/N, yes/no, true/false). Mostly, as for
+    numbers: a flag column with a few bad cells is still that column (they are quarantined)."""
+    found = set()
+    for header in staged.headers:
+        col = staged.col(header)
+        assert col
+        values, flags = tx.fetch_one(
+            f"SELECT count(*) FILTER (WHERE NOT {sx.is_missing(col)}), count({per_call.flag(col)}) FROM {staged.table}"
+        ) or (0, 0)
+        if values and flags * 2 > values:
+            found.add(header)
+    return found
+
+
+def _run_per_call(
+    tx: Tx, staged: Staged, m: KpiMapping, report: ImportReport, batch_id: int | None, window: dates.DateWindow
+) -> None:
+    """One row per call, aggregated per day or month into KPI readings (cxroom.importers.per_call).
+
+    Every call row is accounted for: a row whose date is missing, unreadable or outside the
+    room's window is quarantined whole; an unreadable flag or number is quarantined on its own
+    and the row's other values still count; empty cells are left out of means and rates. A call
+    row is imported when its period's readings are new or change a value, a duplicate when
+    they are all stored already, unchanged.
+    """
+    t = staged.table
+    assert m.aggregate and m.period
+    _note_unused_columns(staged, m, report)
+    kpis = _kpi_ids(tx)
+    unknown = [name for name in m.measures if name.casefold() not in kpis]
+    known = {name: spec for name, spec in m.measures.items() if name.casefold() in kpis}
+    if unknown:
+        report.notes.append(
+            "Not imported: no KPI named " + ", ".join(repr(u) for u in unknown)
+            + " in this room. Create the KPI (Listening page or Room setup), then import again."
+        )
+    if not known:
+        raise ImportFileError(
+            "None of the per-call measures matches a KPI of this room (" + ", ".join(repr(u) for u in unknown)
+            + "). Create the KPIs first (or name them in the mapping's measures), then import."
+        )
+    # A KPI kept per month cannot take daily values (its readings are dated the first of the month).
+    coarse = {"day": ("weekly", "monthly"), "month": ("weekly",)}[m.aggregate]
+    mismatched = [n for n in known if kpis[n.casefold()][1] in coarse]
+    if mismatched:
+        raise ImportFileError(
+            f"KPI(s) {', '.join(repr(n) for n in mismatched)} are kept "
+            f"{'/'.join(sorted({kpis[n.casefold()][1] for n in mismatched}))}: aggregate per "
+            + ("month (--aggregate month)." if m.aggregate == "day" else "day, or change the KPI's frequency.")
+        )
+    date_sql, period_errors = _date_expr(
+        tx, staged, m.period, m.date_format, window, report, empty_message="the date is empty"
+    )
+    specs = list(known.items())
+    typed = ", ".join(
+        f"{per_call.value_sql(staged.col(spec.column) or 'NULL', spec.measure)} AS v{i}"
+        for i, (_name, spec) in enumerate(specs)
+    )
+    tx.execute(
+        f"CREATE TEMP TABLE pc_{t} AS SELECT rn, {per_call.period_sql(date_sql, m.aggregate)} AS period, {typed} "
+        f"FROM {t}"
+    )
+    # Value errors: a flag that is neither yes nor no, a number that is not one (empty cells are no value).
+    value_errors, good, empty = [], [], []
+    for i, (_name, spec) in enumerate(specs):
+        if spec.measure == "count":
+            good.append("1")
+            continue
+        col = staged.col(spec.column)
+        assert col
+        missing = sx.is_missing(col)
+        what = "yes or no (Y/N)" if spec.measure == "rate" else "a number"
+        value_errors.append(
+            _err(spec.column, f"NOT {missing} AND p.v{i} IS NULL", f"'not {what}: ' || {_shown(col)}")
+        )
+        good.append(f"(p.v{i} IS NOT NULL)::INT")
+        empty.append(f"({missing})::INT")
+    tx.execute(
+        f"CREATE TEMP TABLE pce_{t} AS SELECT s.rn, {_errs(value_errors)} AS errs, "
+        f"{' + '.join(good)} AS n_values, {' + '.join(empty) or '0'} AS n_empty "
+        f"FROM {t} s JOIN pc_{t} p USING (rn)"
+    )
+    _check_rows(
+        tx, t, row_errors=_errs(period_errors), joins=f"LEFT JOIN pce_{t} e USING (rn)",
+        nothing="the row has no value to aggregate",
+    )
+    # Empty cells are counted once per measure reading them (values_empty), never as errors.
+    _count_rows(tx, staged, report, empty_from=f"pce_{t}")
+    aggregates = " UNION ALL ".join(
+        f"SELECT p.period, {kpis[name.casefold()][0]} AS kpi_id, {per_call.measure_sql(f'p.v{i}', spec.measure)} "
+        f"AS value FROM pc_{t} p JOIN chk_{t} c ON c.rn = p.rn AND (len(c.errs) = 0 OR c.partial) "
+        f"WHERE p.period IS NOT NULL GROUP BY p.period HAVING count(p.v{i}) > 0"
+        for i, (name, spec) in enumerate(specs)
+    )
+    tx.execute(f"CREATE TEMP TABLE pca_{t} AS {aggregates}")
+    tx.execute(
+        f"CREATE TEMP TABLE rdn_{t} AS SELECT a.kpi_id, a.period, a.value FROM pca_{t} a "
+        f"LEFT JOIN kpi_readings k ON k.kpi_id = a.kpi_id AND k.period = a.period "
+        f"WHERE k.kpi_id IS NULL OR k.value IS DISTINCT FROM a.value"
+    )
+    periods, calls = tx.fetch_one(
+        f"SELECT count(DISTINCT p.period), count(*) FROM pc_{t} p JOIN chk_{t} c ON c.rn = p.rn "
+        f"AND (len(c.errs) = 0 OR c.partial)"
+    ) or (0, 0)
+    report.rows_imported = int(
+        tx.fetch_value(
+            f"SELECT count(*) FROM pc_{t} p JOIN chk_{t} c ON c.rn = p.rn AND (len(c.errs) = 0 OR c.partial) "
+            f"WHERE p.period IN (SELECT period FROM rdn_{t})"
+        )
+        or 0
+    )
+    description = per_call.describe({n: (s.column, s.measure) for n, s in specs}, m.aggregate)
+    report.aggregation = {
+        "per": m.aggregate,
+        "rows": int(calls),
+        "periods": int(periods),
+        "readings": int(tx.fetch_value(f"SELECT count(*) FROM pca_{t}") or 0),
+        "measures": {n: {"column": s.column, "measure": s.measure} for n, s in specs},
+        "description": description,
+    }
+    report.notes.append(f"{description} {int(calls)} call row(s) gave {int(periods)} period(s).")
+    changed = int(
+        tx.fetch_value(
+            f"SELECT count(*) FROM rdn_{t} n JOIN kpi_readings k ON k.kpi_id = n.kpi_id AND k.period = n.period"
+        )
+    )
+    if changed:
+        report.notes.append(f"{changed} existing KPI reading(s) were replaced by new values (undo restores them).")
+    if batch_id is not None:
+        superseded.keep_replaced(tx, batch_id, f"rdn_{t}")
+        tx.execute(
+            f"INSERT INTO kpi_readings SELECT kpi_id, period, value, ? FROM rdn_{t} "
+            "ON CONFLICT (kpi_id, period) DO UPDATE SET value = excluded.value, batch_id = excluded.batch_id",
+            [batch_id],
+        )
+
+
 def _check_rows(tx: Tx, t: str, *, row_errors: str, joins: str, nothing: str) -> None:
     """chk_<t>: each row's errors, and whether only some of its values are bad (``partial``).
 
@@ -1224,7 +1426,8 @@ def _run_surveys(
             f"FROM {t} LEFT JOIN q_{t} q ON q.qtext = trim({qcol})"
         )
     tx.execute(
-        f"CREATE TEMP TABLE resp_{t} AS SELECT rn, {rid_sql} AS response_id, {answered_sql} AS answered_at FROM {t}"
+        f"CREATE TEMP TABLE resp_{t} AS SELECT rn, {rid_sql} AS response_id, {answered_sql} AS answered_at, "
+        f"{_comment_sql(staged, m)} AS comment FROM {t}"
     )
     tx.execute(f"CREATE TEMP TABLE ans_{t} AS {answers_sql}")
     answer_errors = [
@@ -1278,23 +1481,51 @@ def _run_surveys(
     )
     _count_rows(tx, staged, report, empty_from=f"anse_{t}")
     tx.execute(
-        f"CREATE TEMP TABLE ansn_{t} AS SELECT a.rn, r.response_id, a.question_id, a.value, r.answered_at "
-        f"FROM ans_{t} a JOIN resp_{t} r USING (rn) "
+        f"CREATE TEMP TABLE ansn_{t} AS SELECT a.rn, r.response_id, a.question_id, a.value, r.answered_at, "
+        f"r.comment FROM ans_{t} a JOIN resp_{t} r USING (rn) "
         f"JOIN chk_{t} c ON c.rn = a.rn AND (len(c.errs) = 0 OR c.partial) WHERE {good.format(p='a.')} "
         f"AND NOT EXISTS (SELECT 1 FROM survey_responses x WHERE x.response_id = r.response_id "
         f"AND x.question_id = a.question_id)"
     )
-    report.rows_imported = int(tx.fetch_value(f"SELECT count(DISTINCT rn) FROM ansn_{t}"))
+    report.rows_imported, report.comments_imported = (
+        int(n or 0)
+        for n in tx.fetch_one(
+            f"SELECT count(DISTINCT rn), count(DISTINCT response_id) FILTER (WHERE comment IS NOT NULL) FROM ansn_{t}"
+        )
+        or (0, 0)
+    )
     if batch_id is not None:
+        # The masked comment is written with the row, masked once per distinct text (as complaints').
+        masked, masked_join = (
+            masked_for_insert(tx, f"ansn_{t}", "n.comment", column="comment") if m.comments else ("NULL", "")
+        )
         tx.execute(
-            f"INSERT INTO survey_responses SELECT response_id, question_id, value, answered_at, ? FROM ansn_{t}",
+            "INSERT INTO survey_responses (response_id, question_id, value, answered_at, batch_id, comment, "
+            f"comment_masked) SELECT n.response_id, n.question_id, n.value, n.answered_at, ?, n.comment, {masked} "
+            f"FROM ansn_{t} n{masked_join}",
             [batch_id],
+        )
+    if m.comments:
+        report.notes.append(
+            f"{report.comments_imported} response(s) with a comment, from column(s) "
+            + ", ".join(repr(h) for h in m.comments)
+            + " (personal data masked for the roles that may not see it)."
         )
     report.notes.append(
         f"Survey '{m.survey}': {len(wanted)} question(s)"
         + (f"; not-applicable values: {', '.join(repr(v) for v in na)}" if na else "")
         + "."
     )
+
+
+def _comment_sql(staged: Staged, m: SurveyMapping) -> str:
+    """The response's comment: its open-text cells, trimmed, one line each, empty ones skipped; NULL when none."""
+    if not m.comments:
+        return "CAST(NULL AS VARCHAR)"
+    # trim() alone keeps the line breaks a quoted cell may end with (Olist's messages end in CRLF).
+    blank = "chr(32) || chr(9) || chr(10) || chr(13)"
+    cells = ", ".join(f"nullif(trim({sx.raw_text(staged.col(h))}, {blank}), '')" for h in m.comments)
+    return f"nullif(concat_ws(chr(10), {cells}), '')"
 
 
 def period_from_index(start: date, frequency: str, index: int) -> date:

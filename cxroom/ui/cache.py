@@ -65,6 +65,14 @@ def complaints_page(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def survey_comments_page(
+    data_version: int, db: str, stage_id: int, filters: stage_queries.CommentFilter
+) -> stage_queries.CommentPage:
+    del data_version, db
+    return stage_queries.survey_comments_page(context.store(), stage_id, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def complaint_trend(data_version: int, db: str, stage_id: int, month_iso: str) -> pd.DataFrame:
     del data_version, db
     return stage_queries.complaint_trend(context.store(), stage_id, date.fromisoformat(month_iso))

@@ -14,7 +14,6 @@ Text typed by people (titles, problems, notes, names) is shown with
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -32,6 +31,7 @@ from cxroom.services import fixes as fix_service
 from cxroom.services import room as room_service
 from cxroom.ui import cache, context, navigation
 from cxroom.ui import submits as submits_ui
+from cxroom.ui.kit.text import md, plotly_text
 
 FIXES_PAGE = "views/fixes.py"
 FIX_PAGE = "views/fix.py"
@@ -132,15 +132,6 @@ def today() -> date:
 
 # -- safe text ---------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^%@/?;,])")
-
-
-def md(text: Any) -> str:
-    """Text that Streamlit's Markdown shows literally (no links, images, HTML, directives)."""
-    collapsed = " ".join(str(text if text is not None else "").split())
-    return _MD_SPECIAL.sub(r"\\\1", collapsed)
-
-
 def status_label(status: str) -> str:
     icon, word, _ = STATUS.get(status, ("•", status, "gray"))
     return f"{icon} {word}"
@@ -166,11 +157,6 @@ def due_text(due_on: date | None, status: str, *, today_: date) -> tuple[str, st
     if status in fix_queries.OVERDUE_STATUSES and (due_on - today_).days <= 14:
         return f"Due {due_on:%d %b %Y}", "orange"
     return f"Due {due_on:%d %b %Y}", "gray"
-
-
-def _plain(text: Any) -> str:
-    """Text for plotly, which reads a few HTML tags in labels: show them as text."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _list(value: Any) -> list[Any]:
@@ -531,7 +517,7 @@ def load_view(people: pd.DataFrame, silos: pd.DataFrame) -> None:
         fig = go.Figure(
             go.Bar(
                 x=silos["active_fixes"],
-                y=[_plain(s) for s in silos["silo"]],
+                y=[plotly_text(s) for s in silos["silo"]],
                 orientation="h",
                 marker_color="#1F4E79",
                 text=[
@@ -705,7 +691,7 @@ def fix_id_from_url() -> int | None:
     try:
         value = int(str(raw))
     except ValueError:
-        st.error(f"'{raw}' is not a fix number; open a fix from the board.")
+        st.error(f"'{md(raw)}' is not a fix number; open a fix from the board.")
         return None
     return value if value > 0 else None
 
@@ -819,7 +805,7 @@ def evidence_chart(series: fix_service.SeriesEvidence, *, key: str) -> go.Figure
             x=x,
             y=y,
             mode="lines+markers",
-            name=_plain(series.name),
+            name=plotly_text(series.name),
             line={"color": "#1F4E79", "width": 2},
             marker={"size": 6},
             hovertemplate="%{x|%b %Y}: %{y:.1f}<extra></extra>",
@@ -883,7 +869,7 @@ def evidence_chart(series: fix_service.SeriesEvidence, *, key: str) -> go.Figure
         height=300,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.18},
-        yaxis={"title": series.unit if series.unit != "%" else "%"},
+        yaxis={"title": plotly_text(series.unit)},
         xaxis={"range": [x[0] - timedelta(days=20), x[-1] + timedelta(days=20)]} if x else {},
     )
     del key
@@ -937,7 +923,7 @@ def _series_panel(series: fix_service.SeriesEvidence, *, key: str) -> None:
 
 def _fmt(value: float, unit: str) -> str:
     text = f"{value:,.1f}"
-    return f"{text}%" if unit == "%" else f"{text} {unit}".strip()
+    return f"{text}%" if unit == "%" else f"{text} {md(unit)}".strip()  # metric values are Markdown
 
 
 def team_panel(d: fix_queries.FixDetail) -> None:

@@ -32,6 +32,7 @@ from cxroom.queries import trust as trust_queries
 from cxroom.services import trust
 from cxroom.settings import HeaderAuthSettings
 from cxroom.ui import context
+from cxroom.ui.kit.text import md
 
 ROLE_ORDER = [Role.VIEWER, Role.FIX_MEMBER, Role.FACILITATOR, Role.ADMIN]
 
@@ -188,7 +189,7 @@ def current_user() -> User:
         try:
             label = trust.check_display_token(context.store(), token)
         except InvalidInputError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
             st.stop()
         return User(actor=f"display:{label}", name=label, role=Role.VIEWER, mode="token")
     if mode == "oidc":
@@ -205,9 +206,9 @@ def sidebar_badge(user: User) -> None:
                 ":material/lock_open: **Single-user mode** — no sign-in; everyone at this computer can change the room."
             )
         elif user.mode == "token":
-            st.caption(f":material/tv: Wall screen: {user.name} (read-only)")
+            st.caption(f":material/tv: Wall screen: {md(user.name)} (read-only)")
         else:
-            st.caption(f"Signed in as **{user.name}** · {user.role.value.replace('_', ' ')}")
+            st.caption(f"Signed in as **{md(user.name)}** · {user.role.value.replace('_', ' ')}")
         if user.mode == "oidc" and st.button("Sign out", key="identity_sign_out"):
             st.logout()
 

@@ -11,7 +11,7 @@ import streamlit as st
 from cxroom.inbox.state import inbox_summary
 from cxroom.queries import inbox as inbox_queries
 from cxroom.ui import context
-from cxroom.ui.wall_components import escape_md
+from cxroom.ui.kit.text import md
 
 REFRESH_S = 5
 
@@ -36,7 +36,7 @@ def inbox_block() -> None:
             )
         if running:
             st.caption(
-                escape_md(
+                md(
                     f"Importing {running.get('file')} ({running.get('kind')}): "
                     f"{float(running.get('progress') or 0) * 100:.0f}% {running.get('message') or ''}"
                 )
@@ -45,14 +45,14 @@ def inbox_block() -> None:
             last = summary["recent_done"][0]
             batch = f", batch #{last['batch_id']}: {last.get('rows_imported')} rows" if last.get("batch_id") else ""
             when = f"{last.get('kind')}, {last.get('claimed_at')} UTC{batch}"
-            st.caption(escape_md(f"Last imported: {last.get('file_name')} ({when})"))
+            st.caption(md(f"Last imported: {last.get('file_name')} ({when})"))
         error = summary["last_error"]
         if error:
-            st.error(escape_md(f"Last failure ({error.get('at')}, {error.get('file')}): {error.get('error')}"))
+            st.error(md(f"Last failure ({error.get('at')}, {error.get('file')}): {error.get('error')}"))
         recent = _recent_rows(summary)
         if recent:
             st.dataframe(pd.DataFrame(recent), hide_index=True, width="stretch", key="inbox-recent")
-        st.caption(escape_md(f"Folder: {summary['folder']}"))
+        st.caption(md(f"Folder: {summary['folder']}"))
 
 
 def _recent_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -81,7 +81,7 @@ def last_backup_block(store: Any) -> None:
     if last:
         row = last[0]
         when = f"{row['happened_at']:%Y-%m-%d %H:%M}"
-        st.markdown(escape_md(f"Last backup: {when} UTC by {row['actor']} into {row['folder']}"))
+        st.markdown(md(f"Last backup: {when} UTC by {row['actor']} into {row['folder']}"))
     else:
         st.markdown("No backup has been taken of this room yet.")
     if settings.backup_time is None:
@@ -91,7 +91,7 @@ def last_backup_block(store: Any) -> None:
         )
         return
     st.caption(
-        escape_md(
+        md(
             f"Scheduled daily at {settings.backup_time:%H:%M} into {settings.backup_path}, "
             f"keeping the newest {settings.backup_keep}."
         )
@@ -99,7 +99,7 @@ def last_backup_block(store: Any) -> None:
     scheduled = (inbox_summary(settings.inbox_path).get("backup") or {}).get("last")
     if scheduled and scheduled.get("ok"):
         st.success(
-            escape_md(
+            md(
                 f"Last scheduled backup {scheduled['at']}: {scheduled['tables']} tables, {scheduled['rows']:,} rows, "
                 f"{scheduled['media_files']} media files, {scheduled['verified_files']} files verified against "
                 f"its manifest in {scheduled['seconds']} s."
@@ -107,4 +107,4 @@ def last_backup_block(store: Any) -> None:
             icon=":material/verified:",
         )
     elif scheduled:
-        st.error(escape_md(f"The scheduled backup of {scheduled['at']} failed: {scheduled.get('error')}"))
+        st.error(md(f"The scheduled backup of {scheduled['at']} failed: {scheduled.get('error')}"))

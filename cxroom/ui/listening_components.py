@@ -34,12 +34,13 @@ from cxroom.services.imports import (
     undo_batch,
 )
 from cxroom.store import Store
-from cxroom.ui import context
-from cxroom.ui.wall_components import escape_md
+from cxroom.ui import context, kpi_proposals
+from cxroom.ui.kit.text import md
 
 FILE_KEY = "listening_file"  # {"name", "path", "sha256", "size"}: the file being imported
 REPORT_KEY = "listening_report"
 NONE = "— not in this file —"
+_DELIMITER_NAMES = {"\t": "tab", " ": "space"}
 KIND_LABELS = {"complaints": "Complaints", "kpis": "KPI readings", "surveys": "Survey responses"}
 ENCODING_QUESTION = "listening_encoding_question"  # (sha256, [(encoding, first line read with it)])
 # Offered besides the detector's candidates when it cannot decide.
@@ -68,7 +69,8 @@ def upload(kind: str, store: Store | None = None) -> dict[str, Any] | None:
         data = uploaded.getvalue()
         if len(data) > max_import_bytes():
             st.error(
-                f"{uploaded.name} is {len(data) / 1e6:,.1f} MB; the import limit is {max_import_bytes() / 1e6:,.0f} MB."
+                f"{md(uploaded.name)} is {len(data) / 1e6:,.1f} MB; "
+                f"the import limit is {max_import_bytes() / 1e6:,.0f} MB."
             )
             return None
         sha = hashlib.sha256(data).hexdigest()
@@ -99,7 +101,8 @@ def preview(
         options.encoding = encoding_question(question[1], pending["sha256"])
         if options.encoding is None:
             return None
-    key = ("preview", pending["sha256"], kind, source, options.delimiter, options.sheet, options.encoding)
+    key = ("preview", pending["sha256"], kind, source, options.delimiter, options.sheet, options.encoding,
+           options.aggregate)
     cached = st.session_state.get("listening_preview")
     if cached and cached[0] == key:
         return cached[1]
@@ -117,7 +120,7 @@ def preview(
         st.session_state[ENCODING_QUESTION] = (pending["sha256"], exc.candidates)
         st.rerun()
     except CxroomError as exc:
-        st.error(escape_md(exc))
+        st.error(md(str(exc)))
         return None
     st.session_state["listening_preview"] = (key, result)
     return result
@@ -153,13 +156,13 @@ def file_facts(p: FilePreview, name: str) -> None:
         else ""
     )
     st.caption(
-        f"**{escape_md(name)}** · {p.file_kind.upper()} · {sampled}{p.rows_read:,} rows"
-        f" · encoding {p.encoding}{fallback}"
-        + (f" · delimiter `{p.delimiter}`" if p.file_kind == "csv" else "")
+        f"**{md(name)}** · {p.file_kind.upper()} · {sampled}{p.rows_read:,} rows"
+        f" · encoding {md(p.encoding)}{md(fallback)}"
+        + (f" · delimiter {md(_DELIMITER_NAMES.get(p.delimiter, p.delimiter))}" if p.file_kind == "csv" else "")
         + f" · {len(p.headers)} columns"
     )
     for note in p.notes:
-        st.info(escape_md(note))
+        st.info(md(note))
     if p.sampled:
         st.caption(f"The preview reads the first {p.rows_read:,} rows; the import reads them all.")
     with st.expander("First rows of the file", expanded=False):
@@ -189,14 +192,14 @@ def _date_format_choice(p: FilePreview, column: str | None, default: str | None,
     info = p.date_columns.get(column or "", {})
     labels = {"auto": "Detect from the values", **DATE_FORMATS}
     if info.get("ambiguous"):
-        st.warning(info["message"])
+        st.warning(md(info["message"]))
         choices = list(info["ambiguous"])
         picked = st.radio(
             "Date format", choices, format_func=lambda f: labels.get(f, f), key=key, index=None, horizontal=True
         )
         return picked or "required"
     if info.get("label"):
-        st.caption(f"Dates in '{column}' read as {info['label']}.")
+        st.caption(md(f"Dates in '{column}' read as {info['label']}."))
     keys = list(labels)
     picked = st.selectbox(
         "Date format",
@@ -211,7 +214,7 @@ def _date_format_choice(p: FilePreview, column: str | None, default: str | None,
 def complaint_mapping(p: FilePreview) -> dict[str, Any] | None:
     base = p.saved or p.suggested
     if p.saved:
-        st.success(f"Using the column mapping saved for source '{p.source}' (change it below if needed).")
+        st.success(md(f"Using the column mapping saved for source '{p.source}' (change it below if needed)."))
     h = p.headers
     c1, c2 = st.columns(2)
     with c1:
@@ -253,6 +256,11 @@ def complaint_mapping(p: FilePreview) -> dict[str, Any] | None:
 
 def kpi_mapping(store: Store, p: FilePreview, actor: str) -> dict[str, Any] | None:
     base = p.saved or p.suggested
+    if p.suggested.get("aggregate"):  # a per-call file (the import options asked for it)
+        from cxroom.ui.per_call_form import per_call_mapping
+
+        base = p.saved if p.saved and p.saved.get("aggregate") == p.suggested["aggregate"] else p.suggested
+        return per_call_mapping(store, p, base, pick=_pick, date_choice=_date_format_choice)
     h = p.headers
     layout = st.radio(
         "Layout",
@@ -266,6 +274,7 @@ def kpi_mapping(store: Store, p: FilePreview, actor: str) -> dict[str, Any] | No
     if layout == "long":
         mapping["kpi_name"] = _pick("KPI name column", h, base.get("kpi_name"), "kpi_name", required=True)
         mapping["value"] = _pick("Value column", h, base.get("value"), "kpi_value", required=True)
+        kpi_proposals.propose(store, p, actor, name_column=mapping["kpi_name"], value_column=mapping["value"])
     period = _pick("Period (date or month) column", h, base.get("period"), "kpi_period")
     mapping["period"] = period
     if period is None:
@@ -292,14 +301,7 @@ def kpi_mapping(store: Store, p: FilePreview, actor: str) -> dict[str, Any] | No
         candidates = [c for c in h if c not in (period, mapping.get("index"))]
         default = [c for c in (base.get("kpi_columns") or {}) if c in candidates]
         chosen = st.multiselect("KPI columns", candidates, default=default, key="kpi_columns")
-        unknown = [c for c in chosen if c.casefold() not in known]
-        if unknown:
-            st.warning(
-                "No KPI of this room is called "
-                + ", ".join(f"'{u}'" for u in unknown)
-                + ". Their readings are not imported until the KPI exists."
-            )
-            create_kpis_form(store, unknown, actor)
+        kpi_proposals.propose(store, p, actor, columns=chosen, frequency=mapping.get("frequency"))
         mapping["kpi_columns"] = {c: known.get(c.casefold(), c) for c in chosen}
         if not chosen:
             return None
@@ -332,7 +334,7 @@ def create_kpis_form(store: Store, names: list[str], actor: str) -> None:
                 st.success(f"Created {len(names)} KPI(s).")
                 st.rerun()
             except (CxroomError, ValueError) as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
 
 
 def survey_mapping(p: FilePreview, source: str) -> dict[str, Any] | None:
@@ -398,6 +400,16 @@ def survey_mapping(p: FilePreview, source: str) -> dict[str, Any] | None:
         mapping["question"] = _pick("Question column", h, base.get("question"), "survey_q", required=True)
         mapping["value"] = _pick("Value column", h, base.get("value"), "survey_v", required=True)
         mapping["default_kind"] = kind
+    taken = {mapping.get("response_id"), mapping.get("answered_at"), mapping.get("question"), mapping.get("value")}
+    open_text = [c for c in h if c not in taken and c not in mapping.get("questions", {})]
+    mapping["comments"] = st.multiselect(
+        "Comment (open-text answer) columns",
+        open_text,
+        default=[c for c in (base.get("comments") or []) if c in open_text],
+        key="survey_comments",
+        help="Joined, a line each, into the response's comment; personal data is masked for the roles "
+        "that may not see it.",
+    )
     return mapping
 
 
@@ -435,7 +447,7 @@ def run_import(
         )
     except CxroomError as exc:
         bar.empty()
-        st.error(f"Nothing was imported: {exc}")
+        st.error(md(f"Nothing was imported: {exc}"))
         return None
     st.session_state[REPORT_KEY] = report
     return report
@@ -451,17 +463,19 @@ def render_report(store: Store, report: ImportReport) -> None:
         c[2].metric("Duplicates", f"{report.rows_duplicate:,}")
         c[3].metric("Rejected", f"{report.rows_rejected:,}")
         st.caption(
-            f"{escape_md(report.file_name)} · {report.file_kind.upper()} · {report.encoding}"
-            + (
-                f" + {report.encoding_fallback} for {report.rows_encoding_fallback:,} row(s)"
-                if report.encoding_fallback and report.encoding_fallback != report.encoding
-                else ""
+            md(
+                f"{report.file_name} · {report.file_kind.upper()} · {report.encoding}"
+                + (
+                    f" + {report.encoding_fallback} for {report.rows_encoding_fallback:,} row(s)"
+                    if report.encoding_fallback and report.encoding_fallback != report.encoding
+                    else ""
+                )
+                + (f" · dates {report.date_format}" if report.date_format else "")
+                + f" · source '{report.source}' · {report.elapsed_s:.1f} s"
             )
-            + (f" · dates {report.date_format}" if report.date_format else "")
-            + f" · source '{report.source}' · {report.elapsed_s:.1f} s"
         )
         for note in report.notes:
-            st.info(note)
+            st.info(md(note))
         if report.errors:
             st.markdown(f"**{report.errors_total:,} problem(s)** — the rejected rows are in the quarantine.")
             st.dataframe(
@@ -545,7 +559,7 @@ def batches_panel(store: Store, actor: str) -> None:
                         + " removed."
                     )
                 except CxroomError as exc:
-                    st.error(str(exc))
+                    st.error(md(str(exc)))
         else:
             st.caption(f"Batch #{chosen} was undone.")
 
@@ -597,9 +611,9 @@ def mapping_panel(store: Store, actor: str) -> None:
                     stage_slug=stage,
                 )
                 evidence.create_category_rule(store, rule, actor=actor)
-                st.success(f"Rule added: '{category}' → {dict(stages)[stage]}.")
+                st.success(md(f"Rule added: '{category}' → {dict(stages)[stage]}."))
             except (CxroomError, ValueError) as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
     rules = q.category_rules(store)
     if not rules.empty:
         st.markdown("**Rules** (the most specific wins)")
@@ -637,7 +651,7 @@ def media_panel(store: Store, media: MediaStore, actor: str) -> None:
                     )
                 st.success(f"Call #{new_id} added.")
             except CxroomError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
     with c2, st.form("add_artifact", clear_on_submit=True):
         st.markdown("**An artifact** (what customers receive)")
         upload_ = st.file_uploader(
@@ -662,4 +676,4 @@ def media_panel(store: Store, media: MediaStore, actor: str) -> None:
                 )
                 st.success(f"Artifact #{new_id} added.")
             except CxroomError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))

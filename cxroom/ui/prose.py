@@ -8,7 +8,7 @@ So a column writes its Markdown through a ``Prose``, which keeps consecutive
 pieces and draws them together when something else (a metric, an image, a
 container) comes next, or when the ``with`` block ends.
 
-Pieces are Markdown: callers escape what people typed with ``escape_md``.
+Pieces are Markdown: callers escape what people typed with ``cxroom.ui.kit.text.md``.
 """
 
 from __future__ import annotations

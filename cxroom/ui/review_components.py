@@ -30,11 +30,11 @@ from cxroom.models import DecisionCreate, FindingCreate, FixCreate, FixMember, R
 from cxroom.permissions import Role
 from cxroom.privacy import mask_personal_data
 from cxroom.queries import reviews as rq
-from cxroom.queries.reviews import md_escape
 from cxroom.services import fixes as fix_services
 from cxroom.services import reviews as rs
 from cxroom.ui import context, navigation
 from cxroom.ui import submits as submits_ui
+from cxroom.ui.kit.text import md
 
 FLASH_KEY = "review:flash"
 RESET_KEY = "review:reset"
@@ -144,7 +144,7 @@ def attempt(
     try:
         result = action()
     except (CxroomError, ValidationError) as exc:
-        st.error(explain(exc, names), icon="⚠️")
+        st.error(md(explain(exc, names)), icon="⚠️")
         return False
     reset_later(clear or {})
     flash(success(result) if callable(success) else success)
@@ -271,7 +271,7 @@ def review_from_url(reviews: pd.DataFrame) -> int | None:
     if raw is not None:
         if str(raw).isdigit() and int(raw) in set(reviews["id"].astype(int)):
             return int(raw)
-        st.error(f"There is no review {md_escape(raw)}. Pick one below.")
+        st.error(f"There is no review {md(raw)}. Pick one below.")
     if reviews.empty:
         st.info("No review is planned yet. Plan one on the Reviews page.")
         navigation.page_link(REVIEWS_PAGE, label="Plan a review", icon="🗓️")
@@ -293,7 +293,7 @@ def status_badge(review: rq.Review) -> None:
 
 def review_caption(review: rq.Review) -> str:
     people = ", ".join(review.attendees) or "no attendees recorded"
-    return md_escape(f"{review.held_on:%A %d %B %Y} · {review.kind} review of {review.month:%B %Y} data · {people}")
+    return md(f"{review.held_on:%A %d %B %Y} · {review.kind} review of {review.month:%B %Y} data · {people}")
 
 
 def review_header(review: rq.Review) -> None:
@@ -427,7 +427,7 @@ def reviews_list(reviews: pd.DataFrame) -> None:
             with c1:
                 navigation.page_link(
                     REVIEW_PAGE,
-                    label=md_escape(f"{row.title}"),
+                    label=md(f"{row.title}"),
                     icon="🎙️",
                     query_params={"review": str(int(row.id))},
                     text_otherwise=True,  # viewers and fix members do not run reviews: the title as text
@@ -468,9 +468,9 @@ def agenda_editor(review: rq.Review, items: Sequence[rq.AgendaItem], choices: rq
             cols = st.columns([0.05, 0.67, 0.08, 0.2], vertical_alignment="center")
             cols[0].markdown(f"**{item.position}.**")
             with cols[1]:
-                st.markdown(f"**{md_escape(item.title)}**")
+                st.markdown(f"**{md(item.title)}**")
                 for reason in item.reasons:
-                    st.caption(md_escape(reason))
+                    st.caption(md(reason))
             cols[2].caption(f"{item.minutes} min")
             if not editable:
                 continue
@@ -481,21 +481,21 @@ def agenda_editor(review: rq.Review, items: Sequence[rq.AgendaItem], choices: rq
                         lambda item=item: rs.move_agenda_item(
                             store, item.id, offset=-1, expected_version=item.version, actor=actor
                         ),
-                        success=f"Moved up: {md_escape(item.title)}",
+                        success=f"Moved up: {md(item.title)}",
                     )
                 if b2.button("↓", key=f"agenda-down-{item.id}", help="Move down", disabled=item.position == len(items)):
                     attempt(
                         lambda item=item: rs.move_agenda_item(
                             store, item.id, offset=1, expected_version=item.version, actor=actor
                         ),
-                        success=f"Moved down: {md_escape(item.title)}",
+                        success=f"Moved down: {md(item.title)}",
                     )
                 if b3.button("✕", key=f"agenda-remove-{item.id}", help="Remove from the agenda"):
                     attempt(
                         lambda item=item: rs.remove_agenda_item(
                             store, item.id, expected_version=item.version, actor=actor
                         ),
-                        success=f"Removed: {md_escape(item.title)}",
+                        success=f"Removed: {md(item.title)}",
                     )
     if not editable:
         return
@@ -666,13 +666,13 @@ def findings_list(review: rq.Review, findings: Sequence[rq.Finding]) -> None:
         st.caption("No findings yet.")
     for f in findings:
         with st.container(border=True, key=f"finding-{f.id}"):
-            st.markdown(f"**{md_escape(f.where)}** · {md_escape(f.text)}")
+            st.markdown(f"**{md(f.where)}** · {md(f.text)}")
             details = [f"by {f.created_by} at {f.created_at:%H:%M}"]
             if f.evidence:
                 details.insert(0, f"evidence: {f.evidence}")
             if f.fix_titles:
                 details.append("fix chartered: " + ", ".join(f.fix_titles))
-            st.caption(md_escape(" · ".join(details)))
+            st.caption(md(" · ".join(details)))
             if review.closed:
                 continue
             base_key = f"finding-edit-base-{f.id}"
@@ -762,7 +762,7 @@ def decisions_list(decisions: Sequence[rq.Decision]) -> None:
         st.caption("No decisions yet.")
     for d in decisions:
         due = f" · due {d.due_on:%d %b %Y}" if d.due_on else ""
-        st.markdown(f"- {md_escape(d.text)} — **{md_escape(d.owner)}**{due}")
+        st.markdown(f"- {md(d.text)} — **{md(d.owner)}**{due}")
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -793,7 +793,7 @@ def charter_form(review: rq.Review, findings: Sequence[rq.Finding], choices: rq.
     )
     f = by_id[finding_id]
     if f.fix_titles:
-        st.caption(md_escape("Already chartered from this finding: " + ", ".join(f.fix_titles)))
+        st.caption(md("Already chartered from this finding: " + ", ".join(f.fix_titles)))
     k = f"charter-{f.id}"
     stage_names = dict(choices.stages)
     stage = f.stage_slug
@@ -803,7 +803,7 @@ def charter_form(review: rq.Review, findings: Sequence[rq.Finding], choices: rq.
             "Stage", options=list(stage_names), format_func=stage_names.__getitem__, index=None, key=f"{k}-stage"
         )
     else:
-        st.caption(md_escape(f"At {f.where}"))
+        st.caption(md(f"At {f.where}"))
     title = st.text_input("Fix title", value=fix_title_from(f.text), key=f"{k}-title")
     problem = st.text_area("The problem, in the customer's terms", value=f.text, key=f"{k}-problem", height=90)
     c1, c2 = st.columns(2)
@@ -854,7 +854,7 @@ def charter_form(review: rq.Review, findings: Sequence[rq.Finding], choices: rq.
         return
     missing_silo = [person for person, silo in rows if person.strip() and not silo]
     if missing_silo:
-        st.error(md_escape(f"Choose the silo of {', '.join(missing_silo)}."), icon="⚠️")
+        st.error(md(f"Choose the silo of {', '.join(missing_silo)}."), icon="⚠️")
         return
     members = [(person.strip(), silo) for person, silo in rows if person.strip() and silo]
 
@@ -911,7 +911,7 @@ def present_button(review: rq.Review, fix: rq.FixPresentation, *, key: str) -> N
     if st.button("Mark as presented in this review", type="primary", key=key):
         attempt(
             lambda: rs.present_fix(context.store(), review_id=review.id, fix_id=fix.id, actor=acting_user()),
-            success=f"Marked as presented: {md_escape(fix.title)}",
+            success=f"Marked as presented: {md(fix.title)}",
         )
 
 
@@ -932,20 +932,20 @@ def fix_presentation_view(
 ) -> None:
     """Problem, findings, recommendations and results, with before/after evidence."""
     if kicker:
-        st.markdown(f"**{md_escape(kicker)}**")
-    st.markdown(f"{'#' if large else '###'} {md_escape(fix.title)}")
+        st.markdown(f"**{md(kicker)}**")
+    st.markdown(f"{'#' if large else '###'} {md(fix.title)}")
     where = " · ".join(p for p in (fix.stage_name, fix.moment_name) if p)
     team = ", ".join(f"{person} ({silo})" for person, silo in fix.members)
     st.caption(
-        md_escape(
+        md(
             f"{where} · {fix.status} · lead {fix.lead} · sponsor {fix.sponsor} · chartered {fix.chartered_on:%d %b %Y}"
             + (f" · due {fix.due_on:%d %b %Y}" if fix.due_on else "")
         )
     )
     if team:
-        st.caption(md_escape(f"Team: {team}"))
+        st.caption(md(f"Team: {team}"))
     if reasons:
-        st.markdown("\n".join(f"- {md_escape(r)}" for r in reasons))
+        st.markdown("\n".join(f"- {md(r)}" for r in reasons))
     parts = [
         ("The problem", fix.problem),
         ("What the team found", fix.findings or "\n".join(fix.review_findings)),
@@ -957,7 +957,7 @@ def fix_presentation_view(
         with cols[n % len(cols)]:
             st.markdown(f"**{title}**")
             if text.strip():
-                st.markdown(md_escape(text))
+                st.markdown(md(text))
             else:
                 st.caption("Not written yet.")
     series = list(getattr(evidence, "series", ()) or ())
@@ -968,11 +968,11 @@ def fix_presentation_view(
     for n, s in enumerate(series[:3]):
         with cols[n]:
             verdict = s.evidence.verdict
-            st.markdown(f"**{md_escape(s.name)}**")
+            st.markdown(f"**{md(s.name)}**")
             summary = s.evidence.summary
-            shown = "" if summary == verdict.label else f" · {md_escape(summary)}"
-            st.markdown(f":{verdict.colour}[**{md_escape(verdict.label)}**]{shown}")
-            st.caption(md_escape(s.evidence.data_used))
+            shown = "" if summary == verdict.label else f" · {md(summary)}"
+            st.markdown(f":{verdict.colour}[**{md(verdict.label)}**]{shown}")
+            st.caption(md(s.evidence.data_used))
             st.plotly_chart(
                 _before_after_figure(s, large=large),
                 key=f"fix-ev-{fix.id}-{n}-{large}",
@@ -1096,7 +1096,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_float_dtype(values):
             shown = values.map(lambda v: "" if pd.isna(v) else f"{v:,.1f}")
         else:
-            shown = values.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+            # st.table reads its cells as Markdown: names from files and people go in escaped.
+            shown = values.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else md(v))
         out[str(column).replace("_", " ").capitalize()] = shown
     return out
 
@@ -1117,7 +1118,7 @@ def comparison_view(review: rq.Review) -> None:
         return
     st.caption(f"{found.month:%B %Y} (this review) beside {found.previous_month:%B %Y} (the review before).")
     for line in found.headline():
-        st.markdown(f"- {md_escape(line)}")
+        st.markdown(f"- {md(line)}")
     tables = [
         ("KPIs that moved across their target", found.kpi_crossings, "No KPI crossed its target."),
         ("Moments of truth that changed reliability", found.moment_changes, "No moment changed state."),
@@ -1206,14 +1207,15 @@ def presenter_timer(key: str, minutes: int) -> None:
 
 def _kpi_metric(kpi: Any, trend: Sequence[tuple[date, float]]) -> None:
     unit = kpi.unit if kpi.unit in ("%", "") else f" {kpi.unit}"
-    value = "—" if kpi.value is None else f"{kpi.value:g}{unit}"
+    shown_unit = unit if kpi.unit in ("%", "") else f" {md(kpi.unit)}"  # metric values and deltas are Markdown
+    value = "—" if kpi.value is None else f"{kpi.value:g}{shown_unit}"
     delta = None
     if kpi.value is not None and kpi.previous_value is not None:
-        delta = f"{kpi.value - kpi.previous_value:+.1f}{unit} vs last month"
+        delta = f"{kpi.value - kpi.previous_value:+.1f}{shown_unit} vs last month"
     rag = kpi.rag
     target = "" if kpi.target is None else f"target {kpi.target:g}{unit}"
     st.metric(
-        md_escape(kpi.name),
+        md(kpi.name),
         value,
         delta=delta,
         delta_color="normal" if kpi.direction == "higher_better" else "inverse",
@@ -1221,7 +1223,7 @@ def _kpi_metric(kpi: Any, trend: Sequence[tuple[date, float]]) -> None:
         border=True,
     )
     colour = {Rag.GREEN: "green", Rag.AMBER: "orange", Rag.RED: "red"}.get(rag, "gray")
-    st.markdown(f":{colour}[{rag.icon} {rag.word}]" + (f" · {md_escape(target)}" if target else ""))
+    st.markdown(f":{colour}[{rag.icon} {rag.word}]" + (f" · {md(target)}" if target else ""))
 
 
 def _complaints_figure(frame: pd.DataFrame, colour: str, month: date) -> go.Figure:
@@ -1242,21 +1244,21 @@ def _complaints_figure(frame: pd.DataFrame, colour: str, month: date) -> go.Figu
 def stage_slide(ev: rq.StageEvidence, *, reasons: Sequence[str], key: str) -> None:
     """One stage on the room's screen: why it is here, KPIs vs target, complaints,
     the customer's words, a call to play, what customers receive."""
-    st.markdown(f"# {md_escape(ev.name)}")
+    st.markdown(f"# {md(ev.name)}")
     if ev.customer_goal:
-        st.markdown(f"> “{md_escape(ev.customer_goal)}”")
+        st.markdown(f"> “{md(ev.customer_goal)}”")
     left, right = st.columns([0.42, 0.58], gap="large")
     with left:
         st.markdown("## Why we are here")
         if reasons:
-            st.markdown("\n".join(f"- {md_escape(r)}" for r in reasons))
+            st.markdown("\n".join(f"- {md(r)}" for r in reasons))
         else:
             st.markdown("Walking the wall: this stage is not flagged by the data this month.")
         broken = [m for m in ev.moments if m.state in ("broken", "unreliable")]
         if broken:
             st.markdown("## Moments of truth")
             st.markdown(
-                "\n".join(f"- {RELIABILITY_ICON.get(m.state, '')} {md_escape(m.name)}: **{m.state}**" for m in broken)
+                "\n".join(f"- {RELIABILITY_ICON.get(m.state, '')} {md(m.name)}: **{m.state}**" for m in broken)
             )
     with right:
         st.markdown(f"## KPIs vs target · {ev.month:%B %Y}")
@@ -1282,7 +1284,7 @@ def stage_slide(ev: rq.StageEvidence, *, reasons: Sequence[str], key: str) -> No
             table = pd.DataFrame(
                 [
                     {
-                        "Category": category,
+                        "Category": md(category),  # st.table reads cells as Markdown
                         "This month": check.actual,
                         "Expected": "—" if check.expected is None else f"{check.expected:.0f}",
                         "Verdict": "▲ unusual rise" if check.unusual else "usual range",
@@ -1298,8 +1300,8 @@ def stage_slide(ev: rq.StageEvidence, *, reasons: Sequence[str], key: str) -> No
         st.markdown("## In our customers' words")
         if ev.verbatims:
             for v in ev.verbatims:
-                st.markdown(f"> “{md_escape(mask_personal_data(v.text))}”")
-                st.caption(md_escape(f"{v.category} · {v.source} · {v.received_at:%d %b %Y}"))
+                st.markdown(f"> “{md(mask_personal_data(v.text))}”")
+                st.caption(md(f"{v.category} · {v.source} · {v.received_at:%d %b %Y}"))
         else:
             st.caption("No verbatims this month.")
     if ev.calls or ev.artifacts:
@@ -1313,7 +1315,7 @@ def stage_slide(ev: rq.StageEvidence, *, reasons: Sequence[str], key: str) -> No
 
 
 def call_player(call: rq.CallClip, *, key: str) -> None:
-    st.markdown(f"## Listen: {md_escape(call.title)}")
+    st.markdown(f"## Listen: {md(call.title)}")
     data = media_bytes(call.sha256, call.mime)
     if data is None:
         st.caption("The recording is missing from the media folder.")
@@ -1325,7 +1327,7 @@ def call_player(call: rq.CallClip, *, key: str) -> None:
     )
     lines = call.clip_segments[:6]
     if lines:
-        st.markdown("\n".join(f"**{md_escape(s.speaker)}:** {md_escape(mask_personal_data(s.text))}  " for s in lines))
+        st.markdown("\n".join(f"**{md(s.speaker)}:** {md(mask_personal_data(s.text))}  " for s in lines))
 
 
 def artifacts_strip(artifacts: Sequence[rq.Artifact]) -> None:
@@ -1338,13 +1340,13 @@ def artifacts_strip(artifacts: Sequence[rq.Artifact]) -> None:
             thumb = wall_cache.thumbnail(artifact.sha256, artifact.mime)
             if thumb is not None:
                 st.image(thumb, width="stretch")
-            st.caption(md_escape(artifact.title))
+            st.caption(md(artifact.title))
 
 
 def list_slide(title: str, reasons: Sequence[str]) -> None:
-    st.markdown(f"# {md_escape(title)}")
+    st.markdown(f"# {md(title)}")
     if reasons:
-        st.markdown("\n".join(f"- {md_escape(r)}" for r in reasons))
+        st.markdown("\n".join(f"- {md(r)}" for r in reasons))
 
 
 def slide_label(item: rq.AgendaItem) -> str:
@@ -1371,10 +1373,10 @@ def presenter_slide(review: rq.Review, items: Sequence[rq.AgendaItem]) -> Slide:
     if stage:
         if stage in choices.stage_ids:
             return Slide(f"stage-{stage}", None, choices.stage_ids[stage], stage, None, len(items), 8)
-        st.error(f"There is no stage {md_escape(stage)} on the wall; showing the agenda instead.")
+        st.error(f"There is no stage {md(stage)} on the wall; showing the agenda instead.")
     raw = str(st.query_params.get("item", "1"))
     if not raw.isdigit():
-        st.error(f"item={md_escape(raw)} is not an agenda item number; showing the first item.")
+        st.error(f"item={md(raw)} is not an agenda item number; showing the first item.")
         raw = "1"
     if not items:
         return Slide("empty", None, None, None, None, 0, 5)
@@ -1426,7 +1428,7 @@ def presenter_bar(review: rq.Review, items: Sequence[rq.AgendaItem], slide: Slid
         has_prev, has_next = bool(prev_args), bool(next_args)
     with st.container(key="presenter-bar"):
         c1, c2, c3, c4 = st.columns([0.5, 0.24, 0.13, 0.13], vertical_alignment="center")
-        c1.markdown(f"**{md_escape(review.title)}** · {where}")
+        c1.markdown(f"**{md(review.title)}** · {where}")
         with c2:
             if slide.key != "empty":
                 presenter_timer(timer_key(review.id, slide.key), slide.minutes)

@@ -58,9 +58,9 @@ from cxroom.setup_models import (
 )
 from cxroom.store import Store
 from cxroom.ui import cache, context
+from cxroom.ui.kit.text import md
 from cxroom.ui.navigation import FIRST_RUN_FLAG
 from cxroom.ui.theme import RELIABILITY
-from cxroom.ui.wall_components import escape_md
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASH_KEY = "setup_flash"
@@ -99,9 +99,9 @@ def show_flash(where: str) -> None:
         return
     kind, message = found
     if kind == "success":
-        st.success(escape_md(message), icon=":material/check_circle:")
+        st.success(md(message), icon=":material/check_circle:")
     else:
-        st.error(escape_md(message), icon=":material/error:")
+        st.error(md(message), icon=":material/error:")
 
 
 def attempt(
@@ -312,7 +312,7 @@ def stage_order_list(store: Store, actor: str, stages: pd.DataFrame, *, key: str
     for i, r in enumerate(active.itertuples()):
         with st.container(border=True, key=f"{key}_row_{r.id}"):
             c1, c2, c3, c4 = st.columns([6, 5, 0.6, 0.6], vertical_alignment="center")
-            c1.markdown(f"**{i + 1}. {escape_md(r.name)}**  \n{escape_md(r.customer_goal) or ' '}")
+            c1.markdown(f"**{i + 1}. {md(r.name)}**  \n{md(r.customer_goal) or ' '}")
             c2.caption(f"{r.moments} moments · {r.kpis} KPIs · {r.complaints:,} complaints · {r.rules} category rules")
             c3.button(":material/arrow_back:", key=f"{key}_left_{r.id}", help="Move left on the wall",
                       disabled=i == 0, on_click=_move, args=(store, actor, order, i, -1, "stage_order"))
@@ -509,7 +509,7 @@ def moments_section(store: Store, actor: str) -> None:
             c1, c2, c3, c4 = st.columns([6, 4, 0.6, 0.6], vertical_alignment="center")
             why = ", ".join(text for flag, text in FLAGS.items() if getattr(r, flag)) or "why it matters not set"
             key_mark = "★ " if r.is_key else ""
-            c1.markdown(f"**{key_mark}{escape_md(r.name)}**  \n{escape_md(why)}")
+            c1.markdown(f"**{key_mark}{md(r.name)}**  \n{md(why)}")
             c2.markdown(reliability_badge(r.reliability))
             c3.button(":material/arrow_upward:", key=f"moment_up_{r.id}", help="Move up", disabled=i == 0,
                       on_click=_move, args=(store, actor, order, i, -1, "moment_order", stage_id))
@@ -557,7 +557,7 @@ def moments_section(store: Store, actor: str) -> None:
     used = room.moment_uses(store, moment_id)
     if used:
         listed = ", ".join(f"{n:,} {label}" for label, n in used.items())
-        st.caption(f"Cannot be deleted: {escape_md(listed)} refer to it. Rename it instead.")
+        st.caption(f"Cannot be deleted: {md(listed)} refer to it. Rename it instead.")
     else:
         st.button("Delete this moment", key=f"{prefix}_delete", on_click=_delete_moment,
                   args=(store, actor, moment_id, version, row["name"]),
@@ -570,7 +570,7 @@ def moment_silos(store: Store, actor: str, stage_id: int, moment_id: int, prefix
     links = links[links["moment_id"] == moment_id]
     for r in links.itertuples():
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
-        c1.markdown(f"{escape_md(r.silo_name)} · {r.role}")
+        c1.markdown(f"{md(r.silo_name)} · {r.role}")
         c2.button("Remove", key=f"{prefix}_unlink_{r.silo_id}", on_click=_unlink_moment_silo,
                   args=(store, actor, moment_id, int(r.silo_id), r.silo_name))
     silos = q.silos(store)
@@ -697,9 +697,9 @@ def accountability_matrix(store: Store, actor: str, *, key: str = "matrix") -> N
     orphans = [name for name in wide["stage"] if name not in owners.index]
     crowded = [name for name, n in owners.items() if n > 1]
     if orphans:
-        st.warning("No silo owns: " + escape_md(", ".join(orphans)), icon=":material/person_off:")
+        st.warning("No silo owns: " + md(", ".join(orphans)), icon=":material/person_off:")
     if crowded:
-        st.warning("More than one owner (accountability is blurred): " + escape_md(", ".join(crowded)),
+        st.warning("More than one owner (accountability is blurred): " + md(", ".join(crowded)),
                    icon=":material/group:")
 
 
@@ -746,7 +746,7 @@ def owners_form(store: Store, actor: str, *, prefix: str = "owners") -> None:
             rows = long[long["stage_id"] == stage]
             owner = rows[rows["role"] == SiloRole.OWNER.value]
             with cols[i % len(cols)]:
-                _pick(escape_md(rows["stage_name"].iloc[0]), silos, key=f"{prefix}_{stage}", none=True,
+                _pick(md(rows["stage_name"].iloc[0]), silos, key=f"{prefix}_{stage}", none=True,
                       current=int(owner["silo_id"].iloc[0]) if not owner.empty else None)
         st.form_submit_button("Save owners", type="primary", on_click=_save_owners,
                               args=(store, actor, prefix, long, stage_ids))
@@ -1142,7 +1142,7 @@ def calls_panel(store: Store, actor: str) -> None:
     duration = float(row["duration_s"])
     start = int(row["clip_start_s"])
     end = _int(row["clip_end_s"])
-    st.caption(f"{escape_md(row['channel'])} · recorded {row['recorded_at']:%-d %b %Y} · {int(duration)} s long · "
+    st.caption(f"{md(row['channel'])} · recorded {row['recorded_at']:%-d %b %Y} · {int(duration)} s long · "
                + ("consent recorded" if row["consent"] else "no consent recorded"))
     data = cache.media_bytes(str(row["sha256"]), str(row["mime"])) if isinstance(row["mime"], str) else None
     if data is None:
@@ -1221,8 +1221,8 @@ def rooms_section(store: Store, actor: str) -> None:
         with st.container(border=True, key=f"room_{entry.slug or 'home'}"):
             c1, c2 = st.columns([4, 1], vertical_alignment="center")
             status = "You are here" if here else ("busy in another program" if not f.readable else "")
-            c1.markdown(f"**{escape_md(_room_label(f, entry))}**  \n"
-                        f"{f.stages} stages · {escape_md(str(entry.path))}" + (f" · {status}" if status else ""))
+            c1.markdown(f"**{md(_room_label(f, entry))}**  \n"
+                        f"{f.stages} stages · {md(str(entry.path))}" + (f" · {status}" if status else ""))
             if not here:
                 label = "Switch back to the demo room" if f.is_demo else "Switch to this room"
                 if c2.button(label, key=f"switch_{entry.slug or 'home'}"):
@@ -1237,10 +1237,10 @@ def rooms_section(store: Store, actor: str) -> None:
             data = NewRoom(name=name)
             created = rooms.create_room(store, home, data, actor=actor)
         except ValidationError as exc:
-            st.error(escape_md(problem_text(exc)))
+            st.error(md(problem_text(exc)))
             return
         except CxroomError as exc:
-            st.error(escape_md(str(exc)))
+            st.error(md(str(exc)))
             return
         switch_to(store, actor, home, created.path, first_run=True)
 
@@ -1250,14 +1250,14 @@ def switch_to(store: Store, actor: str, home: Path, target: Path, *, first_run: 
     try:
         rooms.switch_room(store, home, target, actor=actor)
     except CxroomError as exc:
-        st.error(escape_md(str(exc)))
+        st.error(md(str(exc)))
         return
     context.forget_room()
     if context.settings().db_path.resolve() != target.resolve():
         st.error(
             "The room is ready and marked active, but this installation does not follow the active-room "
             "pointer yet (Settings.from_env must read active_room.txt). Restart with CXROOM_DB set to "
-            + escape_md(str(target))
+            + md(str(target))
         )
         return
     if first_run and page_exists("views/first_run.py"):
@@ -1317,7 +1317,7 @@ def step_nav(current: str) -> None:
 
 def listed(items: Sequence[str], empty: str) -> None:
     if items:
-        st.markdown("  \n".join(f"• {escape_md(i)}" for i in items))
+        st.markdown("  \n".join(f"• {md(i)}" for i in items))
     else:
         st.caption(empty)
 

@@ -25,7 +25,7 @@ from cxroom.setupfile.model import SetupFileError
 from cxroom.setupfile.report import ApplyReport
 from cxroom.setupfile.rules import apply_rules_csv, export_rules_csv
 from cxroom.store import Store
-from cxroom.ui.wall_components import escape_md
+from cxroom.ui.kit.text import md
 
 PENDING = "setup_file_pending"  # {"name", "text", "sha256"}: the uploaded file waiting to be applied
 CHECKED = "setup_file_checked"  # (sha256, data version, report or problems): its dry run
@@ -124,12 +124,12 @@ def render(store: Store, actor: str) -> None:
         return
     report, problems = _checked(store, pending, actor)
     if problems:
-        st.error(f"{escape_md(pending['name'])} cannot be applied; nothing was changed. Fix these lines and upload "
+        st.error(f"{md(pending['name'])} cannot be applied; nothing was changed. Fix these lines and upload "
                  "it again:", icon=":material/error:")
         st.code("\n".join(problems), language=None)
         return
     assert report is not None
-    st.markdown(f"**What applying {escape_md(pending['name'])} would do** (a dry run: nothing is written yet)")
+    st.markdown(f"**What applying {md(pending['name'])} would do** (a dry run: nothing is written yet)")
     st.code("\n".join(report.lines()), language=None)
     if report.changes:
         st.button(

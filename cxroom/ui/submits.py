@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from cxroom.queries.reviews import md_escape
 from cxroom.services.submits import SimilarExists
 from cxroom.ui import navigation
+from cxroom.ui.kit.text import md
 
 T = TypeVar("T")
 
@@ -58,10 +58,10 @@ def similar_warning(form: str, *, page: str, param: str, confirm: str) -> tuple[
         return None
     payload, message, existing = held
     with st.container(border=True, key=f"{form}-similar"):
-        st.warning(md_escape(message), icon="⚠️")
+        st.warning(md(message), icon="⚠️")
         for row in existing:
             navigation.page_link(
-                page, label=md_escape(str(row["title"])), query_params={param: str(row["id"])}, text_otherwise=True
+                page, label=md(str(row["title"])), query_params={param: str(row["id"])}, text_otherwise=True
             )
         go, drop = st.columns(2)
         if drop.button("Cancel", key=f"{form}-similar-cancel"):

@@ -8,13 +8,11 @@ queries the database.
 Customer text (verbatims, transcripts) arrives masked and is shown with
 ``st.text`` (never parsed as Markdown or HTML). Names typed by people in the
 room (stages, KPIs, categories, titles) go into Markdown only through
-``escape_md``.
+``md`` (cxroom.ui.kit.text).
 """
 
 from __future__ import annotations
 
-import html
-import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +25,7 @@ from pydantic import ValidationError
 from cxroom.insights.health import HEALTH_FORMULA, Rag
 from cxroom.models import WallQuery
 from cxroom.permissions import may_see_personal_data
-from cxroom.queries.stage import ComplaintFilter, ComplaintOptions, StageEvidence
+from cxroom.queries.stage import CommentFilter, ComplaintFilter, ComplaintOptions, StageEvidence
 from cxroom.queries.wall import (
     ArtifactView,
     CallView,
@@ -40,6 +38,7 @@ from cxroom.queries.wall import (
     default_month,
 )
 from cxroom.ui import cache, context, identity, theme
+from cxroom.ui.kit.text import md, plotly_text
 from cxroom.ui.prose import Prose
 
 WALL_PAGE = "views/wall.py"
@@ -55,22 +54,6 @@ LEGEND = (
     "▲/▼ moved this month. KPIs: ✔ on target · ⚠ near target (between target and warning) · ✖ off target. "
     "Lines and bars: the last 12 months. Silos: the owner in bold."
 )
-
-# -- safe text ----------------------------------------------------------------
-
-# Every ASCII punctuation character CommonMark lets us escape, plus what
-# Streamlit adds on top of Markdown (":colour[...]", ":emoji:", "$math$").
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^%@/?;,])")
-
-
-def escape_md(text: Any) -> str:
-    """Text that Streamlit's Markdown shows literally: no links, images, HTML,
-    emphasis, colour directives, emoji codes or math. Line breaks and runs of
-    spaces collapse to one space (so nothing becomes a heading, list or code block).
-    """
-    collapsed = " ".join(str(text if text is not None else "").split())
-    return _MD_SPECIAL.sub(r"\\\1", collapsed)
-
 
 # -- formatting ------------------------------------------------------------
 
@@ -219,25 +202,44 @@ def screen_slice(items: Sequence[Any], screen: int, of: int) -> tuple[list[Any],
 
 
 def month_picker(months: Sequence[date], current: date, *, key: str) -> None:
-    """A month select bound to ?month= (changing it rewrites the URL)."""
-    options = [m.isoformat()[:7] for m in months] or [current.isoformat()[:7]]
+    """A year select, then a month select within that year, bound to ?month= (changing
+    either rewrites the URL). Every month with data is offered, however old: two short
+    lists instead of one list of every month a room has held."""
     current_iso = current.isoformat()[:7]
-    if current_iso not in options:
-        options.insert(0, current_iso)
+    by_year: dict[int, list[str]] = {}
+    for month in sorted({*months, current}, reverse=True):
+        by_year.setdefault(month.year, []).append(month.isoformat()[:7])
+    year_key = f"{key}_year"
+    if st.session_state.get(year_key) != current.year:
+        st.session_state[year_key] = current.year
     if st.session_state.get(key) != current_iso:
         st.session_state[key] = current_iso
+
+    def _year_to_url() -> None:
+        # The same calendar month in the chosen year when it has data, else the year's newest month.
+        year_months = by_year[st.session_state[year_key]]
+        same = f"{st.session_state[year_key]}-{current_iso[5:]}"
+        st.query_params["month"] = same if same in year_months else year_months[0]
 
     def _to_url() -> None:
         st.query_params["month"] = st.session_state[key]
 
-    st.selectbox(
-        "Month",
-        options,
-        key=key,
-        format_func=lambda iso: month_label(date.fromisoformat(f"{iso}-01")),
-        on_change=_to_url,
-        help="The wall shows this calendar month; the link in the address bar opens it again.",
-    )
+    with st.container(horizontal=True, key=f"{key}-picker", gap="small"):
+        st.selectbox(
+            "Year",
+            list(by_year),
+            key=year_key,
+            on_change=_year_to_url,
+            help="Every year with complaints, KPI readings or survey answers.",
+        )
+        st.selectbox(
+            "Month",
+            by_year[current.year],
+            key=key,
+            format_func=lambda iso: month_label(date.fromisoformat(f"{iso}-01")),
+            on_change=_to_url,
+            help="The wall shows this calendar month; the link in the address bar opens it again.",
+        )
 
 
 def stamp_text(data: WallData, now: datetime | None = None) -> str:
@@ -267,7 +269,7 @@ def moments_block(col: StageColumn, *, key: str, prose: Prose) -> None:
     for moment in col.moments:
         icon, word, colour = theme.RELIABILITY.get(moment.state, ("?", moment.state, "gray"))
         moved = {1: " ▲", -1: " ▼", 0: ""}[moment.moved]
-        name = escape_md(moment.name)
+        name = md(moment.name)
         if moment.is_key:
             name = f"**{name}**"
         lines.append(f":{colour}[{icon}\u00a0{word}{moved}] {name}")
@@ -278,15 +280,16 @@ def kpi_metric(kpi: KpiTile, month: date, *, key: str, compact: bool = False) ->
     rag = kpi.rag
     colour = _RAG_COLOUR[rag]
     prev = add_months(month, -1)
-    help_lines = [escape_md(kpi.definition or kpi.name), f"{target_text(kpi).capitalize()}."]
+    help_lines = [md(kpi.definition or kpi.name), md(f"{target_text(kpi).capitalize()}.")]
     if kpi.warning is not None:
-        help_lines.append(f"Warning at {fmt_number(kpi.warning, kpi.unit)}.")
+        help_lines.append(md(f"Warning at {fmt_number(kpi.warning, kpi.unit)}."))
     help_lines.append(f"Change vs {prev:%B}. Line: the last 12 months.")
-    label = escape_md(kpi.name) if compact else f"{escape_md(kpi.name)} · {escape_md(target_text(kpi))}"
+    label = md(kpi.name) if compact else f"{md(kpi.name)} · {md(target_text(kpi))}"
+    unit = kpi.unit if kpi.unit == "%" else md(kpi.unit)  # metric values and deltas are Markdown too
     st.metric(
         label,
-        fmt_number(kpi.value, kpi.unit) if kpi.value is not None else "no reading",
-        delta=fmt_change(kpi.change, kpi.unit),
+        fmt_number(kpi.value, unit) if kpi.value is not None else "no reading",
+        delta=fmt_change(kpi.change, unit),
         **delta_style(
             kpi.change,
             0 if kpi.change is not None and abs(kpi.change) >= 100 else 1,
@@ -357,7 +360,7 @@ def complaints_block(
         for cat in col.categories[:categories]:
             diff = cat.count - cat.previous
             arrow = f" ▲{diff}" if diff > 0 else (f" ▼{-diff}" if diff < 0 else "")
-            lines.append(f"{escape_md(cat.category)} · **{cat.count:,}**{arrow}")
+            lines.append(f"{md(cat.category)} · **{cat.count:,}**{arrow}")
         prose.add("  \n".join(lines))
     if col.verbatims[:verbatims]:
         prose.flush()
@@ -369,7 +372,7 @@ def complaints_block(
         voice(quote, key=f"{key}-v{index}", boxed=not in_column)
 
 
-def surveys_block(col: StageColumn, month: date, *, key: str, prose: Prose) -> None:
+def surveys_block(col: StageColumn, month: date, *, key: str, prose: Prose, in_column: bool = False) -> None:
     prose.heading("Surveys")
     if not col.surveys:
         prose.add(prose.note("No survey question is linked to this stage."))
@@ -378,6 +381,10 @@ def surveys_block(col: StageColumn, month: date, *, key: str, prose: Prose) -> N
     prev = add_months(month, -1)
     for tile in col.surveys:
         survey_metric(tile, prev, key=f"{key}-q{tile.question_id}")
+    # The newest comments of the month, masked, as plain text (one element each, like verbatims).
+    for index, comment in enumerate(col.survey_comments):
+        quote = f"“{_trim(comment.text, 300)}”\n— {comment.survey} · {comment.answered_at:%-d %b}"
+        voice(quote, key=f"{key}-c{index}", boxed=not in_column)
 
 
 def survey_lines(col: StageColumn, *, key: str, prose: Prose) -> None:
@@ -392,7 +399,7 @@ def survey_lines(col: StageColumn, *, key: str, prose: Prose) -> None:
             arrow = "▲" if tile.change > 0 else ("▼" if tile.change < 0 else "=")
             change = f" {arrow}\u00a0{abs(tile.change):.1f}"
         kind = _SURVEY_KIND.get(tile.kind, tile.kind)
-        name = escape_md(tile.survey.removesuffix(" survey"))
+        name = md(tile.survey.removesuffix(" survey"))
         lines.append(f"{name} {kind} **{fmt_survey(tile.score, tile.kind)}**{change}")
     prose.add("  \n".join(lines))
 
@@ -401,14 +408,14 @@ def survey_metric(tile: SurveyTile, prev: date, *, key: str) -> None:
     kind = _SURVEY_KIND.get(tile.kind, tile.kind)
     change = None if tile.change is None else (f"{tile.change:+.1f}" if round(tile.change, 1) != 0 else "0.0")
     st.metric(
-        f"{escape_md(tile.survey)} · {kind}",
+        f"{md(tile.survey)} · {kind}",
         fmt_survey(tile.score, tile.kind) if tile.n else "no answers",
         delta=change,
         **delta_style(tile.change, 1, "normal"),
         delta_description=f"vs {prev:%b} · n = {tile.n:,}",
         chart_data=tile.spark or None,
         chart_type="line",
-        help=f"“{escape_md(tile.text)}” {_survey_help(tile.kind)} Line: the last 12 months.",
+        help=f"“{md(tile.text)}” {_survey_help(tile.kind)} Line: the last 12 months.",
     )
 
 
@@ -440,7 +447,7 @@ def artifact_tile(artifact: ArtifactView, *, key: str, interactive: bool = True)
         if thumb is not None:
             st.image(thumb, width="stretch")
         icon = ":material/description:" if artifact.is_pdf else ":material/image:"
-        label = escape_md(artifact.title)
+        label = md(artifact.title)
         if interactive:
             if st.button(label, key=f"{key}-open", type="tertiary", icon=icon, help="Open full size"):
                 show_artifact(artifact)
@@ -460,17 +467,17 @@ def _pdf_viewer_available() -> bool:
 @st.dialog("Artifact", width="large")
 def show_artifact(artifact: ArtifactView) -> None:
     """Full size: the image itself, or the PDF in the browser's own viewer."""
-    st.markdown(f"### {escape_md(artifact.title)}")
+    st.markdown(f"### {md(artifact.title)}")
     meta = [artifact.kind.replace("_", " ")]
     if artifact.version_label:
         meta.append(f"version {artifact.version_label}")
     if artifact.issued_on:
         meta.append(f"issued {artifact.issued_on:%-d %b %Y}")
-    st.caption(escape_md(" · ".join(meta)))
+    st.caption(md(" · ".join(meta)))
     if artifact.caption:
         st.text(artifact.caption)
     if artifact.asks_of_customer:
-        st.markdown(f"**What it asks of the customer:** {escape_md(artifact.asks_of_customer)}")
+        st.markdown(f"**What it asks of the customer:** {md(artifact.asks_of_customer)}")
     data = cache.media_bytes(artifact.sha256, artifact.mime)
     if data is None:
         st.warning("The file of this artifact is missing from the media folder.")
@@ -517,7 +524,7 @@ def call_player(
     start, end = call.clip_start_s, call.clip_end
     meta = f"{call.channel} · {call.recorded_at:%-d %b %Y} · clip {_mmss(start)}–{_mmss(end)}"
     title = prose or Prose()
-    title.add(f":material/headphones: **{escape_md(call.title)}**  \n{escape_md(meta)}")
+    title.add(f":material/headphones: **{md(call.title)}**  \n{md(meta)}")
     title.flush()
     data = cache.media_bytes(call.sha256, call.mime)
     if data is None:
@@ -553,9 +560,9 @@ def _mmss(seconds: float) -> str:
 
 
 def accountability_block(col: StageColumn, *, key: str, today: date, prose: Prose, compact: bool = False) -> None:
-    names = [f"**{escape_md(s.name)}**" if s.role == "owner" else escape_md(s.name) for s in col.silos]
+    names = [f"**{md(s.name)}**" if s.role == "owner" else md(s.name) for s in col.silos]
     if compact:
-        owners = escape_md(", ".join(s.name for s in col.silos if s.role == "owner"))
+        owners = md(", ".join(s.name for s in col.silos if s.role == "owner"))
         prose.heading(f"Fixes · owner {owners}" if owners else "Fixes")
     else:
         prose.heading("Accountable silos")
@@ -579,7 +586,7 @@ def accountability_block(col: StageColumn, *, key: str, today: date, prose: Pros
             due = f" · due {fix.due_on:%-d %b}"
         if compact and not fix.overdue(today):
             due = ""
-        lines.append(f"{status} {escape_md(fix.title)}{due}")
+        lines.append(f"{status} {md(fix.title)}{due}")
     if compact:
         prose.flush()
         with st.container(key=f"fixes-{col.stage.slug}"):
@@ -597,9 +604,9 @@ def stage_column(
     with st.container(border=True, key=f"stage-{slug}"), Prose() as prose:
         # The name and the customer's goal are one element; the theme styles the goal
         # as the paragraph after the column's h3.
-        prose.add(f"### {escape_md(col.stage.name)}")
+        prose.add(f"### {md(col.stage.name)}")
         if col.stage.customer_goal:
-            prose.add(f"“{escape_md(col.stage.customer_goal)}”")
+            prose.add(f"“{md(col.stage.customer_goal)}”")
         prose.flush()
         health_badge(col, key=f"{key}-health")
         moments_block(col, key=f"{key}-moments", prose=prose)
@@ -614,7 +621,7 @@ def stage_column(
         if wall_screen and roomy:
             survey_lines(col, key=f"{key}-surveys", prose=prose)
         if not wall_screen:
-            surveys_block(col, month, key=f"{key}-surveys", prose=prose)
+            surveys_block(col, month, key=f"{key}-surveys", prose=prose, in_column=True)
             artifacts_block(col, key=f"{key}-art", prose=prose, wall_screen=wall_screen)
             call_block(col, key=f"{key}-call", prose=prose, wall_screen=wall_screen)
         accountability_block(col, key=f"{key}-acc", today=today, prose=prose, compact=wall_screen)
@@ -675,7 +682,7 @@ def spotlight_voice(col: StageColumn, *, key: str) -> None:
     elif col.calls:
         text = _trim(col.calls[0].excerpt(180), 180)
     with st.container(key=f"spotlight-{key}"):
-        st.markdown(f"###### In the spotlight · {escape_md(col.stage.name)}")
+        st.markdown(f"###### In the spotlight · {md(col.stage.name)}")
         with st.container(key=f"voice-spotlight-{key}"):
             st.text(text or "No verbatim this month.")
 
@@ -689,7 +696,7 @@ def wall_header(data: WallData, state: WallState, *, key: str, spot: StageColumn
         else:
             left, right = st.columns([5, 2], vertical_alignment="bottom")
         with left:
-            st.title(escape_md(data.room_name), anchor=False)
+            st.title(md(data.room_name), anchor=False)
             st.caption(
                 f"The wall · {month_label(data.month)} · "
                 + ("the one stage" if len(data.columns) == 1 else f"the {len(data.columns)} stages")
@@ -709,7 +716,7 @@ def wall_page(state: WallState, *, key: str = "wall") -> None:
     months = cache.months(version, db)
     month, problem = resolve_month(state.query.month, months)
     if problem:
-        st.warning(problem, icon=":material/warning:")
+        st.warning(md(problem), icon=":material/warning:")
     data = cache.wall_data(version, db, month.isoformat())
     shown, _slots = screen_slice(data.columns, state.query.screen, state.query.of)
     spot = spotlight_column(shown, state.spotlight_s)
@@ -748,7 +755,7 @@ def stage_links(columns: Sequence[StageColumn], month: date, *, key: str) -> Non
         for col in columns:
             st.page_link(
                 STAGE_PAGE,
-                label=escape_md(col.stage.name),
+                label=md(col.stage.name),
                 query_params={"stage": col.stage.slug, "month": month.isoformat()[:7]},
             )
 
@@ -759,12 +766,12 @@ def stage_header(col: StageColumn, data: WallData, *, key: str) -> None:
                  query_params={"month": data.month.isoformat()[:7]})
     left, right = st.columns([5, 2], vertical_alignment="bottom")
     with left:
-        st.title(escape_md(col.stage.name), anchor=False)
+        st.title(md(col.stage.name), anchor=False)
         if col.stage.customer_goal:
             with st.container(key=f"goal-{col.stage.slug}"):
-                st.markdown(f"“{escape_md(col.stage.customer_goal)}”")
+                st.markdown(f"“{md(col.stage.customer_goal)}”")
         if col.stage.description:
-            st.caption(escape_md(col.stage.description))
+            st.caption(md(col.stage.description))
     with right:
         month_picker(data.months, data.month, key=f"{key}_month")
     health_badge(col, key=f"{key}-health")
@@ -833,7 +840,7 @@ def complaints_tab(col: StageColumn, month: date, version: int, db: str, *, key:
                 complaints_block(col, month, key=f"{key}-summary", prose=prose)
     trend = cache.complaint_trend(version, db, col.stage.id, month.isoformat())
     if not trend.empty:
-        trend = trend.assign(category=trend["category"].map(html.escape))  # plotly renders some HTML tags
+        trend = trend.assign(category=trend["category"].map(plotly_text))  # plotly renders some HTML tags
         fig = px.bar(
             trend, x="month", y="n", color="category", title="Complaints per month, by category (24 months)",
             labels={"n": "complaints", "month": ""}, color_discrete_sequence=px.colors.qualitative.Safe,
@@ -887,22 +894,22 @@ def kpis_tab(col: StageColumn, month: date, version: int, db: str, *, key: str) 
         first = history[history["kpi_id"] == kpi_id].iloc[0]
         with slots[index % 2]:
             if rows.empty:
-                st.markdown(f"**{escape_md(first['name'])}**")
+                st.markdown(f"**{md(first['name'])}**")
                 st.caption("No readings yet.")
                 continue
             fig = go.Figure()
-            name = html.escape(str(first["name"]))  # plotly renders some HTML tags in titles
+            name = plotly_text(first["name"])  # plotly renders some HTML tags in titles
             fig.add_scatter(x=rows["month"], y=rows["value"], mode="lines+markers", name=name)
             unit = str(first["unit"] or "")
             for value, label, dash in ((first["target"], "target", "dash"), (first["warning"], "warning", "dot")):
                 if value is not None and not _isnan(value):
                     fig.add_hline(y=float(value), line_dash=dash, line_color="#888",
-                                  annotation_text=f"{label} {fmt_number(float(value), unit)}")
+                                  annotation_text=plotly_text(f"{label} {fmt_number(float(value), unit)}"))
             fig.update_layout(**_PLOT_LAYOUT, title=name)
             fig.update_yaxes(ticksuffix="%" if unit == "%" else "")
             st.plotly_chart(fig, key=f"{key}-kpi{kpi_id}", config={"displayModeBar": False})
             if first["definition"]:
-                st.caption(escape_md(first["definition"]))
+                st.caption(md(first["definition"]))
 
 
 def _isnan(value: Any) -> bool:
@@ -923,7 +930,7 @@ def surveys_tab(col: StageColumn, month: date, version: int, db: str, *, key: st
         rows = trend[trend["question_id"] == question_id].dropna(subset=["month"])
         first = trend[trend["question_id"] == question_id].iloc[0]
         kind = _SURVEY_KIND.get(str(first["kind"]), str(first["kind"]))
-        st.markdown(f"**{escape_md(first['survey'])} · {kind}** — “{escape_md(first['text'])}”")
+        st.markdown(f"**{md(first['survey'])} · {kind}** — “{md(first['text'])}”")
         if rows.empty:
             st.caption("No answers yet.")
             continue
@@ -933,6 +940,47 @@ def surveys_tab(col: StageColumn, month: date, version: int, db: str, *, key: st
         fig.update_layout(**_PLOT_LAYOUT)
         st.plotly_chart(fig, key=f"{key}-q{question_id}", config={"displayModeBar": False})
         st.caption(_survey_help(str(first["kind"])))
+    survey_comments(col, month, version, db, key=f"{key}-comments")
+
+
+def survey_comments(col: StageColumn, month: date, version: int, db: str, *, key: str) -> None:
+    """The open-text comments of the stage's survey responses: searched in the database, on the
+    masked text unless the reader may see personal data and asks for it (as complaints)."""
+    st.markdown("##### Survey comments")
+    row = st.columns([3, 2, 2])
+    search = row[0].text_input("Search comments", key=f"{key}-search", placeholder="e.g. delivery, prazo, refund")
+    periods = {
+        month_label(month): (month, add_months(month, 1)),
+        "The last 12 months": (add_months(month, -11), add_months(month, 1)),
+        "All time": (None, None),
+    }
+    period = row[1].selectbox("Answered in", list(periods), key=f"{key}-period")
+    unmasked = may_see_personal_data(identity.acting_user().role) and row[2].checkbox(
+        "Show personal data", key=f"{key}-unmasked",
+        help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
+    )
+    since, until = periods[period]
+    flt = CommentFilter(search=search[:200], since=since, until=until, show_personal_data=bool(unmasked))
+    page = cache.survey_comments_page(version, db, col.stage.id, flt)
+    st.markdown(f"**{page.total:,}** comments match · showing the newest **{len(page.rows):,}**")
+    if page.total == 0:
+        st.caption("No survey comment matches." if search else "No survey comment in this period.")
+        return
+    st.dataframe(
+        page.rows,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "answered_at": st.column_config.DatetimeColumn("Answered", format="D MMM YYYY"),
+            "survey": "Survey",
+            "comment": st.column_config.TextColumn(
+                "Comment (as imported)" if flt.show_personal_data else "Comment (personal data masked)",
+                width="large",
+            ),
+            "response_id": "Response",
+        },
+        key=f"{key}-table",
+    )
 
 
 def artifacts_gallery(artifacts: Sequence[ArtifactView], *, key: str) -> None:
@@ -947,11 +995,11 @@ def artifacts_gallery(artifacts: Sequence[ArtifactView], *, key: str) -> None:
                 thumb = cache.thumbnail(artifact.sha256, artifact.mime)
                 if thumb is not None:
                     st.image(thumb, width="stretch")
-                st.markdown(f"**{escape_md(artifact.title)}**")
+                st.markdown(f"**{md(artifact.title)}**")
                 meta = [artifact.kind.replace("_", " ")]
                 if artifact.moment_name:
                     meta.append(artifact.moment_name)
-                st.caption(escape_md(" · ".join(meta)))
+                st.caption(md(" · ".join(meta)))
                 if artifact.caption:
                     st.text(artifact.caption)
                 if st.button("Open full size", key=f"{key}-{artifact.id}-open", icon=":material/open_in_full:"):
@@ -985,12 +1033,12 @@ def moments_and_fixes(evidence: StageEvidence, *, key: str, today: date) -> None
         st.info("No moments of truth defined for this stage yet.")
     for moment in evidence.moments:
         icon, word, colour = theme.RELIABILITY.get(moment.state, ("?", moment.state, "gray"))
-        name = f"**{escape_md(moment.name)}**" if moment.is_key else escape_md(moment.name)
-        st.markdown(f":{colour}[{icon}\u00a0{word}] {name} — {escape_md(moment.description)}")
+        name = f"**{md(moment.name)}**" if moment.is_key else md(moment.name)
+        st.markdown(f":{colour}[{icon}\u00a0{word}] {name} — {md(moment.description)}")
         moves = [c for c in moment.changes if c[1] is not None]
         if moves:
             st.caption(
-                escape_md(
+                md(
                     " · ".join(f"{when:%-d %b %Y}: {frm} → {to} ({why})" for when, frm, to, _who, why in moves)
                 )
             )
@@ -1023,14 +1071,14 @@ def stage_page(state: WallState, *, key: str = "sd") -> None:
     months = cache.months(version, db)
     month, problem = resolve_month(state.query.month, months)
     if problem:
-        st.warning(problem, icon=":material/warning:")
+        st.warning(md(problem), icon=":material/warning:")
     data = cache.wall_data(version, db, month.isoformat())
     slug = state.query.stage
     col = data.column(slug) if slug else None
     if col is None:
         if slug:
             st.warning(
-                f"There is no stage called “{escape_md(slug[:60])}” on the wall. Here is the whole wall instead.",
+                f"There is no stage called “{md(slug[:60])}” on the wall. Here is the whole wall instead.",
                 icon=":material/warning:",
             )
         else:

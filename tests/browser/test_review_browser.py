@@ -17,6 +17,7 @@ import pytest
 from cxroom.settings import Settings
 from cxroom.store import Store
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, IDLE, app_server, copy_db
+from tests.hostile_text import as_read
 
 FINDING = "Repeat callers are chasing call-backs that were promised and never made."
 DECISION = "Every second contact gets a named case owner from December."
@@ -184,7 +185,7 @@ def test_a_whole_review_in_the_browser(chromium: Callable[..., Any], room: Setti
                 page.get_by_role("button", name="Minutes as printable HTML").click()
             minutes_html = Path(download.value.path()).read_text(encoding="utf-8")
             for text in (FINDING, DECISION, FIX_TITLE):
-                assert text in minutes, text
+                assert text in as_read(minutes), text  # the Markdown escapes every punctuation mark
                 assert text in minutes_html, text
             (ARTIFACTS / "review-minutes.md").write_text(minutes, encoding="utf-8")
 

@@ -38,8 +38,11 @@ try:
     call(store, kind="complaints", path=Path(sys.argv[2]), **extra)
 except Exception as exc:
     error = f"{type(exc).__name__}: {exc}"
-print(json.dumps({"error": error, "seconds": time.perf_counter() - start,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM, not getrusage: Linux carries ru_maxrss across exec, so a child of a large pytest process
+# would report the parent's size; VmHWM belongs to this process's own memory map.
+hwm = [line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:")]
+rss_kb = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"error": error, "seconds": time.perf_counter() - start, "rss_mb": rss_kb / 1024}))
 """
 
 

@@ -4,6 +4,7 @@ snapshots, and minutes that keep user text inert."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -152,3 +153,31 @@ def test_minutes_keep_user_text_inert(copy: Store) -> None:
     assert "[click](" not in markdown
     assert "\\<script\\>" in markdown and "\\$x\\$" in markdown
     assert "## Findings" in markdown and "Pay" in markdown
+
+
+def test_minutes_markdown_leaves_no_bare_link_emoji_icon_or_directive(copy: Store) -> None:
+    """The Markdown minutes are read in Streamlit and on GitHub: both find bare links, e-mails and
+    :codes: in the parsed text, where backslash escapes are already gone."""
+    from tests.hostile_text import PAYLOADS, as_read
+    from tests.test_textsafe import REWRITES
+
+    hostile = [PAYLOADS[n] for n in ("bare_url", "bare_www", "bare_email", "emoji", "material_icon", "colour")]
+    review_id = rs.plan_review(
+        copy,
+        ReviewCreate(held_on=date(2026, 12, 1), title=PAYLOADS["image_and_link"], attendees=hostile[:2]),
+        agenda=(),
+        actor="system",
+    )
+    for text in hostile:
+        rs.add_finding(copy, FindingCreate(review_id=review_id, text=text, stage_slug="pay"), actor="system")
+    minutes = rq.minutes(copy, review_id)
+    assert minutes is not None
+    markdown = rq.minutes_markdown(minutes)
+    parsed = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)  # what the parser hands to the rewrites
+    for feature, pattern in REWRITES.items():
+        assert not pattern.search(parsed), feature
+    assert not re.search(r"(?<!\\)\[[^\]]*\]\(", markdown)  # no link or image syntax left live
+    read = as_read(markdown)
+    for text in hostile:  # and every line still reads as typed
+        assert text in read
+    assert f"# Minutes: {PAYLOADS['image_and_link']}" in read

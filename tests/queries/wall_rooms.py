@@ -95,3 +95,33 @@ def small_room(store: Store) -> None:
         batch = bulk.open_batch(tx, kind="surveys", source="Pulse", file_name="test")
         bulk.insert_survey_responses(tx, answers, batch)
         bulk.close_batch(tx, batch, rows_read=10, rows_imported=10)
+
+
+OLD_MONTH = date(2017, 3, 1)
+
+
+def decade_room(store: Store) -> None:
+    """``small_room`` plus ten years of history: a monthly KPI reading from January 2017
+    (well over 60 months with data) and complaints and survey answers in March 2017."""
+    small_room(store)
+    kpi = store.fetch_value("SELECT id FROM kpis WHERE name = 'Answered in time'")
+    periods = [date(2017 + i // 12, i % 12 + 1, 1) for i in range(12 * 9 + 7)]  # 2017-01 .. 2026-07
+    readings = pd.DataFrame({"kpi_id": kpi, "period": periods, "value": [50.0 + i % 40 for i in range(len(periods))]})
+    with store.transaction(ACTOR) as tx:
+        evidence.upsert_kpi_readings(tx, readings, None)
+    rows = [(datetime(2017, 3, d, 9), "Late", f"Old complaint {d}") for d in range(1, 8)]
+    rows += [(datetime(2017, 3, 9, 9), "Unmapped thing", None), (datetime(2017, 4, 2, 9), "Late", None)]
+    add_complaints(store, rows)
+    question = store.fetch_value("SELECT id FROM survey_questions WHERE survey = 'Pulse'")
+    answers = pd.DataFrame(
+        {
+            "response_id": [f"OLD{i}" for i in range(4)],
+            "question_id": question,
+            "value": [10, 10, 9, 2],
+            "answered_at": [datetime(2017, 3, 15)] * 4,
+        }
+    )
+    with store.transaction(ACTOR) as tx:
+        batch = bulk.open_batch(tx, kind="surveys", source="Pulse", file_name="old")
+        bulk.insert_survey_responses(tx, answers, batch)
+        bulk.close_batch(tx, batch, rows_read=4, rows_imported=4)

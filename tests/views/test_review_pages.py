@@ -20,6 +20,7 @@ from cxroom.queries import reviews as rq
 from cxroom.services import reviews as rs
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store
+from tests.hostile_text import as_read
 
 ACTOR = "system"
 LEAK = "sam.castillo@example.com"
@@ -85,11 +86,11 @@ def _switch_tab(at: AppTest, tab: str) -> None:
 
 def _texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(as_read(str(p)) for p in parts)
 
 
 def _errors(at: AppTest) -> list[str]:
-    return [str(e.value) for e in at.error]
+    return [as_read(str(e.value)) for e in at.error]
 
 
 def _success(at: AppTest) -> list[str]:
@@ -385,7 +386,8 @@ def test_presenter_walks_the_agenda_with_the_evidence(
     assert "# Get help" in text and "Item 1 of" in text and "## KPIs vs target · October 2026" in text
     assert len(at.metric) >= 3 and at.get("plotly_chart")
     # Customer text with personal data is masked on the room's screen.
-    assert "write to \\[email\\] or call \\[phone\\]" in text  # escaped Markdown of "[email]"
+    assert "write to [email] or call [phone]" in text  # as read
+    assert any("write to \\[email\\] or call \\[phone\\]" in str(m.value) for m in at.markdown)  # escaped
     assert LEAK not in text and "555-201-3344" not in text
     audio = at.get("audio")
     if store.fetch_value("SELECT count(*) FROM calls c JOIN stages s ON s.id = c.stage_id WHERE s.slug = 'get-help'"):

@@ -51,7 +51,7 @@ def click(at: AppTest, label: str) -> AppTest:
 
 def messages(elements: object) -> str:
     """The text of success/error elements without the escaping that keeps user text literal."""
-    return " ".join(e.value.replace("\\", "") for e in elements)  # type: ignore[attr-defined]
+    return " ".join(e.value.replace("\\", "").replace("\u2060", "") for e in elements)  # type: ignore[attr-defined]
 
 
 # -- who gets the set-up pages -------------------------------------------------------------

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from cxroom.settings import Settings
 from cxroom.store import Store
 from cxroom.ui import wall_components as wc
+from cxroom.ui.kit.text import md
 
 OCT, SEP = date(2026, 10, 1), date(2026, 9, 1)
 MAX_ELEMENTS = 400
@@ -78,7 +79,7 @@ def test_the_wall_is_the_landing_page_and_its_numbers_match_sql(wall_app: AppTes
     readings = demo_store.execute(
         "SELECT k.name, r.value, k.unit FROM kpis k JOIN kpi_readings r ON r.kpi_id = k.id AND r.period = ?", [OCT]
     )
-    shown = {m.label.split(" · ")[0].replace("\\", ""): m.value for m in wall_app.metric}
+    shown = {m.label.split(" · ")[0].replace("\\", "").replace("\u2060", ""): m.value for m in wall_app.metric}
     for name, value, unit in readings:
         assert shown[name] == wc.fmt_number(value, unit), name
     # Stage health badges carry icon + word + score for every stage.
@@ -275,12 +276,12 @@ def test_hostile_customer_text_is_shown_as_plain_text(
     texts = [str(t.value) for t in at.text]
     # Each verbatim is one text element: the quote, then its source.
     assert any(t.startswith(f"“{HOSTILE}”\n— ") for t in texts), texts
-    for md in at.markdown:
-        assert "<script>" not in md.value and "<img" not in md.value and "](http" not in md.value
+    for element in at.markdown:
+        assert "<script>" not in element.value and "<img" not in element.value and "](http" not in element.value
     assert not any("@example.com" in t for t in texts)
     # The stage's goal, typed with markdown and HTML, is escaped too.
-    assert any(wc.escape_md("Help me **now** <b>please</b>") in md.value for md in at.markdown)
-    assert wc.escape_md("**now** <b>") == r"\*\*now\*\* \<b\>"
+    assert any(md("Help me **now** <b>please</b>") in element.value for element in at.markdown)
+    assert md("**now** <b>") == r"\*\*now\*\* \<b\>"
 
 
 def test_an_empty_room_says_what_to_do(app_for: Callable[..., AppTest], tmp_settings: Settings) -> None:
@@ -306,17 +307,17 @@ def test_an_empty_room_says_what_to_do(app_for: Callable[..., AppTest], tmp_sett
         "a | b | c\n---|---",
     ],
 )
-def test_escape_md_leaves_no_live_markdown(text: str) -> None:
-    escaped = wc.escape_md(text)
+def test_md_leaves_no_live_markdown(text: str) -> None:
+    escaped = md(text)
     assert "\n" not in escaped
     for token in ("<", ">", "[", "]", "(", ")", "*", "_", "`", "#", ":", "$", "|", "!"):
         assert token not in escaped.replace("\\" + token, ""), token
 
 
-def test_escape_md_keeps_ordinary_text_readable() -> None:
-    assert wc.escape_md("Make a claim") == "Make a claim"
-    assert wc.escape_md(None) == ""
-    assert wc.escape_md("  two   spaces\n") == "two spaces"
+def test_md_keeps_ordinary_text_readable() -> None:
+    assert md("Make a claim") == "Make a claim"
+    assert md(None) == ""
+    assert md("  two   spaces\n") == "two spaces"
 
 
 @pytest.mark.parametrize(
