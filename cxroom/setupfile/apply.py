@@ -61,23 +61,19 @@ from cxroom.store import Store, Tx
 STATE_REASON = "Set by the room's set-up file"
 
 
-def load(text: str, store: Store | None) -> Loaded:
-    """Parse and check a file against the room; raises SetupFileError listing every problem by line."""
-    loaded = parse(text)
-    problems = check(loaded, Known.of(store))
-    if problems:
-        raise SetupFileError(problems)
-    return loaded
-
-
 def apply_text(store: Store, text: str, *, actor: str, dry_run: bool = False, file_name: str = "") -> ApplyReport:
     """Check a set-up file's text and apply it (or, with ``dry_run``, only say what it would do)."""
-    return apply_setup(store, load(text, store), actor=actor, dry_run=dry_run, file_name=file_name)
+    return apply_setup(store, parse(text), actor=actor, dry_run=dry_run, file_name=file_name)
 
 
 def apply_setup(store: Store, loaded: Loaded, *, actor: str, dry_run: bool = False, file_name: str = "") -> ApplyReport:
+    """Apply a parsed file. Its references are checked against the room inside the apply's own
+    transaction, before its first write: what the check saw is what the apply changes."""
     report = ApplyReport(dry_run=dry_run)
     with applying(store, actor, report, what="apply_setup_file", file_name=file_name) as tx:
+        problems = check(loaded, Known.of(tx))
+        if problems:
+            raise SetupFileError(problems)
         _Apply(tx, loaded, report).run()
     return report
 
@@ -359,4 +355,4 @@ def _value(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and value != value) else value
 
 
-__all__ = ["ApplyReport", "apply_setup", "apply_text", "load"]
+__all__ = ["ApplyReport", "apply_setup", "apply_text"]

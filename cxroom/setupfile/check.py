@@ -11,7 +11,6 @@ from typing import Any
 from cxroom.models import Direction, check_warning_side
 from cxroom.queries import setup_file as q
 from cxroom.setupfile.model import Loaded, Problem, problem
-from cxroom.store import Store
 
 
 def fold(name: str | None) -> str:
@@ -33,13 +32,12 @@ class Known:
     silos: set[str] = field(default_factory=set)  # folded
 
     @classmethod
-    def of(cls, store: Store | None) -> Known:
-        if store is None:
-            return cls()
+    def of(cls, room: q.Reader) -> Known:
+        """What the room has (read from a Store, or inside the apply's transaction)."""
         return cls(
-            stages={str(s["slug"]) for s in q.stages(store)},
-            moments={(str(m["stage"]), fold(m["name"])) for m in q.moments(store)},
-            silos={fold(s["name"]) for s in q.silos(store)},
+            stages={str(s["slug"]) for s in q.stages(room)},
+            moments={(str(m["stage"]), fold(m["name"])) for m in q.moments(room)},
+            silos={fold(s["name"]) for s in q.silos(room)},
         )
 
 

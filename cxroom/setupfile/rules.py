@@ -141,10 +141,10 @@ def parse_rules_csv(text: str, known: Known) -> tuple[list[RuleEntry], list[int]
 
 def apply_rules_csv(store: Store, text: str, *, actor: str, dry_run: bool = False, file_name: str = "") -> ApplyReport:
     """Create the CSV's rules that the room does not have (all in one transaction, or none)."""
-    entries, lines = parse_rules_csv(text, Known.of(store))
     report = ApplyReport(dry_run=dry_run)
     sec = report.sections["category_rules"]
     with applying(store, actor, report, what="apply_rules_file", file_name=file_name) as tx:
+        entries, lines = parse_rules_csv(text, Known.of(tx))  # checked against the room as the apply sees it
         report.complaints_mapped = create_rules(tx, entries, sec, lambda i, msg: Problem(lines[i], "", msg))
     return report
 
