@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from cxroom.models import HEX_COLOUR, Frequency, Name, QuestionKind, Reliability, Slug, Text
 
@@ -209,6 +210,12 @@ def message_of(error: Any) -> str:
 def parse(text: str) -> Loaded:
     """Read and validate a set-up file's text; raises SetupFileError with every problem by line."""
     try:
+        # Aliases (*name) are refused before anything is built: a few lines of nested aliases expand
+        # to billions of values ("billion laughs"), and a set-up file has no need of them.
+        for event in yaml_engine().parse(text):
+            if isinstance(event, AliasEvent):
+                line = event.start_mark.line + 1
+                raise SetupFileError([Problem(line, "", "aliases (*name) are not allowed here: write the value out")])
         tree = yaml_engine().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -160,3 +160,16 @@ def test_every_problem_is_reported_in_line_order(room: Store) -> None:
 def test_shapes_that_are_not_a_set_up_file(empty_store: Store, text: str, expected: str) -> None:
     problems = problems_of(empty_store, text)
     assert problems[0].startswith(expected), problems
+
+
+def test_aliases_are_refused_before_anything_is_built(empty_store: Store) -> None:
+    """Nested aliases would expand a few lines into billions of values; the file is refused at once."""
+    import time
+
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+    )
+    started = time.perf_counter()
+    problems = problems_of(empty_store, "format: 1\n" + laughs)
+    assert problems == ["line 3: aliases (*name) are not allowed here: write the value out"]
+    assert time.perf_counter() - started < 5
