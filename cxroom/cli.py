@@ -249,12 +249,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 
 def _extensions() -> list[Callable[..., dict[str, Handler]]]:
-    """Commands contributed by other modules (imports, backups, bench)."""
+    """Commands contributed by other modules (imports, backups, bench, set-up file)."""
     from cxroom import cli_trust
     from cxroom.bench import cli as bench_cli
     from cxroom.importers import cli as importers_cli
+    from cxroom.setupfile import cli as setup_cli
 
     found: list[Callable[..., dict[str, Handler]]] = [cli_trust.register, importers_cli.register, bench_cli.register]
+    found.append(setup_cli.register)  # `setup export|apply|export-rules|apply-rules`
     return found
 
 

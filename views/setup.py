@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cxroom.queries import setup as setup_queries
-from cxroom.ui import context
+from cxroom.ui import context, setup_file_block
 from cxroom.ui import setup_components as sc
 from cxroom.ui.identity import acting_user
 from cxroom.ui.kit.text import md
@@ -27,6 +27,7 @@ SECTIONS = {
     "Survey questions": sc.questions_section,
     "Artifacts & calls": sc.evidence_section,
     "Rooms": sc.rooms_section,
+    "Set-up file": setup_file_block.render,
 }
 # Only the open tab runs. ?section=<tab label> opens a tab (not bound to the URL:
 # a bound query parameter makes st.switch_page fail on this page).
