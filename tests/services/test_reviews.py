@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from cxroom.errors import ConflictError, InvalidInputError, PermissionDeniedError
+from cxroom.errors import ConflictError, InvalidInputError, PermissionDeniedError, StoreError
 from cxroom.insights.agenda import AgendaKind, AgendaSection
 from cxroom.insights.health import kpi_rag
 from cxroom.models import DecisionCreate, FindingCreate, FixCreate, FixMember, ReviewCreate
@@ -255,6 +255,80 @@ def test_charter_a_fix_from_a_finding(store: Store) -> None:
     (f,) = contents.findings(store, review_id)
     assert f.fix_ids == (fix_id,)
     assert [x["id"] for x in contents.fixes_chartered(store, review_id)] == [fix_id]
+
+
+# Two ways the second half of the command (linking the new fix to its finding) can fail in a damaged
+# room: the link table is missing, or the database refuses the link row.
+BROKEN_LINKS = {
+    "link table missing": ["DROP TABLE review_finding_fixes"],
+    "link row refused": [
+        "DROP TABLE review_finding_fixes",
+        "CREATE TABLE review_finding_fixes (finding_id BIGINT NOT NULL, fix_id BIGINT NOT NULL CHECK (fix_id < 0), "
+        "PRIMARY KEY (finding_id, fix_id))",
+    ],
+}
+WRITTEN_BY_A_CHARTER = ["fixes", "fix_members", "fix_kpis", "fix_updates", "review_finding_fixes", "audit_log"]
+
+
+@pytest.mark.parametrize("damage", list(BROKEN_LINKS), ids=list(BROKEN_LINKS))
+def test_charter_from_a_finding_is_one_transaction(
+    demo_settings: Settings, tmp_path: Path, damage: str, request: pytest.FixtureRequest
+) -> None:
+    """A failure while linking the fix to its finding leaves no fix behind: the charter and the link
+    commit together or not at all."""
+    room = _private_copy(demo_settings, tmp_path)
+    request.addfinalizer(room.close)
+    review_id = _plan(room, "All or nothing")
+    finding = capture.add_finding(
+        room, FindingCreate(review_id=review_id, text="Repeat contacts", stage_slug="get-help"), actor=ACTOR
+    )
+    for sql in BROKEN_LINKS[damage]:
+        room.execute(sql)
+    before = {table: _rows(room, table) for table in WRITTEN_BY_A_CHARTER if table != "review_finding_fixes"}
+    version = room.data_version()
+    data = _fix(review_id, ("Jonas", "Customer Service"), ("Ines", "Digital"))
+    with pytest.raises(StoreError):
+        capture.charter_fix_from_finding(room, finding_id=finding, data=data, actor=ACTOR, nonce="form-1")
+    assert {table: _rows(room, table) for table in before} == before
+    assert room.data_version() == version
+    assert room.fetch_value("SELECT count(*) FROM fixes WHERE title = ?", [data.title]) == 0
+
+
+def test_charter_from_a_finding_sent_again_after_a_failure_charters_once(
+    demo_settings: Settings, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The failed send wrote nothing, so sending the same form again (same nonce) charters the fix and
+    links it, once."""
+    room = _private_copy(demo_settings, tmp_path)
+    request.addfinalizer(room.close)
+    review_id = _plan(room, "Try again")
+    finding = capture.add_finding(
+        room, FindingCreate(review_id=review_id, text="Repeat contacts", stage_slug="get-help"), actor=ACTOR
+    )
+    data = _fix(review_id, ("Jonas", "Customer Service"), ("Ines", "Digital"))
+    room.execute("ALTER TABLE review_finding_fixes RENAME TO review_finding_fixes_away")
+    with pytest.raises(StoreError):
+        capture.charter_fix_from_finding(room, finding_id=finding, data=data, actor=ACTOR, nonce="form-1")
+    room.execute("ALTER TABLE review_finding_fixes_away RENAME TO review_finding_fixes")
+    fix_id = capture.charter_fix_from_finding(room, finding_id=finding, data=data, actor=ACTOR, nonce="form-1")
+    again = capture.charter_fix_from_finding(room, finding_id=finding, data=data, actor=ACTOR, nonce="form-1")
+    assert again == fix_id
+    assert room.fetch_value("SELECT count(*) FROM fixes WHERE title = ?", [data.title]) == 1
+    (f,) = contents.findings(room, review_id)
+    assert f.fix_ids == (fix_id,)
+
+
+def _private_copy(settings: Settings, folder: Path) -> Store:
+    target = folder / "room.duckdb"
+    shutil.copyfile(settings.db_path, target)
+    wal = Path(f"{settings.db_path}.wal")
+    if wal.exists():
+        shutil.copyfile(wal, Path(f"{target}.wal"))
+    return Store(target)
+
+
+def _rows(store: Store, table: str) -> int:
+    return int(store.fetch_value(f"SELECT count(*) FROM {table}"))
 
 
 def test_a_one_silo_team_is_refused(store: Store) -> None:
