@@ -155,7 +155,7 @@ def measure_pages(cfg: dict[str, Any], out: dict[str, Any]) -> None:
 def _agenda(cfg: dict[str, Any], repeat: int) -> dict[str, Any]:
     try:
         from cxroom.insights.agenda import propose_agenda
-        from cxroom.queries import reviews as review_queries
+        from cxroom.queries.reviews import agenda_facts
     except ImportError as exc:
         return {"available": False, "note": f"n/a (not available: {exc})"}
     store = open_store(Settings.from_env().db_path)
@@ -165,7 +165,7 @@ def _agenda(cfg: dict[str, Any], repeat: int) -> dict[str, Any]:
     try:
         for _ in range(repeat):
             started = time.perf_counter()
-            proposed = propose_agenda(review_queries.agenda_inputs(store, held_on=held_on))
+            proposed = propose_agenda(agenda_facts.agenda_inputs(store, held_on=held_on))
             times.append(time.perf_counter() - started)
             items = len(proposed)
     except Exception as exc:

@@ -48,7 +48,7 @@ from cxroom.models import (
 )
 from cxroom.permissions import Role
 from cxroom.queries import room as room_queries
-from cxroom.services import bulk, evidence, fixes, reviews, room, trust
+from cxroom.services import bulk, evidence, fixes, review_capture, reviews, room, trust
 from cxroom.store import Store
 
 DEMO_ACTOR = "demo"
@@ -444,7 +444,7 @@ def _reviews_and_fixes(store: Store, months: list[date]) -> None:
         )
 
     def finding(ago: int, text: str, stage: str, moment: str | None, evidence_text: str) -> int:
-        return reviews.add_finding(
+        return review_capture.add_finding(
             store,
             FindingCreate(
                 review_id=review_ids[ago], text=text, stage_slug=stage, moment_name=moment, evidence=evidence_text
@@ -454,7 +454,7 @@ def _reviews_and_fixes(store: Store, months: list[date]) -> None:
         )
 
     def decision(ago: int, text: str, owner: str, finding_id: int | None) -> None:
-        reviews.add_decision(
+        review_capture.add_decision(
             store,
             DecisionCreate(
                 review_id=review_ids[ago],

@@ -6,22 +6,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cxroom.ui import review_components as rc
+from cxroom.ui.reviews import header, presenter, reads, state
 
-rc.before_widgets()
+state.before_widgets()
 
-rc.presenter_style()
-version, db = rc.version(), rc.db_key()
-review_id = rc.review_from_url(rc.cached_reviews(version, db))
+presenter.presenter_style()
+version, db = reads.version(), reads.db_key()
+review_id = header.review_from_url(reads.cached_reviews(version, db))
 if review_id is None:
     st.stop()
-review = rc.cached_review(version, db, review_id)
+review = reads.cached_review(version, db, review_id)
 if review is None:
     st.error("That review no longer exists.")
     st.stop()
-items = rc.cached_agenda(version, db, review.id)
-slide = rc.presenter_slide(review, items)
-rc.presenter_bar(review, items, slide)
-rc.show_flash()
-rc.render_slide(review, slide)
-rc.presenter_footer(review, items, slide)
+items = reads.cached_agenda(version, db, review.id)
+slide = presenter.presenter_slide(review, items)
+presenter.presenter_bar(review, items, slide)
+state.show_flash()
+presenter.render_slide(review, slide)
+presenter.presenter_footer(review, items, slide)

@@ -8,31 +8,31 @@ from datetime import date
 import streamlit as st
 
 from cxroom.ui import navigation
-from cxroom.ui import review_components as rc
+from cxroom.ui.reviews import plan, reads, state
 
-rc.before_widgets()
+state.before_widgets()
 
 st.title("Room reviews")
 st.caption(
     "Leadership convenes in the room every month or quarter: walks the wall, finds where customers are let down, "
     "charters fix teams and hears them present."
 )
-rc.show_flash()
+state.show_flash()
 
-reviews = rc.cached_reviews(rc.version(), rc.db_key())
+reviews = reads.cached_reviews(reads.version(), reads.db_key())
 new_review = st.session_state.pop("plan:new-review", None)
 if new_review is not None:
     navigation.page_link(
-        rc.REVIEW_PAGE, label="Open the new review", icon="➡️", query_params={"review": str(new_review)}
+        state.REVIEW_PAGE, label="Open the new review", icon="➡️", query_params={"review": str(new_review)}
     )
 
 left, right = st.columns([0.58, 0.42], gap="large")
 with left:
     st.subheader("Reviews")
-    rc.reviews_list(reviews)
+    plan.reviews_list(reviews)
 with right:
-    if rc.may_edit():
+    if state.may_edit():
         last = reviews.iloc[0]["attendees"] if not reviews.empty else []
-        rc.plan_form(last_attendees=list(last), today=date.today())
+        plan.plan_form(last_attendees=list(last), today=date.today())
     else:
         st.caption("Facilitators plan reviews.")

@@ -379,56 +379,66 @@ def charter_fix_once(
     key = submits.submit_key(nonce, "charter_fix", data)
     with store.transaction(actor) as tx:
         tx.require(Action.FIX_CHARTER)
-        done = tx.fetch_value(FIX_BY_SUBMIT_KEY, [key]) if key else None
-        if done is not None:
-            return submits.Created(int(done), repeated=True)
-        if not allow_similar:
-            params = {"stage": data.stage_slug, "moment": data.moment_name, "title": data.title}
-            similar = tx.fetch_dicts(ACTIVE_FIXES_LIKE, {**params, "active": sorted(s.value for s in ACTIVE)})
-            if similar:
-                raise submits.SimilarExists(_similar_message(similar), similar)
-        stage = _lookup.stage_id(tx, data.stage_slug)
-        moment = _lookup.moment_id(tx, stage, data.moment_name)
-        members = _team_rows(tx, data.members, data.lead)
-        if data.chartered_review_id is not None and not tx.fetch_value(REVIEW_EXISTS, [data.chartered_review_id]):
-            raise NotFoundError(f"There is no review #{data.chartered_review_id} to charter the fix from.")
-        kpis = []
-        for kpi_name in dict.fromkeys(data.kpi_names):
-            found = tx.fetch_one(KPI_OF_STAGE, [stage, kpi_name])
-            if found is None:
-                raise InvalidInputError(f"The stage has no KPI called '{kpi_name}'.")
-            baseline = tx.fetch_one(BASELINE_SQL, [found[0], data.chartered_on])
-            if baseline is None:
-                raise InvalidInputError(
-                    f"The KPI '{kpi_name}' has no reading before the charter date ({data.chartered_on:%d %b %Y}), "
-                    "so the fix would have no baseline to prove a change against. Load the KPI's history first, "
-                    "or charter the fix without this KPI."
-                )
-            kpis.append((found[0], baseline[0], baseline[1], found[1]))
-        new_id = int(
-            tx.fetch_value(
-                INSERT_FIX,
-                [
-                    data.title,
-                    data.problem,
-                    stage,
-                    moment,
-                    data.sponsor,
-                    data.lead,
-                    data.chartered_on,
-                    data.chartered_review_id,
-                    data.due_on,
-                    key,
-                ],
+        return charter_in(tx, data, key=key, when=when, allow_similar=allow_similar)
+
+
+def charter_in(
+    tx: Tx, data: FixCreate, *, key: str | None, when: datetime | None = None, allow_similar: bool = True
+) -> submits.Created:
+    """charter_fix_once inside a transaction the caller holds, so a command that charters a fix and
+    writes more (a review's finding linked to it) commits all of it or nothing. ``key`` is the
+    command's submit key (``submits.submit_key(nonce, "charter_fix", data)``) or None. The caller
+    has required Action.FIX_CHARTER in that transaction."""
+    done = tx.fetch_value(FIX_BY_SUBMIT_KEY, [key]) if key else None
+    if done is not None:
+        return submits.Created(int(done), repeated=True)
+    if not allow_similar:
+        params = {"stage": data.stage_slug, "moment": data.moment_name, "title": data.title}
+        similar = tx.fetch_dicts(ACTIVE_FIXES_LIKE, {**params, "active": sorted(s.value for s in ACTIVE)})
+        if similar:
+            raise submits.SimilarExists(_similar_message(similar), similar)
+    stage = _lookup.stage_id(tx, data.stage_slug)
+    moment = _lookup.moment_id(tx, stage, data.moment_name)
+    members = _team_rows(tx, data.members, data.lead)
+    if data.chartered_review_id is not None and not tx.fetch_value(REVIEW_EXISTS, [data.chartered_review_id]):
+        raise NotFoundError(f"There is no review #{data.chartered_review_id} to charter the fix from.")
+    kpis = []
+    for kpi_name in dict.fromkeys(data.kpi_names):
+        found = tx.fetch_one(KPI_OF_STAGE, [stage, kpi_name])
+        if found is None:
+            raise InvalidInputError(f"The stage has no KPI called '{kpi_name}'.")
+        baseline = tx.fetch_one(BASELINE_SQL, [found[0], data.chartered_on])
+        if baseline is None:
+            raise InvalidInputError(
+                f"The KPI '{kpi_name}' has no reading before the charter date ({data.chartered_on:%d %b %Y}), "
+                "so the fix would have no baseline to prove a change against. Load the KPI's history first, "
+                "or charter the fix without this KPI."
             )
+        kpis.append((found[0], baseline[0], baseline[1], found[1]))
+    new_id = int(
+        tx.fetch_value(
+            INSERT_FIX,
+            [
+                data.title,
+                data.problem,
+                stage,
+                moment,
+                data.sponsor,
+                data.lead,
+                data.chartered_on,
+                data.chartered_review_id,
+                data.due_on,
+                key,
+            ],
         )
-        for person, silo in members:
-            tx.execute(INSERT_MEMBER, [new_id, person, silo])
-        for kpi, value, period, target in kpis:
-            tx.execute(INSERT_FIX_KPI, [new_id, kpi, value, period, target])
-        _timeline(tx, new_id, when=when, from_status=None, to_status=FixStatus.CHARTERED.value, note="Team chartered")
-        tx.audit("create", "fix", new_id, None, data.model_dump())
-        return submits.Created(new_id, repeated=False)
+    )
+    for person, silo in members:
+        tx.execute(INSERT_MEMBER, [new_id, person, silo])
+    for kpi, value, period, target in kpis:
+        tx.execute(INSERT_FIX_KPI, [new_id, kpi, value, period, target])
+    _timeline(tx, new_id, when=when, from_status=None, to_status=FixStatus.CHARTERED.value, note="Team chartered")
+    tx.audit("create", "fix", new_id, None, data.model_dump())
+    return submits.Created(new_id, repeated=False)
 
 
 def move_fix(

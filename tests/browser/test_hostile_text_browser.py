@@ -26,7 +26,7 @@ import pytest
 
 from cxroom.insights.agenda import propose_agenda
 from cxroom.permissions import Role
-from cxroom.queries import reviews as rq
+from cxroom.queries.reviews import agenda_facts
 from cxroom.services import reviews as rs
 from cxroom.services import trust
 from cxroom.settings import Settings
@@ -142,7 +142,7 @@ def hostile_room(demo_settings: Settings, tmp_path_factory: pytest.TempPathFacto
     try:
         planned = int(store.fetch_value("SELECT id FROM reviews WHERE status = 'planned' ORDER BY id LIMIT 1"))
         held_on = store.fetch_value("SELECT held_on FROM reviews WHERE id = ?", [planned])
-        proposal = propose_agenda(rq.agenda_inputs(store, held_on=held_on, review_id=planned))
+        proposal = propose_agenda(agenda_facts.agenda_inputs(store, held_on=held_on, review_id=planned))
         items = [rs.AgendaItemCreate.model_validate(i, from_attributes=True) for i in proposal]
         rs.replace_agenda(store, planned, items=items, actor="system")
         _poison(store)

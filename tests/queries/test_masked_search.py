@@ -12,8 +12,8 @@ import pytest
 
 from cxroom.models import CategoryRuleCreate, StageCreate
 from cxroom.privacy import mask_personal_data
-from cxroom.queries import reviews as review_queries
 from cxroom.queries import stage as stage_queries
+from cxroom.queries.reviews import presenting
 from cxroom.services import evidence, room
 from cxroom.services.imports import import_file
 from cxroom.store import Store
@@ -138,9 +138,9 @@ def test_presenter_verbatims_are_masked_and_read_once(masked_room: tuple[Store, 
     more.mkdir()
     twice = ["Charged twice on 5500 0000 0000 0004.", "Charged twice on 4012 8888 8888 1881."]
     import_file(store, kind="complaints", path=_write_csv(more, twice, first_day=29), source="phone", actor="system")
-    shown = review_queries.stage_evidence(store, stage_id, date(2026, 10, 1))
+    shown = presenting.stage_evidence(store, stage_id, date(2026, 10, 1))
     assert shown is not None
     texts = [v.text for v in shown.verbatims]
     assert texts[0] == "Charged twice on [card]."
     assert texts.count("Charged twice on [card].") == 1
-    assert len(texts) == review_queries.VERBATIMS_SHOWN and texts[1] != texts[0]
+    assert len(texts) == presenting.VERBATIMS_SHOWN and texts[1] != texts[0]

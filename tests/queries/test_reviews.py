@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from cxroom.models import FindingCreate, ReviewCreate
-from cxroom.queries import reviews as rq
+from cxroom.queries.reviews import agenda_facts, listing, minutes_doc, months, presenting, since_last
+from cxroom.services import review_capture as capture
 from cxroom.services import reviews as rs
 from cxroom.settings import Settings
 from cxroom.store import Store
@@ -40,7 +41,7 @@ def copy(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def test_list_reviews_counts_what_each_review_holds(demo_store: Store) -> None:
-    reviews = rq.list_reviews(demo_store)
+    reviews = listing.list_reviews(demo_store)
     assert list(reviews["status"]) == ["planned", "closed", "closed"]  # newest first
     for row in reviews.itertuples():
         assert row.findings == demo_store.fetch_value(
@@ -50,18 +51,18 @@ def test_list_reviews_counts_what_each_review_holds(demo_store: Store) -> None:
 
 
 def test_a_review_looks_at_the_month_before_it_is_held_or_the_last_month_with_data(demo_store: Store) -> None:
-    assert rq.data_month(demo_store, date(2026, 11, 8)) == OCTOBER
-    assert rq.data_month(demo_store, date(2026, 10, 8)) == date(2026, 9, 1)
+    assert listing.data_month(demo_store, date(2026, 11, 8)) == OCTOBER
+    assert listing.data_month(demo_store, date(2026, 10, 8)) == date(2026, 9, 1)
     # Held in January 2027: December is not loaded yet, so October is the latest data.
-    assert rq.data_month(demo_store, date(2027, 1, 12)) == OCTOBER
+    assert listing.data_month(demo_store, date(2027, 1, 12)) == OCTOBER
 
 
 def test_agenda_inputs_are_dense_monthly_series_aggregated_in_duckdb(demo_store: Store) -> None:
     ids = _ids(demo_store)
-    inputs = rq.agenda_inputs(demo_store, held_on=date(2026, 11, 8), review_id=ids["October 2026"])
+    inputs = agenda_facts.agenda_inputs(demo_store, held_on=date(2026, 11, 8), review_id=ids["October 2026"])
     assert inputs.month == OCTOBER
     assert inputs.since == datetime(2026, 10, 8)  # the September review
-    assert {len(c.counts) for c in inputs.categories} == {rq.HISTORY_MONTHS + 1}
+    assert {len(c.counts) for c in inputs.categories} == {months.HISTORY_MONTHS + 1}
     series = next(c for c in inputs.categories if c.category == "Repeat contact - issue unresolved")
     assert series.counts[-1] == demo_store.fetch_value(
         "SELECT count(*) FROM complaints WHERE category = ? AND received_at >= ? AND received_at < ?",
@@ -77,38 +78,38 @@ def test_agenda_inputs_are_dense_monthly_series_aggregated_in_duckdb(demo_store:
 
 def test_stage_evidence_for_presenter_mode(demo_store: Store) -> None:
     stage = int(demo_store.fetch_value("SELECT id FROM stages WHERE slug = 'get-help'"))
-    ev = rq.stage_evidence(demo_store, stage, OCTOBER)
+    ev = presenting.stage_evidence(demo_store, stage, OCTOBER)
     assert ev is not None and ev.name == "Get help"
-    assert len(ev.complaints_monthly) == rq.TREND_MONTHS
+    assert len(ev.complaints_monthly) == presenting.TREND_MONTHS
     assert int(ev.complaints_monthly["complaints"].iloc[-1]) == demo_store.fetch_value(
         "SELECT count(*) FROM complaints WHERE stage_id = ? AND received_at >= ? AND received_at < ?",
         [stage, OCTOBER, date(2026, 11, 1)],
     )
-    assert 0 < len(ev.verbatims) <= rq.VERBATIMS_SHOWN
+    assert 0 < len(ev.verbatims) <= presenting.VERBATIMS_SHOWN
     assert len({v.text for v in ev.verbatims}) == len(ev.verbatims)  # no repeats
     assert ev.kpis and all(k.stage_id == stage for k in ev.kpis)
     if ev.calls:  # demo media present
         call = ev.calls[0]
         assert 0 <= call.clip_start_s < call.clip_end_s <= call.duration_s + 1
         assert call.mime.startswith("audio/")
-    assert rq.stage_evidence(demo_store, 999_999, OCTOBER) is None
+    assert presenting.stage_evidence(demo_store, 999_999, OCTOBER) is None
 
 
 def test_fix_presentation(demo_store: Store) -> None:
     fix_id = int(demo_store.fetch_value("SELECT id FROM fixes WHERE title LIKE 'Call back every new claim%'"))
-    fix = rq.fix_presentation(demo_store, fix_id)
+    fix = presenting.fix_presentation(demo_store, fix_id)
     assert fix is not None
     assert fix.status == "celebrated" and fix.results
     assert len({silo for _, silo in fix.members}) >= 2
     assert fix.presented_in  # presented in the September review
-    assert rq.fix_presentation(demo_store, 999_999) is None
+    assert presenting.fix_presentation(demo_store, 999_999) is None
 
 
 def test_since_the_last_review_compares_two_snapshots(demo_store: Store) -> None:
     ids = _ids(demo_store)
-    assert rq.comparison(demo_store, ids["August 2026"]) is None  # the first snapshot
-    assert rq.comparison(demo_store, ids["October 2026"]) is None  # not closed yet
-    found = rq.comparison(demo_store, ids["September 2026"])
+    assert since_last.comparison(demo_store, ids["August 2026"]) is None  # the first snapshot
+    assert since_last.comparison(demo_store, ids["October 2026"]) is None  # not closed yet
+    found = since_last.comparison(demo_store, ids["September 2026"])
     assert found is not None
     assert (found.month, found.previous_month) == (date(2026, 9, 1), date(2026, 8, 1))
     moved = found.moment_changes.set_index("moment")
@@ -124,10 +125,10 @@ def test_since_the_last_review_compares_two_snapshots(demo_store: Store) -> None
 def test_closing_a_review_shows_what_changed_including_a_fix_chartered_in_it(copy: Store) -> None:
     ids = _ids(copy)
     review_id = ids["October 2026"]
-    review = rq.get_review(copy, review_id)
+    review = listing.get_review(copy, review_id)
     assert review is not None
     rs.close_review(copy, review_id, expected_version=review.version, actor="system", when=datetime(2026, 11, 8, 12))
-    found = rq.comparison(copy, review_id)
+    found = since_last.comparison(copy, review_id)
     assert found is not None and found.previous_id == ids["September 2026"]
     chartered = found.fix_changes[found.fix_changes["change"] == "chartered"]["title"].tolist()
     assert "Instant digital ID card" in chartered  # chartered after the September review closed
@@ -141,14 +142,14 @@ def test_minutes_keep_user_text_inert(copy: Store) -> None:
         actor="system",
     )
     nasty = "<script>alert(1)</script> ![pixel](http://evil.example/p.png) [click](javascript:alert(1)) $x$"
-    rs.add_finding(copy, FindingCreate(review_id=review_id, text=nasty, stage_slug="pay"), actor="system")
-    minutes = rq.minutes(copy, review_id)
+    capture.add_finding(copy, FindingCreate(review_id=review_id, text=nasty, stage_slug="pay"), actor="system")
+    minutes = minutes_doc.minutes(copy, review_id)
     assert minutes is not None
-    html = rq.minutes_html(minutes)
+    html = minutes_doc.minutes_html(minutes)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<b>test</b>" not in html and "Minutes &lt;b&gt;test&lt;/b&gt;" in html
     assert "&lt;ann@x.y&gt;" in html
-    markdown = rq.minutes_markdown(minutes)
+    markdown = minutes_doc.minutes_markdown(minutes)
     assert "![pixel](" not in markdown and "\\!\\[pixel\\]" in markdown
     assert "[click](" not in markdown
     assert "\\<script\\>" in markdown and "\\$x\\$" in markdown
@@ -169,10 +170,10 @@ def test_minutes_markdown_leaves_no_bare_link_emoji_icon_or_directive(copy: Stor
         actor="system",
     )
     for text in hostile:
-        rs.add_finding(copy, FindingCreate(review_id=review_id, text=text, stage_slug="pay"), actor="system")
-    minutes = rq.minutes(copy, review_id)
+        capture.add_finding(copy, FindingCreate(review_id=review_id, text=text, stage_slug="pay"), actor="system")
+    minutes = minutes_doc.minutes(copy, review_id)
     assert minutes is not None
-    markdown = rq.minutes_markdown(minutes)
+    markdown = minutes_doc.minutes_markdown(minutes)
     parsed = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)  # what the parser hands to the rewrites
     for feature, pattern in REWRITES.items():
         assert not pattern.search(parsed), feature

@@ -25,7 +25,7 @@ from cxroom.models import (
     StageCreate,
 )
 from cxroom.permissions import Role
-from cxroom.services import fixes, room, trust
+from cxroom.services import fixes, review_capture, room, trust
 from cxroom.services import reviews as rs
 from cxroom.services.submits import SimilarExists
 from cxroom.store import Store
@@ -150,12 +150,16 @@ def test_the_same_charter_from_threads_at_once_makes_one_fix(store: Store, threa
 
 def test_the_same_charter_from_a_finding_twice_links_once(store: Store) -> None:
     review = rs.plan_review(store, _review(), agenda=(), actor=FACILITATOR)
-    finding = rs.add_finding(store, FindingCreate(review_id=review, text="Nobody calls back"), actor=FACILITATOR)
-    other = rs.add_finding(store, FindingCreate(review_id=review, text="Nobody calls back, again"), actor=FACILITATOR)
+    finding = review_capture.add_finding(
+        store, FindingCreate(review_id=review, text="Nobody calls back"), actor=FACILITATOR
+    )
+    other = review_capture.add_finding(
+        store, FindingCreate(review_id=review, text="Nobody calls back, again"), actor=FACILITATOR
+    )
     data = _fix(chartered_review_id=review)
 
     def send(on: int) -> int:
-        return rs.charter_fix_from_finding(store, finding_id=on, data=data, actor=FACILITATOR, nonce=NONCE)
+        return review_capture.charter_fix_from_finding(store, finding_id=on, data=data, actor=FACILITATOR, nonce=NONCE)
 
     results = _at_once(4, lambda: send(finding))
     assert len(set(results)) == 1 and isinstance(results[0], int)
@@ -259,23 +263,23 @@ def test_a_plan_for_a_month_with_a_review_is_refused_naming_it_until_sent_delibe
 
 def test_the_same_finding_or_decision_twice_or_at_once_is_recorded_once(store: Store) -> None:
     review = rs.plan_review(store, _review(), agenda=(), actor=FACILITATOR)
-    link = rs.EvidenceLink(kind="complaints", ref_text="Slow call-back", label="Complaints: Slow call-back")
+    link = review_capture.EvidenceLink(kind="complaints", ref_text="Slow call-back", label="Complaints: Slow call-back")
     finding = FindingCreate(review_id=review, text="Nobody calls back", stage_slug="claim")
 
     def record() -> int:
-        return rs.add_finding(store, finding, actor=FACILITATOR, evidence_links=[link], nonce=NONCE)
+        return review_capture.add_finding(store, finding, actor=FACILITATOR, evidence_links=[link], nonce=NONCE)
 
     found = {record(), *_at_once(4, record)}
     assert len(found) == 1
     first = found.pop()
     assert _count(store, "SELECT count(*) FROM review_finding_evidence WHERE finding_id = ?", [first]) == 1
     # Other evidence, or other words, from the same form: another finding.
-    assert rs.add_finding(store, finding, actor=FACILITATOR, nonce=NONCE) != first
+    assert review_capture.add_finding(store, finding, actor=FACILITATOR, nonce=NONCE) != first
     decision = DecisionCreate(
         review_id=review, text="Name an owner for every claim call-back", owner="Paul Hart", finding_id=first
     )
-    decided = {rs.add_decision(store, decision, actor=FACILITATOR, nonce=NONCE) for _ in range(2)}
-    decided |= set(_at_once(3, lambda: rs.add_decision(store, decision, actor=FACILITATOR, nonce=NONCE)))
+    decided = {review_capture.add_decision(store, decision, actor=FACILITATOR, nonce=NONCE) for _ in range(2)}
+    decided |= set(_at_once(3, lambda: review_capture.add_decision(store, decision, actor=FACILITATOR, nonce=NONCE)))
     assert len(decided) == 1
     assert _audits(store, "create", "finding") == 2 and _audits(store, "create", "decision") == 1
 

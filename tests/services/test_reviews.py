@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from cxroom.errors import ConflictError, InvalidInputError, PermissionDeniedError
+from cxroom.errors import ConflictError, InvalidInputError, PermissionDeniedError, StoreError
 from cxroom.insights.agenda import AgendaKind, AgendaSection
 from cxroom.insights.health import kpi_rag
 from cxroom.models import DecisionCreate, FindingCreate, FixCreate, FixMember, ReviewCreate
-from cxroom.queries import reviews as rq
+from cxroom.queries.reviews import contents, listing
+from cxroom.services import review_capture as capture
+from cxroom.services import review_snapshot
 from cxroom.services import reviews as rs
 from cxroom.settings import Settings
 from cxroom.store import Store
@@ -56,7 +58,7 @@ def _plan(store: Store, title: str, *items: str) -> int:
 
 
 def _titles(store: Store, review_id: int) -> list[str]:
-    return [i.title for i in rq.agenda(store, review_id)]
+    return [i.title for i in contents.agenda(store, review_id)]
 
 
 def _team(*pairs: tuple[str, str]) -> list[FixMember]:
@@ -102,7 +104,7 @@ def test_snapshot_kpi_status_follows_the_health_rule(store: Store) -> None:
 
 
 def test_services_and_queries_agree_on_the_month_a_review_looks_at() -> None:
-    assert rs.DATA_MONTH == rq.DATA_MONTH
+    assert review_snapshot.DATA_MONTH == listing.DATA_MONTH
 
 
 # -- planning and the agenda -------------------------------------------------------------
@@ -113,7 +115,7 @@ def test_plan_a_review_with_its_agenda_in_one_transaction(store: Store) -> None:
     review_id = _plan(store, "Plan test", "One", "Two", "Three")
     assert store.data_version() == before + 1
     assert _titles(store, review_id) == ["One", "Two", "Three"]
-    assert [i.position for i in rq.agenda(store, review_id)] == [1, 2, 3]
+    assert [i.position for i in contents.agenda(store, review_id)] == [1, 2, 3]
     audit = store.fetch_value(
         "SELECT after FROM audit_log WHERE entity = 'review' AND entity_id = ? AND action = 'create'", [str(review_id)]
     )
@@ -122,7 +124,7 @@ def test_plan_a_review_with_its_agenda_in_one_transaction(store: Store) -> None:
 
 def test_reorder_add_and_remove_agenda_items(store: Store) -> None:
     review_id = _plan(store, "Agenda test", "A", "B", "C", "D")
-    items = {i.title: i for i in rq.agenda(store, review_id)}
+    items = {i.title: i for i in contents.agenda(store, review_id)}
     rs.move_agenda_item(store, items["D"].id, offset=-2, expected_version=1, actor=ACTOR)
     assert _titles(store, review_id) == ["A", "D", "B", "C"]
     rs.move_agenda_item(store, items["A"].id, offset=10, expected_version=1, actor=ACTOR)
@@ -130,14 +132,14 @@ def test_reorder_add_and_remove_agenda_items(store: Store) -> None:
     rs.remove_agenda_item(store, items["B"].id, expected_version=1, actor=ACTOR)
     assert _titles(store, review_id) == ["D", "C", "A"]
     rs.add_agenda_item(store, review_id, _item("E", minutes=12), actor=ACTOR)
-    agenda = rq.agenda(store, review_id)
+    agenda = contents.agenda(store, review_id)
     assert [(i.title, i.position, i.source) for i in agenda][-1] == ("E", 4, "added")
     assert [i.position for i in agenda] == [1, 2, 3, 4]
 
 
 def test_a_stale_agenda_edit_is_a_conflict(store: Store) -> None:
     review_id = _plan(store, "Stale agenda", "A", "B")
-    first = rq.agenda(store, review_id)[0]
+    first = contents.agenda(store, review_id)[0]
     rs.move_agenda_item(store, first.id, offset=1, expected_version=first.version, actor=ACTOR)
     with pytest.raises(ConflictError):
         rs.move_agenda_item(store, first.id, offset=-1, expected_version=first.version, actor=ACTOR)
@@ -152,7 +154,7 @@ def test_edit_the_plan_with_its_version(store: Store) -> None:
     rs.update_review(store, review_id, changed, expected_version=1, actor=ACTOR)
     with pytest.raises(ConflictError):
         rs.update_review(store, review_id, changed, expected_version=1, actor=ACTOR)
-    review = rq.get_review(store, review_id)
+    review = listing.get_review(store, review_id)
     assert review is not None and (review.title, review.attendees, review.version) == ("Edited", ("Ann", "Cy"), 2)
 
 
@@ -167,14 +169,16 @@ def test_replace_agenda_with_a_new_proposal(store: Store) -> None:
 
 def test_two_people_adding_findings_never_lose_each_others(store: Store) -> None:
     review_id = _plan(store, "Two note takers")
-    links = [rs.EvidenceLink(kind="complaints", ref_text="Repeat contact", label="Complaints · Repeat contact: 242")]
-    a = rs.add_finding(
+    links = [
+        capture.EvidenceLink(kind="complaints", ref_text="Repeat contact", label="Complaints · Repeat contact: 242")
+    ]
+    a = capture.add_finding(
         store,
         FindingCreate(review_id=review_id, text="Repeat contacts keep rising", stage_slug="get-help"),
         actor=ACTOR,
         evidence_links=links,
     )
-    b = rs.add_finding(
+    b = capture.add_finding(
         store,
         FindingCreate(
             review_id=review_id,
@@ -184,7 +188,7 @@ def test_two_people_adding_findings_never_lose_each_others(store: Store) -> None
         ),
         actor="demo",
     )
-    found = {f.id: f for f in rq.findings(store, review_id)}
+    found = {f.id: f for f in contents.findings(store, review_id)}
     assert set(found) == {a, b}
     assert found[a].evidence == "Complaints · Repeat contact: 242"  # the links' labels, as text
     assert found[a].evidence_labels == ("Complaints · Repeat contact: 242",)
@@ -193,16 +197,18 @@ def test_two_people_adding_findings_never_lose_each_others(store: Store) -> None
 
 def test_editing_the_same_finding_twice_reports_a_conflict_instead_of_overwriting(store: Store) -> None:
     review_id = _plan(store, "Edit race")
-    finding = rs.add_finding(
+    finding = capture.add_finding(
         store, FindingCreate(review_id=review_id, text="First bills differ from quotes"), actor=ACTOR
     )
     # Facilitator and note taker both opened version 1.
-    rs.update_finding(store, finding, rs.FindingUpdate(text="Facilitator's wording"), expected_version=1, actor=ACTOR)
+    capture.update_finding(
+        store, finding, capture.FindingUpdate(text="Facilitator's wording"), expected_version=1, actor=ACTOR
+    )
     with pytest.raises(ConflictError, match="changed by someone else"):
-        rs.update_finding(
-            store, finding, rs.FindingUpdate(text="Note taker's wording"), expected_version=1, actor=ACTOR
+        capture.update_finding(
+            store, finding, capture.FindingUpdate(text="Note taker's wording"), expected_version=1, actor=ACTOR
         )
-    (kept,) = rq.findings(store, review_id)
+    (kept,) = contents.findings(store, review_id)
     assert (kept.text, kept.version) == ("Facilitator's wording", 2)
 
 
@@ -211,32 +217,34 @@ def test_bad_findings_and_decisions_are_refused_with_a_message(store: Store) -> 
     with pytest.raises(ValidationError):
         FindingCreate(review_id=review_id, text="  ")
     with pytest.raises(InvalidInputError, match="stage of the moment"):
-        rs.add_finding(store, FindingCreate(review_id=review_id, text="Moment only", moment_name="X"), actor=ACTOR)
+        capture.add_finding(store, FindingCreate(review_id=review_id, text="Moment only", moment_name="X"), actor=ACTOR)
     other = _plan(store, "Other review")
-    foreign = rs.add_finding(store, FindingCreate(review_id=other, text="Elsewhere"), actor=ACTOR)
+    foreign = capture.add_finding(store, FindingCreate(review_id=other, text="Elsewhere"), actor=ACTOR)
     with pytest.raises(InvalidInputError, match="same review"):
-        rs.add_decision(
+        capture.add_decision(
             store, DecisionCreate(review_id=review_id, text="Act", owner="Ann", finding_id=foreign), actor=ACTOR
         )
 
 
 def test_a_finding_something_rests_on_cannot_be_removed(store: Store) -> None:
     review_id = _plan(store, "Remove")
-    keep = rs.add_finding(store, FindingCreate(review_id=review_id, text="Has a decision"), actor=ACTOR)
-    drop = rs.add_finding(store, FindingCreate(review_id=review_id, text="A typo of a finding"), actor=ACTOR)
-    rs.add_decision(store, DecisionCreate(review_id=review_id, text="Do it", owner="Ann", finding_id=keep), actor=ACTOR)
+    keep = capture.add_finding(store, FindingCreate(review_id=review_id, text="Has a decision"), actor=ACTOR)
+    drop = capture.add_finding(store, FindingCreate(review_id=review_id, text="A typo of a finding"), actor=ACTOR)
+    capture.add_decision(
+        store, DecisionCreate(review_id=review_id, text="Do it", owner="Ann", finding_id=keep), actor=ACTOR
+    )
     with pytest.raises(InvalidInputError, match="rests on this finding"):
-        rs.remove_finding(store, keep, expected_version=1, actor=ACTOR)
-    rs.remove_finding(store, drop, expected_version=1, actor=ACTOR)
-    assert [f.id for f in rq.findings(store, review_id)] == [keep]
+        capture.remove_finding(store, keep, expected_version=1, actor=ACTOR)
+    capture.remove_finding(store, drop, expected_version=1, actor=ACTOR)
+    assert [f.id for f in contents.findings(store, review_id)] == [keep]
 
 
 def test_charter_a_fix_from_a_finding(store: Store) -> None:
     review_id = _plan(store, "Charter")
-    finding = rs.add_finding(
+    finding = capture.add_finding(
         store, FindingCreate(review_id=review_id, text="Repeat contacts", stage_slug="get-help"), actor=ACTOR
     )
-    fix_id = rs.charter_fix_from_finding(
+    fix_id = capture.charter_fix_from_finding(
         store,
         finding_id=finding,
         data=_fix(review_id, ("Jonas", "Customer Service"), ("Ines", "Digital")),
@@ -244,9 +252,83 @@ def test_charter_a_fix_from_a_finding(store: Store) -> None:
     )
     row = store.fetch_dicts("SELECT status, chartered_review_id FROM fixes WHERE id = ?", [fix_id])[0]
     assert row == {"status": "chartered", "chartered_review_id": review_id}
-    (f,) = rq.findings(store, review_id)
+    (f,) = contents.findings(store, review_id)
     assert f.fix_ids == (fix_id,)
-    assert [x["id"] for x in rq.fixes_chartered(store, review_id)] == [fix_id]
+    assert [x["id"] for x in contents.fixes_chartered(store, review_id)] == [fix_id]
+
+
+# Two ways the second half of the command (linking the new fix to its finding) can fail in a damaged
+# room: the link table is missing, or the database refuses the link row.
+BROKEN_LINKS = {
+    "link table missing": ["DROP TABLE review_finding_fixes"],
+    "link row refused": [
+        "DROP TABLE review_finding_fixes",
+        "CREATE TABLE review_finding_fixes (finding_id BIGINT NOT NULL, fix_id BIGINT NOT NULL CHECK (fix_id < 0), "
+        "PRIMARY KEY (finding_id, fix_id))",
+    ],
+}
+WRITTEN_BY_A_CHARTER = ["fixes", "fix_members", "fix_kpis", "fix_updates", "review_finding_fixes", "audit_log"]
+
+
+@pytest.mark.parametrize("damage", list(BROKEN_LINKS), ids=list(BROKEN_LINKS))
+def test_charter_from_a_finding_is_one_transaction(
+    demo_settings: Settings, tmp_path: Path, damage: str, request: pytest.FixtureRequest
+) -> None:
+    """A failure while linking the fix to its finding leaves no fix behind: the charter and the link
+    commit together or not at all."""
+    room = _private_copy(demo_settings, tmp_path)
+    request.addfinalizer(room.close)
+    review_id = _plan(room, "All or nothing")
+    finding = capture.add_finding(
+        room, FindingCreate(review_id=review_id, text="Repeat contacts", stage_slug="get-help"), actor=ACTOR
+    )
+    for sql in BROKEN_LINKS[damage]:
+        room.execute(sql)
+    before = {table: _rows(room, table) for table in WRITTEN_BY_A_CHARTER if table != "review_finding_fixes"}
+    version = room.data_version()
+    data = _fix(review_id, ("Jonas", "Customer Service"), ("Ines", "Digital"))
+    with pytest.raises(StoreError):
+        capture.charter_fix_from_finding(room, finding_id=finding, data=data, actor=ACTOR, nonce="form-1")
+    assert {table: _rows(room, table) for table in before} == before
+    assert room.data_version() == version
+    assert room.fetch_value("SELECT count(*) FROM fixes WHERE title = ?", [data.title]) == 0
+
+
+def test_charter_from_a_finding_sent_again_after_a_failure_charters_once(
+    demo_settings: Settings, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The failed send wrote nothing, so sending the same form again (same nonce) charters the fix and
+    links it, once."""
+    room = _private_copy(demo_settings, tmp_path)
+    request.addfinalizer(room.close)
+    review_id = _plan(room, "Try again")
+    finding = capture.add_finding(
+        room, FindingCreate(review_id=review_id, text="Repeat contacts", stage_slug="get-help"), actor=ACTOR
+    )
+    data = _fix(review_id, ("Jonas", "Customer Service"), ("Ines", "Digital"))
+    room.execute("ALTER TABLE review_finding_fixes RENAME TO review_finding_fixes_away")
+    with pytest.raises(StoreError):
+        capture.charter_fix_from_finding(room, finding_id=finding, data=data, actor=ACTOR, nonce="form-1")
+    room.execute("ALTER TABLE review_finding_fixes_away RENAME TO review_finding_fixes")
+    fix_id = capture.charter_fix_from_finding(room, finding_id=finding, data=data, actor=ACTOR, nonce="form-1")
+    again = capture.charter_fix_from_finding(room, finding_id=finding, data=data, actor=ACTOR, nonce="form-1")
+    assert again == fix_id
+    assert room.fetch_value("SELECT count(*) FROM fixes WHERE title = ?", [data.title]) == 1
+    (f,) = contents.findings(room, review_id)
+    assert f.fix_ids == (fix_id,)
+
+
+def _private_copy(settings: Settings, folder: Path) -> Store:
+    target = folder / "room.duckdb"
+    shutil.copyfile(settings.db_path, target)
+    wal = Path(f"{settings.db_path}.wal")
+    if wal.exists():
+        shutil.copyfile(wal, Path(f"{target}.wal"))
+    return Store(target)
+
+
+def _rows(store: Store, table: str) -> int:
+    return int(store.fetch_value(f"SELECT count(*) FROM {table}"))
 
 
 def test_a_one_silo_team_is_refused(store: Store) -> None:
@@ -258,8 +340,8 @@ def test_a_one_silo_team_is_refused(store: Store) -> None:
 def test_present_a_fix_in_this_review(store: Store) -> None:
     review_id = _plan(store, "Presentations")
     fix_id = int(store.fetch_value("SELECT min(id) FROM fixes WHERE status = 'results'"))
-    rs.present_fix(store, review_id=review_id, fix_id=fix_id, actor=ACTOR, when=datetime(2026, 11, 20, 10))
-    assert [p["id"] for p in rq.presentations(store, review_id)] == [fix_id]
+    capture.present_fix(store, review_id=review_id, fix_id=fix_id, actor=ACTOR, when=datetime(2026, 11, 20, 10))
+    assert [p["id"] for p in contents.presentations(store, review_id)] == [fix_id]
 
 
 # -- closing and reopening -------------------------------------------------------------------
@@ -267,9 +349,9 @@ def test_present_a_fix_in_this_review(store: Store) -> None:
 
 def test_close_freezes_a_snapshot_and_makes_the_review_read_only(store: Store) -> None:
     review_id = _plan(store, "Close me", "Item")
-    finding = rs.add_finding(store, FindingCreate(review_id=review_id, text="Something found"), actor=ACTOR)
+    finding = capture.add_finding(store, FindingCreate(review_id=review_id, text="Something found"), actor=ACTOR)
     rs.close_review(store, review_id, expected_version=1, actor=ACTOR, when=datetime(2026, 11, 20, 12))
-    review = rq.get_review(store, review_id)
+    review = listing.get_review(store, review_id)
     assert review is not None and review.closed
     assert review.snapshot_month == date(2026, 10, 1)  # held in November: October's data
     for table in SNAPSHOT_TABLES:
@@ -278,14 +360,18 @@ def test_close_freezes_a_snapshot_and_makes_the_review_read_only(store: Store) -
     assert complaints == store.fetch_value(
         "SELECT count(*) FROM complaints WHERE received_at >= DATE '2026-10-01' AND received_at < DATE '2026-11-01'"
     )
-    item = rq.agenda(store, review_id)[0]
+    item = contents.agenda(store, review_id)[0]
     refusals = [
-        lambda: rs.add_finding(store, FindingCreate(review_id=review_id, text="Too late"), actor=ACTOR),
-        lambda: rs.add_decision(store, DecisionCreate(review_id=review_id, text="Too late", owner="A"), actor=ACTOR),
-        lambda: rs.update_finding(store, finding, rs.FindingUpdate(text="Too late"), expected_version=1, actor=ACTOR),
+        lambda: capture.add_finding(store, FindingCreate(review_id=review_id, text="Too late"), actor=ACTOR),
+        lambda: capture.add_decision(
+            store, DecisionCreate(review_id=review_id, text="Too late", owner="A"), actor=ACTOR
+        ),
+        lambda: capture.update_finding(
+            store, finding, capture.FindingUpdate(text="Too late"), expected_version=1, actor=ACTOR
+        ),
         lambda: rs.move_agenda_item(store, item.id, offset=1, expected_version=1, actor=ACTOR),
         lambda: rs.add_agenda_item(store, review_id, _item("Late"), actor=ACTOR),
-        lambda: rs.present_fix(store, review_id=review_id, fix_id=1, actor=ACTOR),
+        lambda: capture.present_fix(store, review_id=review_id, fix_id=1, actor=ACTOR),
     ]
     for refused in refusals:
         with pytest.raises(InvalidInputError, match="closed"):
@@ -319,12 +405,12 @@ def test_reopen_is_explicit_and_audited(store: Store) -> None:
     with pytest.raises(InvalidInputError, match="why"):
         rs.reopen_review(store, review_id, expected_version=2, reason=" ", actor=ACTOR)
     rs.reopen_review(store, review_id, expected_version=2, reason="A decision was missed", actor=ACTOR)
-    review = rq.get_review(store, review_id)
+    review = listing.get_review(store, review_id)
     assert review is not None and review.status == "in_session" and review.snapshot_month is None
     assert store.fetch_value("SELECT count(*) FROM review_snapshot_kpis WHERE review_id = ?", [review_id]) == 0
     audit = store.fetch_value("SELECT after FROM audit_log WHERE action = 'reopen' AND entity_id = ?", [str(review_id)])
     assert "A decision was missed" in audit
-    rs.add_finding(store, FindingCreate(review_id=review_id, text="The missed one"), actor=ACTOR)
+    capture.add_finding(store, FindingCreate(review_id=review_id, text="The missed one"), actor=ACTOR)
     rs.close_review(store, review_id, expected_version=3, actor=ACTOR)
     assert store.fetch_value("SELECT count(*) FROM review_snapshots WHERE review_id = ?", [review_id]) == 1
     with pytest.raises(InvalidInputError, match="not closed"):

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cxroom.models import FindingCreate
-from cxroom.services import reviews as rs
+from cxroom.services import review_capture as capture
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store
 
@@ -52,7 +52,7 @@ def test_two_clicks_on_charter_the_fix_team_make_one_fix(app_for: Callable[..., 
     store = open_store(room.db_path)
     review = int(store.fetch_value("SELECT max(id) FROM reviews WHERE status <> 'closed'"))
     # A finding on a stage with no moment: no look-alike fix, so only the double click is at stake.
-    finding = rs.add_finding(
+    finding = capture.add_finding(
         store, FindingCreate(review_id=review, text="Quotes expire before customers can pay", stage_slug="buy"),
         actor="system",
     )

@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from cxroom.models import StageCreate
 from cxroom.permissions import Role
-from cxroom.queries import reviews as rq
 from cxroom.queries import room as room_queries
+from cxroom.queries.reviews import contents
 from cxroom.services import room, trust
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store
@@ -135,10 +135,10 @@ def _expected_headings(case: Case, at: AppTest, store: Store) -> set[str]:
     # Presenter: a stage slide is headed by the stage, a fix by its title, anything else by the item.
     if "stage" in case.params:
         return {str(store.fetch_value("SELECT name FROM stages WHERE slug = ?", [case.params["stage"]]))}
-    items = rq.agenda(store, review_id)
+    items = contents.agenda(store, review_id)
     if not items:
         return set()  # a review with no agenda yet: the presenter says so
-    stage_names = {name for _, name in rq.choices(store).stages}
+    stage_names = {name for _, name in contents.choices(store).stages}
     fixes = {str(t) for (t,) in store.execute("SELECT title FROM fixes")}
     return {i.title.removeprefix("🎉 ") for i in items} | {f"🎉 {i.title}" for i in items} | stage_names | fixes
 

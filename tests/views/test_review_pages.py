@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from cxroom.insights.agenda import propose_agenda
 from cxroom.models import FindingCreate, ReviewCreate
-from cxroom.queries import reviews as rq
+from cxroom.queries.reviews import agenda_facts, contents, listing
+from cxroom.services import review_capture as capture
 from cxroom.services import reviews as rs
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store
@@ -55,7 +56,7 @@ def store(room: Settings) -> Store:
 def planned(store: Store) -> int:
     """A review held on 20 November 2026 (October's data) with the proposed agenda."""
     held = date(2026, 11, 20)
-    proposal = propose_agenda(rq.agenda_inputs(store, held_on=held))
+    proposal = propose_agenda(agenda_facts.agenda_inputs(store, held_on=held))
     items = [rs.AgendaItemCreate.model_validate(p, from_attributes=True) for p in proposal]
     data = ReviewCreate(held_on=held, title="Page test review", attendees=["Catherine Doyle", "Mark Ellison"])
     return rs.plan_review(store, data, agenda=items, actor=ACTOR)
@@ -98,7 +99,7 @@ def _success(at: AppTest) -> list[str]:
 
 
 def _add_finding(store: Store, review_id: int, text: str = "Repeat contacts keep rising") -> int:
-    return rs.add_finding(
+    return capture.add_finding(
         store,
         FindingCreate(review_id=review_id, text=text, stage_slug="get-help", moment_name="Third contact in a month"),
         actor=ACTOR,
@@ -131,7 +132,7 @@ def test_plan_a_review_and_see_the_agenda_proposed_from_the_data(
     assert any("Review planned with a proposed agenda" in s for s in _success(at))
     review = store.fetch_dicts("SELECT id, attendees, status FROM reviews WHERE title = 'Planned from the page'")[0]
     assert review["attendees"] == ["Catherine Doyle", "Mark Ellison"] and review["status"] == "planned"
-    items = rq.agenda(store, review["id"])
+    items = contents.agenda(store, review["id"])
     assert items and items[0].section.value == "letting_down" and items[0].title == "Get help"
 
     at = open_page("views/review.py", review=str(review["id"]))
@@ -149,19 +150,19 @@ def test_an_unknown_review_in_the_url_is_a_message_not_a_traceback(open_page: Ca
 
 
 def test_reorder_remove_and_add_agenda_items(open_page: Callable[..., AppTest], store: Store, planned: int) -> None:
-    first, second = rq.agenda(store, planned)[:2]
+    first, second = contents.agenda(store, planned)[:2]
     at = open_page("views/review.py", review=str(planned))
     at.button(key=f"agenda-down-{first.id}").click()
     at.run()
-    assert [i.id for i in rq.agenda(store, planned)][:2] == [second.id, first.id]
+    assert [i.id for i in contents.agenda(store, planned)][:2] == [second.id, first.id]
     at.button(key=f"agenda-remove-{second.id}").click()
     at.run()
-    assert second.id not in [i.id for i in rq.agenda(store, planned)]
+    assert second.id not in [i.id for i in contents.agenda(store, planned)]
     at.text_input(key="agenda-add-title").input("Customer story: the burst pipe")
     at.number_input(key="agenda-add-minutes").set_value(7)
     at.button(key="agenda-add-go").click()
     at.run()
-    last = rq.agenda(store, planned)[-1]
+    last = contents.agenda(store, planned)[-1]
     assert (last.title, last.minutes, last.source) == ("Customer story: the burst pipe", 7, "added")
     assert any("Item added" in s for s in _success(at))
 
@@ -173,7 +174,7 @@ def test_edit_the_plan_and_take_the_attendance(open_page: Callable[..., AppTest]
     at.button(key=f"FormSubmitter:edit-plan-{planned}-Save the plan").click()
     at.run()
     assert not _errors(at) and "Plan updated." in _success(at)
-    review = rq.get_review(store, planned)
+    review = listing.get_review(store, planned)
     assert review is not None and review.attendees == ("Catherine Doyle", "Paul Hart")
 
 
@@ -183,7 +184,7 @@ def test_edit_the_plan_and_take_the_attendance(open_page: Callable[..., AppTest]
 def test_record_a_finding_from_the_agenda_item_with_its_evidence(
     open_page: Callable[..., AppTest], store: Store, planned: int
 ) -> None:
-    item = rq.agenda(store, planned)[0]  # Get help
+    item = contents.agenda(store, planned)[0]  # Get help
     at = open_page("views/review.py", tab="Capture", review=str(planned))
     at.selectbox(key="finding-item").set_value(item.id)
     at.run()
@@ -195,7 +196,7 @@ def test_record_a_finding_from_the_agenda_item_with_its_evidence(
     at.button(key="finding-save").click()
     at.run()
     assert not _errors(at) and any("Finding recorded" in s for s in _success(at))
-    (finding,) = rq.findings(store, planned)
+    (finding,) = contents.findings(store, planned)
     assert finding.stage_slug == "get-help"
     assert set(finding.evidence_labels) == {kpi_label, f"Agenda item 1: {item.title}"}
     links = store.fetch_df("SELECT kind, ref_id FROM review_finding_evidence WHERE finding_id = ?", [finding.id])
@@ -210,7 +211,7 @@ def test_an_empty_finding_gets_a_clear_message(open_page: Callable[..., AppTest]
     at.run()
     assert not at.exception
     assert _errors(at) == ["The finding is empty or too short (at least 3 characters)."]
-    assert rq.findings(store, planned) == []
+    assert contents.findings(store, planned) == []
 
 
 def test_record_a_decision_with_its_owner(open_page: Callable[..., AppTest], store: Store, planned: int) -> None:
@@ -223,7 +224,7 @@ def test_record_a_decision_with_its_owner(open_page: Callable[..., AppTest], sto
     at.button(key="decision-save").click()
     at.run()
     assert not _errors(at)
-    (decision,) = rq.decisions(store, planned)
+    (decision,) = contents.decisions(store, planned)
     assert (decision.owner, decision.due_on, decision.finding_id) == ("Mark Ellison", date(2027, 1, 31), finding)
     at.text_area(key="decision-text").input("No owner")
     at.button(key="decision-save").click()
@@ -272,7 +273,7 @@ def test_charter_a_fix_team_on_the_spot(open_page: Callable[..., AppTest], store
     )[0]
     assert (fix["lead"], fix["sponsor"], fix["status"]) == ("Jonas Lindqvist", "Mark Ellison", "chartered")
     assert store.fetch_value("SELECT count(*) FROM fix_kpis WHERE fix_id = ?", [fix["id"]]) == 1
-    assert rq.findings(store, planned)[0].fix_ids == (fix["id"],)
+    assert contents.findings(store, planned)[0].fix_ids == (fix["id"],)
 
 
 def test_a_conflicting_edit_of_the_same_finding_is_reported(
@@ -281,15 +282,15 @@ def test_a_conflicting_edit_of_the_same_finding_is_reported(
     finding = _add_finding(store, planned)
     # The note taker opens the finding (version 1), then the facilitator saves a change.
     at = open_page("views/review.py", tab="Capture", review=str(planned))
-    rs.update_finding(
-        store, finding, rs.FindingUpdate(text="The facilitator's wording"), expected_version=1, actor=ACTOR
+    capture.update_finding(
+        store, finding, capture.FindingUpdate(text="The facilitator's wording"), expected_version=1, actor=ACTOR
     )
     at.text_area(key=f"finding-edit-text-{finding}").input("The note taker's wording")
     at.button(key=f"finding-edit-save-{finding}").click()
     at.run()
     assert not at.exception
     assert any("changed by someone else" in e for e in _errors(at))
-    assert rq.findings(store, planned)[0].text == "The facilitator's wording"
+    assert contents.findings(store, planned)[0].text == "The facilitator's wording"
 
 
 # -- teams present -------------------------------------------------------------------------------------
@@ -327,7 +328,7 @@ def test_close_the_review_then_read_the_minutes_and_what_changed(
     at.button(key="close-go").click()
     at.run()
     assert not _errors(at)
-    review = rq.get_review(store, planned)
+    review = listing.get_review(store, planned)
     assert review is not None and review.closed and review.snapshot_month == date(2026, 10, 1)
     assert len(at.get("download_button")) == 2
     text = _texts(at)
@@ -371,7 +372,7 @@ def test_a_closed_review_is_read_only_until_it_is_reopened_with_a_reason(
     at.text_input(key="reopen-reason").input("The settlement decision was not minuted")
     at.button(key="reopen-go").click()
     at.run()
-    review = rq.get_review(store, planned)
+    review = listing.get_review(store, planned)
     assert review is not None and review.status == "in_session"
 
 
@@ -407,7 +408,7 @@ def test_presenter_walks_the_agenda_with_the_evidence(
 def test_presenter_shows_a_fix_team_and_marks_it_presented(
     open_page: Callable[..., AppTest], store: Store, planned: int
 ) -> None:
-    fix_item = next(i for i in rq.agenda(store, planned) if i.fix_id is not None)
+    fix_item = next(i for i in contents.agenda(store, planned) if i.fix_id is not None)
     at = open_page("views/presenter.py", review=str(planned), item=str(fix_item.position))
     text = _texts(at)
     assert "**A fix team presents**" in text and f"# {fix_item.fix_title}" in text

@@ -1,0 +1,131 @@
+"""The review pages' reads, cached on the data version (any committed write
+invalidates them), and the stored media the presenter plays."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from cxroom.errors import CxroomError
+from cxroom.insights.agenda import ProposedItem, propose_agenda
+from cxroom.queries.reviews import agenda_facts, contents, listing, minutes_doc, presenting, since_last
+from cxroom.services import fixes as fix_services
+from cxroom.services import reviews as rs
+from cxroom.ui import context
+
+# -- cached reads ---------------------------------------------------------------------------
+
+
+def db_key() -> str:
+    return str(context.settings().db_path)
+
+
+def version() -> int:
+    return context.data_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_reviews(data_version: int, db: str) -> pd.DataFrame:
+    del data_version, db
+    return listing.list_reviews(context.store())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_review(data_version: int, db: str, review_id: int) -> listing.Review | None:
+    del data_version, db
+    return listing.get_review(context.store(), review_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_agenda(data_version: int, db: str, review_id: int) -> list[contents.AgendaItem]:
+    del data_version, db
+    return contents.agenda(context.store(), review_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_findings(data_version: int, db: str, review_id: int) -> list[contents.Finding]:
+    del data_version, db
+    return contents.findings(context.store(), review_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_decisions(data_version: int, db: str, review_id: int) -> list[contents.Decision]:
+    del data_version, db
+    return contents.decisions(context.store(), review_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_choices(data_version: int, db: str) -> contents.Choices:
+    del data_version, db
+    return contents.choices(context.store())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_proposal(data_version: int, db: str, held_on_iso: str, review_id: int | None) -> list[ProposedItem]:
+    del data_version, db
+    inputs = agenda_facts.agenda_inputs(context.store(), held_on=date.fromisoformat(held_on_iso), review_id=review_id)
+    return propose_agenda(inputs)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_stage_evidence(
+    data_version: int, db: str, stage_id: int, month_iso: str, moment_id: int | None
+) -> presenting.StageEvidence | None:
+    del data_version, db
+    return presenting.stage_evidence(context.store(), stage_id, date.fromisoformat(month_iso), moment_id=moment_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_fix(data_version: int, db: str, fix_id: int) -> presenting.FixPresentation | None:
+    del data_version, db
+    return presenting.fix_presentation(context.store(), fix_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_fix_evidence(data_version: int, db: str, fix_id: int) -> fix_services.FixEvidence | None:
+    del data_version, db
+    try:
+        return fix_services.load_evidence(context.store(), fix_id)
+    except CxroomError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_fixes_for_presenting(data_version: int, db: str, review_id: int) -> list[dict[str, Any]]:
+    del data_version, db
+    return contents.fixes_for_presenting(context.store(), review_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_comparison(data_version: int, db: str, review_id: int) -> since_last.Comparison | None:
+    del data_version, db
+    return since_last.comparison(context.store(), review_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_minutes(data_version: int, db: str, review_id: int) -> tuple[str, str] | None:
+    """The minutes as (Markdown, HTML)."""
+    del data_version, db
+    found = minutes_doc.minutes(context.store(), review_id)
+    return None if found is None else (minutes_doc.minutes_markdown(found), minutes_doc.minutes_html(found))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def media_bytes(sha256: str, mime: str) -> bytes | None:
+    """The stored file (shared, never copied: callers do not mutate it), or None when missing."""
+    try:
+        return context.media().read(sha256, mime)
+    except CxroomError:
+        return None
+
+
+def to_create(items: Sequence[ProposedItem]) -> list[rs.AgendaItemCreate]:
+    return [rs.AgendaItemCreate.model_validate(item, from_attributes=True) for item in items]
+
+
+def stage_id_of(choices: contents.Choices, slug: str | None) -> int | None:
+    return None if slug is None else choices.stage_ids.get(slug)
