@@ -26,17 +26,13 @@ from cxroom.insights.health import HEALTH_FORMULA, Rag
 from cxroom.models import WallQuery
 from cxroom.permissions import may_see_personal_data
 from cxroom.queries.stage import CommentFilter, ComplaintFilter, ComplaintOptions, StageEvidence
-from cxroom.queries.wall import (
-    ArtifactView,
-    CallView,
-    ComplaintSummary,
-    KpiTile,
-    StageColumn,
-    SurveyTile,
-    WallData,
-    add_months,
-    default_month,
-)
+from cxroom.queries.wall.artifacts import ArtifactView
+from cxroom.queries.wall.calls import CallView
+from cxroom.queries.wall.complaints import ComplaintSummary
+from cxroom.queries.wall.kpis import KpiTile
+from cxroom.queries.wall.months import add_months, default_month
+from cxroom.queries.wall.surveys import SurveyTile
+from cxroom.queries.wall.wall_data import StageColumn, WallData
 from cxroom.ui import cache, context, identity, theme
 from cxroom.ui.kit.text import md, plotly_text
 from cxroom.ui.prose import Prose
