@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cxroom.ui import wall_components as wc
 from cxroom.ui.kit.text import md
+from cxroom.ui.wall.stage_page import stage_page
+from cxroom.ui.wall.state import read_wall_state
 
-state = wc.read_wall_state(st.query_params)
+state = read_wall_state(st.query_params)
 for problem in state.problems:
     st.warning(md(problem), icon=":material/warning:")
-wc.stage_page(state)
+stage_page(state)

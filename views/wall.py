@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cxroom.ui import wall_components as wc
 from cxroom.ui.kit.text import md
+from cxroom.ui.wall.state import read_wall_state
+from cxroom.ui.wall.wall_page import wall_page
+from cxroom.ui.wall.wall_screen import WALL_SCREEN_REFRESH_S
 
-state = wc.read_wall_state(st.query_params)
+state = read_wall_state(st.query_params)
 if state.wall_screen:
     st.set_page_config(initial_sidebar_state="collapsed")
 for problem in state.problems:
@@ -21,6 +23,6 @@ for problem in state.problems:
 
 if state.wall_screen:
     # Re-reads the data version on every tick, so a new import shows by itself.
-    st.fragment(run_every=state.spotlight_s or wc.WALL_SCREEN_REFRESH_S)(wc.wall_page)(state)
+    st.fragment(run_every=state.spotlight_s or WALL_SCREEN_REFRESH_S)(wall_page)(state)
 else:
-    wc.wall_page(state)
+    wall_page(state)

@@ -21,19 +21,12 @@ from typing import Any
 import pandas as pd
 
 from cxroom.privacy import mask_personal_data
-from cxroom.queries.wall import (
-    FIX_VIEW,
-    SURVEY_SCORES,
-    ArtifactView,
-    CallView,
-    FixView,
-    StageInfo,
-    add_months,
-    artifact_from_row,
-    call_from_row,
-    fix_from_row,
-    stage_info,
-)
+from cxroom.queries.wall.artifacts import ArtifactView, artifact_from_row
+from cxroom.queries.wall.calls import CallView, call_from_row
+from cxroom.queries.wall.fixes import FIX_VIEW, FixView, fix_from_row
+from cxroom.queries.wall.months import add_months
+from cxroom.queries.wall.stages import StageInfo, stage_info
+from cxroom.queries.wall.surveys import SURVEY_SCORES
 from cxroom.store import Store
 
 __all__ = [

@@ -22,7 +22,9 @@ import streamlit as st
 
 from cxroom.errors import CxroomError
 from cxroom.queries import stage as stage_queries
-from cxroom.queries import wall
+from cxroom.queries.wall.months import months_with_data
+from cxroom.queries.wall.stages import StageInfo
+from cxroom.queries.wall.wall_data import WallData, load_wall
 from cxroom.ui import context
 
 THUMB_PX = 480  # longest side of a thumbnail: sharp on a 4K wall, small on the wire
@@ -36,16 +38,16 @@ def db_key() -> str:
 @st.cache_data(show_spinner=False, max_entries=16)
 def months(data_version: int, db: str) -> list[date]:
     del data_version, db  # cache key only
-    return wall.months_with_data(context.store())
+    return months_with_data(context.store())
 
 
 @st.cache_data(show_spinner=False, max_entries=48)
-def wall_data(data_version: int, db: str, month_iso: str) -> wall.WallData:
-    return wall.load_wall(context.store(), date.fromisoformat(month_iso), months=months(data_version, db))
+def wall_data(data_version: int, db: str, month_iso: str) -> WallData:
+    return load_wall(context.store(), date.fromisoformat(month_iso), months=months(data_version, db))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def stage_by_slug(data_version: int, db: str, slug: str) -> wall.StageInfo | None:
+def stage_by_slug(data_version: int, db: str, slug: str) -> StageInfo | None:
     del data_version, db
     return stage_queries.stage_by_slug(context.store(), slug)
 

@@ -15,7 +15,8 @@ import pytest
 
 from cxroom.insights.health import Band, Rag
 from cxroom.queries import stage as stage_queries
-from cxroom.queries import wall
+from cxroom.queries.wall.months import add_months, default_month, last_complete_month, months_with_data
+from cxroom.queries.wall.wall_data import WallData, load_wall
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store
 
@@ -25,8 +26,8 @@ DEMO_MONTH = date(2026, 10, 1)
 
 
 @pytest.fixture(scope="module")
-def demo_wall(demo_settings: Settings) -> wall.WallData:
-    return wall.load_wall(open_store(demo_settings.db_path), DEMO_MONTH)
+def demo_wall(demo_settings: Settings) -> WallData:
+    return load_wall(open_store(demo_settings.db_path), DEMO_MONTH)
 
 
 @pytest.fixture
@@ -41,23 +42,23 @@ def small_store(tmp_path: Path) -> Iterator[Store]:
 
 
 def test_add_months_crosses_years() -> None:
-    assert wall.add_months(date(2026, 1, 1), -1) == date(2025, 12, 1)
-    assert wall.add_months(date(2026, 11, 1), 14) == date(2028, 1, 1)
+    assert add_months(date(2026, 1, 1), -1) == date(2025, 12, 1)
+    assert add_months(date(2026, 11, 1), 14) == date(2028, 1, 1)
 
 
 def test_default_month_is_the_last_complete_month_with_data() -> None:
     months = [date(2026, 11, 1), date(2026, 10, 1), date(2026, 9, 1)]
     # Mid-November: November is not complete yet.
-    assert wall.default_month(months, today=date(2026, 11, 22)) == date(2026, 10, 1)
+    assert default_month(months, today=date(2026, 11, 22)) == date(2026, 10, 1)
     # Data stops in September: the wall opens on September, not an empty October.
-    assert wall.default_month(months[2:], today=date(2026, 11, 22)) == date(2026, 9, 1)
+    assert default_month(months[2:], today=date(2026, 11, 22)) == date(2026, 9, 1)
     # No data at all: the last complete month.
-    assert wall.default_month([], today=date(2026, 3, 5)) == date(2026, 2, 1)
-    assert wall.last_complete_month(date(2026, 1, 15)) == date(2025, 12, 1)
+    assert default_month([], today=date(2026, 3, 5)) == date(2026, 2, 1)
+    assert last_complete_month(date(2026, 1, 15)) == date(2025, 12, 1)
 
 
 def test_months_with_data_on_the_demo(demo_store: Store) -> None:
-    months = wall.months_with_data(demo_store)
+    months = months_with_data(demo_store)
     assert months[0] == DEMO_MONTH
     assert len(months) >= 24
     assert months == sorted(months, reverse=True)
@@ -66,7 +67,7 @@ def test_months_with_data_on_the_demo(demo_store: Store) -> None:
 # -- the whole wall vs direct SQL --------------------------------------------------
 
 
-def test_one_column_per_stage_in_wall_order(demo_store: Store, demo_wall: wall.WallData) -> None:
+def test_one_column_per_stage_in_wall_order(demo_store: Store, demo_wall: WallData) -> None:
     slugs = [r[0] for r in demo_store.execute("SELECT slug FROM stages WHERE NOT archived ORDER BY position, id")]
     assert [c.stage.slug for c in demo_wall.columns] == slugs
     assert demo_wall.month == DEMO_MONTH
@@ -81,43 +82,43 @@ def _count(store: Store, stage_id: int, start: date, end: date) -> int:
     )
 
 
-def test_complaint_numbers_match_sql(demo_store: Store, demo_wall: wall.WallData) -> None:
+def test_complaint_numbers_match_sql(demo_store: Store, demo_wall: WallData) -> None:
     for col in demo_wall.columns:
         sid = col.stage.id
         summary = col.complaints
         assert summary is not None
-        assert summary.this_month == _count(demo_store, sid, DEMO_MONTH, wall.add_months(DEMO_MONTH, 1))
-        assert summary.last_month == _count(demo_store, sid, wall.add_months(DEMO_MONTH, -1), DEMO_MONTH)
-        previous_12 = _count(demo_store, sid, wall.add_months(DEMO_MONTH, -12), DEMO_MONTH)
+        assert summary.this_month == _count(demo_store, sid, DEMO_MONTH, add_months(DEMO_MONTH, 1))
+        assert summary.last_month == _count(demo_store, sid, add_months(DEMO_MONTH, -1), DEMO_MONTH)
+        previous_12 = _count(demo_store, sid, add_months(DEMO_MONTH, -12), DEMO_MONTH)
         assert summary.average_12 == pytest.approx(previous_12 / 12)
         top = demo_store.execute(
             "SELECT category, count(*) AS n FROM complaints WHERE stage_id = ? AND received_at >= ? "
             "AND received_at < ? GROUP BY category ORDER BY n DESC, category LIMIT 3",
-            [sid, DEMO_MONTH, wall.add_months(DEMO_MONTH, 1)],
+            [sid, DEMO_MONTH, add_months(DEMO_MONTH, 1)],
         )
         assert [(c.category, c.count) for c in col.categories] == [(r[0], r[1]) for r in top]
 
 
-def test_unassigned_complaints_are_counted(demo_store: Store, demo_wall: wall.WallData) -> None:
+def test_unassigned_complaints_are_counted(demo_store: Store, demo_wall: WallData) -> None:
     expected = demo_store.fetch_value(
         "SELECT count(*) FROM complaints WHERE stage_id IS NULL AND received_at >= ? AND received_at < ?",
-        [DEMO_MONTH, wall.add_months(DEMO_MONTH, 1)],
+        [DEMO_MONTH, add_months(DEMO_MONTH, 1)],
     )
     assert demo_wall.unassigned_this_month == expected > 0
 
 
-def test_kpi_values_changes_and_rag_match_sql(demo_store: Store, demo_wall: wall.WallData) -> None:
+def test_kpi_values_changes_and_rag_match_sql(demo_store: Store, demo_wall: WallData) -> None:
     checked = 0
     for col in demo_wall.columns:
         for kpi in col.kpis:
             rows = dict(
                 demo_store.execute(
                     "SELECT period, value FROM kpi_readings WHERE kpi_id = ? AND period IN (?, ?)",
-                    [kpi.id, DEMO_MONTH, wall.add_months(DEMO_MONTH, -1)],
+                    [kpi.id, DEMO_MONTH, add_months(DEMO_MONTH, -1)],
                 )
             )
             assert kpi.value == pytest.approx(rows[DEMO_MONTH])
-            assert kpi.change == pytest.approx(rows[DEMO_MONTH] - rows[wall.add_months(DEMO_MONTH, -1)])
+            assert kpi.change == pytest.approx(rows[DEMO_MONTH] - rows[add_months(DEMO_MONTH, -1)])
             target, warning, direction = demo_store.fetch_one(
                 "SELECT target, warning, direction FROM kpis WHERE id = ?", [kpi.id]
             )
@@ -140,13 +141,13 @@ def _score(kind: str, values: pd.Series) -> float:
     return float(values.mean())
 
 
-def test_survey_scores_match_a_computation_in_pandas(demo_store: Store, demo_wall: wall.WallData) -> None:
+def test_survey_scores_match_a_computation_in_pandas(demo_store: Store, demo_wall: WallData) -> None:
     checked = 0
     for col in demo_wall.columns:
         for tile in col.surveys:
             answers = demo_store.fetch_df(
                 "SELECT value FROM survey_responses WHERE question_id = ? AND answered_at >= ? AND answered_at < ?",
-                [tile.question_id, DEMO_MONTH, wall.add_months(DEMO_MONTH, 1)],
+                [tile.question_id, DEMO_MONTH, add_months(DEMO_MONTH, 1)],
             )["value"]
             assert tile.n == len(answers)
             assert tile.score == pytest.approx(_score(tile.kind, answers))
@@ -155,7 +156,7 @@ def test_survey_scores_match_a_computation_in_pandas(demo_store: Store, demo_wal
     assert checked == links
 
 
-def test_moments_silos_fixes_artifacts_and_calls(demo_store: Store, demo_wall: wall.WallData) -> None:
+def test_moments_silos_fixes_artifacts_and_calls(demo_store: Store, demo_wall: WallData) -> None:
     for col in demo_wall.columns:
         sid = col.stage.id
         names = [r[0] for r in demo_store.execute("SELECT name FROM moments WHERE stage_id = ? ORDER BY position, id",
@@ -174,13 +175,13 @@ def test_moments_silos_fixes_artifacts_and_calls(demo_store: Store, demo_wall: w
     assert states <= {"broken", "unreliable", "reliable", "differentiating"}
 
 
-def test_health_is_computed_for_every_stage_with_evidence(demo_wall: wall.WallData) -> None:
+def test_health_is_computed_for_every_stage_with_evidence(demo_wall: WallData) -> None:
     for col in demo_wall.columns:
         assert col.health.band is not Band.NO_DATA
         assert col.health.score is not None and 0 <= col.health.score <= 100
 
 
-def test_verbatims_and_transcripts_leave_the_query_layer_masked(demo_wall: wall.WallData) -> None:
+def test_verbatims_and_transcripts_leave_the_query_layer_masked(demo_wall: WallData) -> None:
     email = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
     texts = [v.text for c in demo_wall.columns for v in c.verbatims]
     texts += [s.text for c in demo_wall.columns for call in c.calls for s in call.transcript]
@@ -190,10 +191,10 @@ def test_verbatims_and_transcripts_leave_the_query_layer_masked(demo_wall: wall.
 
 def test_a_past_month_reads_that_month(demo_store: Store) -> None:
     month = date(2026, 3, 1)
-    data = wall.load_wall(demo_store, month)
+    data = load_wall(demo_store, month)
     col = data.columns[0]
     assert col.complaints is not None
-    assert col.complaints.this_month == _count(demo_store, col.stage.id, month, wall.add_months(month, 1))
+    assert col.complaints.this_month == _count(demo_store, col.stage.id, month, add_months(month, 1))
     assert col.kpis[0].months[-1] == month
 
 
@@ -214,7 +215,7 @@ class _Counting:
 
 def test_the_whole_wall_costs_a_dozen_queries_not_one_per_stage(demo_store: Store) -> None:
     counting = _Counting(demo_store)
-    wall.load_wall(counting, DEMO_MONTH)  # type: ignore[arg-type]
+    load_wall(counting, DEMO_MONTH)  # type: ignore[arg-type]
     assert counting.calls <= 15  # 14, and one for the survey comments of every stage
     stages = demo_store.fetch_value("SELECT count(*) FROM stages")
     assert counting.calls < stages * 3
@@ -224,7 +225,7 @@ def test_the_whole_wall_costs_a_dozen_queries_not_one_per_stage(demo_store: Stor
 
 
 def test_a_stage_without_evidence_has_an_empty_column(small_store: Store) -> None:
-    data = wall.load_wall(small_store, MONTH)
+    data = load_wall(small_store, MONTH)
     empty = data.column("empty")
     assert empty is not None
     assert not empty.kpis and not empty.surveys and not empty.calls and not empty.moments
@@ -233,7 +234,7 @@ def test_a_stage_without_evidence_has_an_empty_column(small_store: Store) -> Non
 
 
 def test_small_room_numbers(small_store: Store) -> None:
-    data = wall.load_wall(small_store, MONTH)
+    data = load_wall(small_store, MONTH)
     alpha = data.column("alpha")
     assert alpha is not None
     assert alpha.complaints is not None
@@ -248,9 +249,9 @@ def test_small_room_numbers(small_store: Store) -> None:
 
 
 def test_an_empty_room(empty_store: Store) -> None:
-    data = wall.load_wall(empty_store, MONTH)
+    data = load_wall(empty_store, MONTH)
     assert data.columns == ()
-    assert wall.months_with_data(empty_store) == []
+    assert months_with_data(empty_store) == []
 
 
 # -- stage detail ----------------------------------------------------------------------
@@ -308,7 +309,7 @@ def test_stage_histories(demo_store: Store) -> None:
     surveys = stage_queries.survey_trend(demo_store, sid, DEMO_MONTH)
     assert set(surveys["stage_id"]) == {sid}
     trend = stage_queries.complaint_trend(demo_store, sid, DEMO_MONTH)
-    assert int(trend["n"].sum()) == _count(demo_store, sid, wall.add_months(DEMO_MONTH, -23), date(2026, 11, 1))
+    assert int(trend["n"].sum()) == _count(demo_store, sid, add_months(DEMO_MONTH, -23), date(2026, 11, 1))
     evidence = stage_queries.stage_evidence(demo_store, sid)
     assert any(len(m.changes) > 1 for m in evidence.moments)  # the adjuster moment moved
     assert {f.status for f in evidence.fixes} >= {"celebrated"}

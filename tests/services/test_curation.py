@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from cxroom.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from cxroom.models import ArtifactKind, Direction, Frequency, QuestionKind
 from cxroom.queries import setup as q
-from cxroom.queries import wall
+from cxroom.queries.wall.wall_data import load_wall
 from cxroom.services import curation
 from cxroom.setup_models import ArtifactEdit, ClipEdit, KpiDefinition, QuestionEdit
 from cxroom.store import Store
@@ -88,7 +88,7 @@ def test_survey_question_stage_links_can_change(small: tuple[Store, dict[str, in
     row = q.questions(store).set_index("id").loc[ids["question"]]
     assert row["text"] == "How easy was it to pay your bill?"
     assert list(row["stage_ids"]) == [ids["buy"], ids["pay"]] and row["stage_names"] == "Buy, Pay"
-    stages_in_wall = wall.load_wall(store, date(2026, 9, 1))
+    stages_in_wall = load_wall(store, date(2026, 9, 1))
     with_question = {c.stage.name for c in stages_in_wall.columns if c.surveys}
     assert with_question == {"Buy", "Pay"}
     entry = _audit_after(store, "survey_question")
@@ -170,7 +170,7 @@ def test_which_call_plays_on_the_wall(small: tuple[Store, dict[str, int]]) -> No
     older, newer = ids["Older call"], ids["Newer call"]
 
     def playing() -> str:
-        pay = next(c for c in wall.load_wall(store, date(2026, 9, 1)).columns if c.stage.name == "Pay")
+        pay = next(c for c in load_wall(store, date(2026, 9, 1)).columns if c.stage.name == "Pay")
         return pay.calls[0].title if pay.calls else ""
 
     assert playing() == "Newer call"

@@ -16,7 +16,8 @@ from cxroom.importers.sniff import ImportFileError
 from cxroom.models import QuestionKind, SurveyQuestionCreate
 from cxroom.privacy import mask_personal_data
 from cxroom.queries import stage as stage_queries
-from cxroom.queries import wall
+from cxroom.queries.wall.months import months_with_data
+from cxroom.queries.wall.wall_data import load_wall
 from cxroom.services import evidence
 from cxroom.services.imports import import_file, preview_file, undo_batch
 from cxroom.store import Store
@@ -71,7 +72,7 @@ def test_olist_review_texts_are_imported_as_masked_comments(room_store: Store) -
     # Masked at import with the room's masker, text by text.
     assert all(masked == mask_personal_data(raw) for raw, masked in stored.values())
     # The answers span 2016-2018 and every month with one opens on the wall.
-    months = wall.months_with_data(room_store)
+    months = months_with_data(room_store)
     assert months[-1] == date(2016, 10, 1) and months[0] == date(2018, 8, 1)
 
 
@@ -87,7 +88,7 @@ def test_olist_comments_on_the_wall_and_the_stage_page_match_sql(room_store: Sto
         [month, date(2018, 4, 1)],
     )
     assert len(newest) == 2
-    data = wall.load_wall(room_store, month)
+    data = load_wall(room_store, month)
     column = data.column("get-help")
     assert column is not None
     assert [(c.answered_at, c.text) for c in column.survey_comments] == [(r[1], r[2]) for r in newest]

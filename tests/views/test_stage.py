@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from cxroom.settings import Settings
 from cxroom.store import Store
-from cxroom.ui import wall_components as wc
+from cxroom.ui.wall import artifacts as wall_artifacts
 
 OCT = date(2026, 10, 1)
 
@@ -167,7 +167,7 @@ def test_artifacts_open_full_size_and_pdfs_show_their_pages(
     stage_app: Callable[..., AppTest], demo_store: Store, monkeypatch: pytest.MonkeyPatch, viewer: bool
 ) -> None:
     if not viewer:
-        monkeypatch.setattr(wc, "_pdf_viewer_available", lambda: False)
+        monkeypatch.setattr(wall_artifacts, "_pdf_viewer_available", lambda: False)
     elif importlib.util.find_spec("streamlit_pdf") is None:
         pytest.skip("streamlit[pdf] is not installed")
     pdfs = demo_store.fetch_value(

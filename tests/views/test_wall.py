@@ -16,8 +16,10 @@ from streamlit.testing.v1 import AppTest
 
 from cxroom.settings import Settings
 from cxroom.store import Store
-from cxroom.ui import wall_components as wc
+from cxroom.ui.kit.format import fmt_number
 from cxroom.ui.kit.text import md
+from cxroom.ui.wall.state import read_wall_state, resolve_month
+from cxroom.ui.wall.wall_screen import screen_slice, spotlight_column
 
 OCT, SEP = date(2026, 10, 1), date(2026, 9, 1)
 MAX_ELEMENTS = 400
@@ -81,7 +83,7 @@ def test_the_wall_is_the_landing_page_and_its_numbers_match_sql(wall_app: AppTes
     )
     shown = {m.label.split(" · ")[0].replace("\\", "").replace("\u2060", ""): m.value for m in wall_app.metric}
     for name, value, unit in readings:
-        assert shown[name] == wc.fmt_number(value, unit), name
+        assert shown[name] == fmt_number(value, unit), name
     # Stage health badges carry icon + word + score for every stage.
     stages = demo_store.fetch_value("SELECT count(*) FROM stages")
     badges = [e for e in wall_app.get("badge")] or [m for m in wall_app.markdown if "·" in m.value]
@@ -332,7 +334,7 @@ def test_md_keeps_ordinary_text_readable() -> None:
     ],
 )
 def test_screen_slice(items: list[int], screen: int, of: int, expected: list[int], slots: int) -> None:
-    shown, slot_count = wc.screen_slice(items, screen, of)
+    shown, slot_count = screen_slice(items, screen, of)
     if of > len(items):
         assert shown in ([0], [1], [])
     else:
@@ -341,23 +343,23 @@ def test_screen_slice(items: list[int], screen: int, of: int, expected: list[int
 
 
 def test_read_wall_state_keeps_good_parameters_and_reports_bad_ones() -> None:
-    state = wc.read_wall_state({"month": "2026-13", "mode": "wall", "screen": "2", "of": "3", "spotlight": "30"})
+    state = read_wall_state({"month": "2026-13", "mode": "wall", "screen": "2", "of": "3", "spotlight": "30"})
     assert state.query.month is None and state.wall_screen
     assert (state.query.screen, state.query.of, state.spotlight_s) == (2, 3, 30)
     assert len(state.problems) == 1 and "not a month" in state.problems[0]
-    odd = wc.read_wall_state({"mode": "kiosk", "spotlight": "2"})
+    odd = read_wall_state({"mode": "kiosk", "spotlight": "2"})
     assert not odd.wall_screen and odd.spotlight_s == 0 and len(odd.problems) == 2
 
 
 def test_resolve_month() -> None:
     months = [OCT, SEP]
-    assert wc.resolve_month(None, months, today=date(2026, 11, 22)) == (OCT, None)
-    assert wc.resolve_month("2026-09", months, today=date(2026, 11, 22)) == (SEP, None)
-    month, problem = wc.resolve_month("2020-01", months, today=date(2026, 11, 22))
+    assert resolve_month(None, months, today=date(2026, 11, 22)) == (OCT, None)
+    assert resolve_month("2026-09", months, today=date(2026, 11, 22)) == (SEP, None)
+    month, problem = resolve_month("2020-01", months, today=date(2026, 11, 22))
     assert month == OCT and problem and "January 2020" in problem
 
 
 def test_spotlight_rotates_through_the_stages() -> None:
     columns = ["a", "b", "c"]
-    assert [wc.spotlight_column(columns, 20, now=t) for t in (0, 19, 20, 45, 60)] == ["a", "a", "b", "c", "a"]
-    assert wc.spotlight_column(columns, 0) is None
+    assert [spotlight_column(columns, 20, now=t) for t in (0, 19, 20, 45, 60)] == ["a", "a", "b", "c", "a"]
+    assert spotlight_column(columns, 0) is None

@@ -12,7 +12,7 @@ import pytest
 from queries.wall_rooms import OLD_MONTH, decade_room
 from streamlit.testing.v1 import AppTest
 
-from cxroom.queries import wall
+from cxroom.queries.wall.months import months_with_data
 from cxroom.settings import Settings
 from cxroom.store import Store
 
@@ -52,7 +52,7 @@ def _complaint_metrics(at: AppTest) -> list[int]:
 def test_every_month_with_data_is_listed(decade_settings: Settings) -> None:
     store = Store(decade_settings.db_path)
     try:
-        months = wall.months_with_data(store)
+        months = months_with_data(store)
         expected = store.execute(
             "SELECT count(*) FROM (SELECT date_trunc('month', received_at) FROM complaints UNION "
             "SELECT date_trunc('month', period) FROM kpi_readings UNION "

@@ -1,0 +1,129 @@
+"""One column of the wall: the stage, its health, moments of truth, KPIs,
+complaints, surveys, artifacts, call, accountable silos and fixes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from cxroom.insights.health import HEALTH_FORMULA
+from cxroom.queries.wall.wall_data import StageColumn
+from cxroom.ui import theme
+from cxroom.ui.kit.text import md
+from cxroom.ui.prose import Prose
+from cxroom.ui.wall.artifacts import artifacts_block
+from cxroom.ui.wall.complaints import complaints_block
+from cxroom.ui.wall.kpi_tiles import MAX_KPIS_ON_WALL, kpis_block
+from cxroom.ui.wall.state import STAGE_PAGE
+from cxroom.ui.wall.surveys import survey_lines, surveys_block
+from cxroom.ui.wall.voices import call_block
+
+
+def health_badge(col: StageColumn, *, key: str) -> None:
+    health = col.health
+    st.badge(
+        health.label,
+        color=health.band.colour,  # type: ignore[arg-type]
+        help=f"{HEALTH_FORMULA}\n\nThis month: {health.explain()}",
+    )
+
+
+def moments_block(col: StageColumn, *, key: str, prose: Prose) -> None:
+    prose.heading("Moments of truth")
+    if not col.moments:
+        prose.add(prose.note("No moments of truth defined for this stage yet."))
+        return
+    lines = []
+    for moment in col.moments:
+        icon, word, colour = theme.RELIABILITY.get(moment.state, ("?", moment.state, "gray"))
+        moved = {1: " ▲", -1: " ▼", 0: ""}[moment.moved]
+        name = md(moment.name)
+        if moment.is_key:
+            name = f"**{name}**"
+        lines.append(f":{colour}[{icon}\u00a0{word}{moved}] {name}")
+    prose.add("  \n".join(lines))
+
+
+def accountability_block(col: StageColumn, *, key: str, today: date, prose: Prose, compact: bool = False) -> None:
+    names = [f"**{md(s.name)}**" if s.role == "owner" else md(s.name) for s in col.silos]
+    if compact:
+        owners = md(", ".join(s.name for s in col.silos if s.role == "owner"))
+        prose.heading(f"Fixes · owner {owners}" if owners else "Fixes")
+    else:
+        prose.heading("Accountable silos")
+        prose.add(" · ".join(names) or prose.note("No silo is accountable for this stage yet."))
+        prose.heading("Fixes")
+    if not col.fixes:
+        if compact:  # the wall screen's dark theme styles captions, not coloured Markdown
+            prose.flush()
+            st.caption("No fix team working on this stage.")
+        else:
+            prose.add(prose.note("No fix team working on this stage."))
+        return
+    lines: list[str] = []
+    for fix in col.fixes:
+        icon, word = theme.FIX_STATUS.get(fix.status, ("•", fix.status))
+        status = f":violet[**{icon}\u00a0{word}**]" if fix.status == "celebrated" else f"**{icon}\u00a0{word}**"
+        due = ""
+        if fix.overdue(today):
+            due = f" · :red[**overdue** since {fix.due_on:%-d %b}]"
+        elif fix.due_on and fix.status != "celebrated":
+            due = f" · due {fix.due_on:%-d %b}"
+        if compact and not fix.overdue(today):
+            due = ""
+        lines.append(f"{status} {md(fix.title)}{due}")
+    if compact:
+        prose.flush()
+        with st.container(key=f"fixes-{col.stage.slug}"):
+            st.markdown("\n\n".join(lines[:2]))
+    else:
+        prose.add("  \n".join(lines))
+
+
+def stage_column(
+    col: StageColumn, month: date, *, key: str, today: date, wall_screen: bool = False, roomy: bool = False
+) -> None:
+    """One column of the wall: the stage and the evidence hanging beneath it. On the wall
+    screen a column shows less, unless the wall is split so that columns are wide (roomy)."""
+    slug = col.stage.slug
+    with st.container(border=True, key=f"stage-{slug}"), Prose() as prose:
+        # The name and the customer's goal are one element; the theme styles the goal
+        # as the paragraph after the column's h3.
+        prose.add(f"### {md(col.stage.name)}")
+        if col.stage.customer_goal:
+            prose.add(f"“{md(col.stage.customer_goal)}”")
+        prose.flush()
+        health_badge(col, key=f"{key}-health")
+        moments_block(col, key=f"{key}-moments", prose=prose)
+        limit = 2 if wall_screen else MAX_KPIS_ON_WALL
+        kpis_block(col, month, key=f"{key}-kpis", prose=prose, limit=limit, compact=wall_screen)
+        if wall_screen:
+            # A wide wall-screen column has room for the top categories and one verbatim.
+            complaints_block(
+                col,
+                month,
+                key=slug,
+                prose=prose,
+                wall_screen=True,
+                categories=1 if roomy else 0,
+                verbatims=1 if roomy else 0,
+                in_column=True,
+            )
+        else:
+            complaints_block(col, month, key=slug, prose=prose, in_column=True)
+        if wall_screen and roomy:
+            survey_lines(col, key=f"{key}-surveys", prose=prose)
+        if not wall_screen:
+            surveys_block(col, month, key=f"{key}-surveys", prose=prose, in_column=True)
+            artifacts_block(col, key=f"{key}-art", prose=prose, wall_screen=wall_screen)
+            call_block(col, key=f"{key}-call", prose=prose, wall_screen=wall_screen)
+        accountability_block(col, key=f"{key}-acc", today=today, prose=prose, compact=wall_screen)
+        prose.flush()
+        if not wall_screen:
+            st.page_link(
+                STAGE_PAGE,
+                label="Open stage",
+                icon=":material/arrow_forward:",
+                query_params={"stage": slug, "month": month.isoformat()[:7]},
+            )

@@ -1,0 +1,138 @@
+"""The stage detail page (?stage=<slug>): the stage's header and its tabs of
+evidence, moments of truth and fix teams; an unknown stage falls back to the wall."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import streamlit as st
+
+from cxroom.models import WallQuery
+from cxroom.queries.stage import StageEvidence
+from cxroom.queries.wall.wall_data import StageColumn, WallData
+from cxroom.ui import cache, context, theme
+from cxroom.ui.kit.format import date_text
+from cxroom.ui.kit.text import md
+from cxroom.ui.wall.artifacts import artifacts_gallery
+from cxroom.ui.wall.column import health_badge
+from cxroom.ui.wall.complaints import complaints_tab
+from cxroom.ui.wall.header import month_picker
+from cxroom.ui.wall.kpi_tiles import kpis_tab
+from cxroom.ui.wall.state import STAGE_PAGE, WALL_PAGE, WallState, resolve_month
+from cxroom.ui.wall.surveys import surveys_tab
+from cxroom.ui.wall.voices import calls_list
+from cxroom.ui.wall.wall_page import wall_page
+
+
+def stage_links(columns: Sequence[StageColumn], month: date, *, key: str) -> None:
+    """One link per stage (the stage page without ?stage=)."""
+    with st.container(horizontal=True, key=key):
+        for col in columns:
+            st.page_link(
+                STAGE_PAGE,
+                label=md(col.stage.name),
+                query_params={"stage": col.stage.slug, "month": month.isoformat()[:7]},
+            )
+
+
+def stage_header(col: StageColumn, data: WallData, *, key: str) -> None:
+    theme.apply(colours={col.stage.slug: col.stage.colour})
+    st.page_link(
+        WALL_PAGE, label="The wall", icon=":material/arrow_back:", query_params={"month": data.month.isoformat()[:7]}
+    )
+    left, right = st.columns([5, 2], vertical_alignment="bottom")
+    with left:
+        st.title(md(col.stage.name), anchor=False)
+        if col.stage.customer_goal:
+            with st.container(key=f"goal-{col.stage.slug}"):
+                st.markdown(f"“{md(col.stage.customer_goal)}”")
+        if col.stage.description:
+            st.caption(md(col.stage.description))
+    with right:
+        month_picker(data.months, data.month, key=f"{key}_month")
+    health_badge(col, key=f"{key}-health")
+    st.caption(f"Stage health this month: {col.health.explain()}")
+
+
+def moments_and_fixes(evidence: StageEvidence, *, key: str, today: date) -> None:
+    import pandas as pd
+
+    st.markdown("##### Moments of truth")
+    if not evidence.moments:
+        st.info("No moments of truth defined for this stage yet.")
+    for moment in evidence.moments:
+        icon, word, colour = theme.RELIABILITY.get(moment.state, ("?", moment.state, "gray"))
+        name = f"**{md(moment.name)}**" if moment.is_key else md(moment.name)
+        st.markdown(f":{colour}[{icon}\u00a0{word}] {name} — {md(moment.description)}")
+        moves = [c for c in moment.changes if c[1] is not None]
+        if moves:
+            st.caption(md(" · ".join(f"{date_text(when)}: {frm} → {to} ({why})" for when, frm, to, _who, why in moves)))
+    st.markdown("##### Fix teams")
+    if not evidence.fixes:
+        st.info("No fix team has worked on this stage yet.")
+        return
+    table = pd.DataFrame(
+        [
+            {
+                "Fix": f.title,
+                "Status": f"{theme.FIX_STATUS.get(f.status, ('', f.status))[0]} {f.status}",
+                "Lead": f.lead,
+                "Sponsor": f.sponsor,
+                "Chartered": f.chartered_on,
+                "Due": f.due_on,
+                "Overdue": f.overdue(today),
+                "Moment": f.moment_name or "",
+            }
+            for f in evidence.fixes
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}-fixes")
+
+
+def stage_page(state: WallState, *, key: str = "sd") -> None:
+    """The stage detail for ?stage=<slug>; an unknown slug falls back to the wall."""
+    version = context.data_version()
+    db = cache.db_key()
+    months = cache.months(version, db)
+    month, problem = resolve_month(state.query.month, months)
+    if problem:
+        st.warning(md(problem), icon=":material/warning:")
+    data = cache.wall_data(version, db, month.isoformat())
+    slug = state.query.stage
+    col = data.column(slug) if slug else None
+    if col is None:
+        if slug:
+            st.warning(
+                f"There is no stage called “{md(slug[:60])}” on the wall. Here is the whole wall instead.",
+                icon=":material/warning:",
+            )
+        else:
+            st.info("Choose a stage, or click “Open stage” at the foot of a column on the wall.")
+            stage_links(data.columns, data.month, key=f"{key}-links")
+        wall_page(WallState(WallQuery(month=state.query.month if not problem else None)), key="wall")
+        return
+    stage_header(col, data, key=key)
+    evidence = cache.stage_evidence(version, db, col.stage.id)
+    tabs = st.tabs(
+        [
+            f"Complaints ({col.complaints.this_month:,})" if col.complaints else "Complaints",
+            f"KPIs ({len(col.kpis)})",
+            f"Surveys ({len(col.surveys)})",
+            f"Artifacts ({len(evidence.artifacts)})",
+            f"Calls ({len(evidence.calls)})",
+            "Moments & fixes",
+        ]
+    )
+    with tabs[0]:
+        complaints_tab(col, data.month, version, db, key=f"{key}-complaints")
+    with tabs[1]:
+        kpis_tab(col, data.month, version, db, key=f"{key}-kpis")
+    with tabs[2]:
+        surveys_tab(col, data.month, version, db, key=f"{key}-surveys")
+    with tabs[3]:
+        artifacts_gallery(evidence.artifacts, key=f"{key}-gallery")
+    with tabs[4]:
+        calls_list(evidence.calls, key=f"{key}-calls")
+    with tabs[5]:
+        moments_and_fixes(evidence, key=f"{key}-mf", today=date.today())

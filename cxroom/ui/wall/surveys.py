@@ -1,0 +1,148 @@
+"""Surveys: each linked question's score, change and sparkline on the wall (one
+line each on the wall screen), the stage page's trends, and the survey comments
+(the newest on the wall; searched on the stage page)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from cxroom.permissions import may_see_personal_data
+from cxroom.queries.stage import CommentFilter
+from cxroom.queries.wall.months import add_months
+from cxroom.queries.wall.surveys import SurveyTile
+from cxroom.queries.wall.wall_data import StageColumn
+from cxroom.ui import cache, identity
+from cxroom.ui.kit.format import day_text, delta_style, fmt_survey, month_label
+from cxroom.ui.kit.text import md
+from cxroom.ui.prose import Prose
+from cxroom.ui.wall.charts import PLOT_LAYOUT
+from cxroom.ui.wall.voices import trim_at_word, voice
+
+_SURVEY_KIND = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "percent": "score"}
+
+
+def surveys_block(col: StageColumn, month: date, *, key: str, prose: Prose, in_column: bool = False) -> None:
+    prose.heading("Surveys")
+    if not col.surveys:
+        prose.add(prose.note("No survey question is linked to this stage."))
+        return
+    prose.flush()
+    prev = add_months(month, -1)
+    for tile in col.surveys:
+        survey_metric(tile, prev, key=f"{key}-q{tile.question_id}")
+    # The newest comments of the month, masked, as plain text (one element each, like verbatims).
+    for index, comment in enumerate(col.survey_comments):
+        quote = f"“{trim_at_word(comment.text, 300)}”\n— {comment.survey} · {day_text(comment.answered_at)}"
+        voice(quote, key=f"{key}-c{index}", boxed=not in_column)
+
+
+def survey_lines(col: StageColumn, *, key: str, prose: Prose) -> None:
+    """Wall-screen surveys: one line per question, score and change."""
+    if not col.surveys:
+        return
+    prose.heading("Surveys")
+    lines = []
+    for tile in col.surveys:
+        change = ""
+        if tile.change is not None:
+            arrow = "▲" if tile.change > 0 else ("▼" if tile.change < 0 else "=")
+            change = f" {arrow}\u00a0{abs(tile.change):.1f}"
+        kind = _SURVEY_KIND.get(tile.kind, tile.kind)
+        name = md(tile.survey.removesuffix(" survey"))
+        lines.append(f"{name} {kind} **{fmt_survey(tile.score, tile.kind)}**{change}")
+    prose.add("  \n".join(lines))
+
+
+def survey_metric(tile: SurveyTile, prev: date, *, key: str) -> None:
+    kind = _SURVEY_KIND.get(tile.kind, tile.kind)
+    change = None if tile.change is None else (f"{tile.change:+.1f}" if round(tile.change, 1) != 0 else "0.0")
+    st.metric(
+        f"{md(tile.survey)} · {kind}",
+        fmt_survey(tile.score, tile.kind) if tile.n else "no answers",
+        delta=change,
+        **delta_style(tile.change, 1, "normal"),
+        delta_description=f"vs {prev:%b} · n = {tile.n:,}",
+        chart_data=tile.spark or None,
+        chart_type="line",
+        help=f"“{md(tile.text)}” {_survey_help(tile.kind)} Line: the last 12 months.",
+    )
+
+
+def _survey_help(kind: str) -> str:
+    return {
+        "nps": "NPS = % promoters (9-10) − % detractors (0-6).",
+        "csat": "CSAT = % answering 4 or 5 of 5.",
+        "ces": "CES = mean effort score, 1-7, 7 = very easy (higher is better).",
+    }.get(kind, "Mean score.")
+
+
+def surveys_tab(col: StageColumn, month: date, version: int, db: str, *, key: str) -> None:
+    import plotly.graph_objects as go
+
+    trend = cache.survey_trend(version, db, col.stage.id, month.isoformat())
+    if trend.empty:
+        st.info("No survey question is linked to this stage.")
+        return
+    for question_id in dict.fromkeys(trend["question_id"].tolist()):
+        rows = trend[trend["question_id"] == question_id].dropna(subset=["month"])
+        first = trend[trend["question_id"] == question_id].iloc[0]
+        kind = _SURVEY_KIND.get(str(first["kind"]), str(first["kind"]))
+        st.markdown(f"**{md(first['survey'])} · {kind}** — “{md(first['text'])}”")
+        if rows.empty:
+            st.caption("No answers yet.")
+            continue
+        fig = go.Figure()
+        fig.add_scatter(
+            x=rows["month"],
+            y=rows["score"],
+            mode="lines+markers",
+            customdata=rows["n"],
+            hovertemplate="%{y:.1f} (n = %{customdata})<extra></extra>",
+        )
+        fig.update_layout(**PLOT_LAYOUT)
+        st.plotly_chart(fig, key=f"{key}-q{question_id}", config={"displayModeBar": False})
+        st.caption(_survey_help(str(first["kind"])))
+    survey_comments(col, month, version, db, key=f"{key}-comments")
+
+
+def survey_comments(col: StageColumn, month: date, version: int, db: str, *, key: str) -> None:
+    """The open-text comments of the stage's survey responses: searched in the database, on the
+    masked text unless the reader may see personal data and asks for it (as complaints)."""
+    st.markdown("##### Survey comments")
+    row = st.columns([3, 2, 2])
+    search = row[0].text_input("Search comments", key=f"{key}-search", placeholder="e.g. delivery, prazo, refund")
+    periods = {
+        month_label(month): (month, add_months(month, 1)),
+        "The last 12 months": (add_months(month, -11), add_months(month, 1)),
+        "All time": (None, None),
+    }
+    period = row[1].selectbox("Answered in", list(periods), key=f"{key}-period")
+    unmasked = may_see_personal_data(identity.acting_user().role) and row[2].checkbox(
+        "Show personal data",
+        key=f"{key}-unmasked",
+        help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
+    )
+    since, until = periods[period]
+    flt = CommentFilter(search=search[:200], since=since, until=until, show_personal_data=bool(unmasked))
+    page = cache.survey_comments_page(version, db, col.stage.id, flt)
+    st.markdown(f"**{page.total:,}** comments match · showing the newest **{len(page.rows):,}**")
+    if page.total == 0:
+        st.caption("No survey comment matches." if search else "No survey comment in this period.")
+        return
+    st.dataframe(
+        page.rows,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "answered_at": st.column_config.DatetimeColumn("Answered", format="D MMM YYYY"),
+            "survey": "Survey",
+            "comment": st.column_config.TextColumn(
+                "Comment (as imported)" if flt.show_personal_data else "Comment (personal data masked)",
+                width="large",
+            ),
+            "response_id": "Response",
+        },
+        key=f"{key}-table",
+    )
