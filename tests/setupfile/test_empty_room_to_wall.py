@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from cxroom.queries.wall import load_wall
+from cxroom.queries.wall.wall_data import load_wall
 from cxroom.store import Store
 from tests.importers.helpers import CFPB_FILES, csv_rows, shared
 
