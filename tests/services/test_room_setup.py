@@ -102,7 +102,8 @@ def build_small_room(store: Store) -> dict[str, int]:
         tx.execute("INSERT INTO kpi_readings VALUES (?, DATE '2026-08-01', 97.5, NULL), "
                    "(?, DATE '2026-09-01', 98.1, NULL)", [ids["kpi"], ids["kpi"]])
         for i, v in enumerate([2, 3, 5]):
-            tx.execute("INSERT INTO survey_responses VALUES (?, ?, ?, ?, NULL)",
+            tx.execute("INSERT INTO survey_responses (response_id, question_id, value, answered_at) "
+                       "VALUES (?, ?, ?, ?)",
                        [f"r{i}", ids["question"], v, datetime(2026, 9, 10)])
     trust.set_user_role(store, email=VIEWER, display_name="Vera Viewer", role=Role.VIEWER, actor="cli")
     trust.set_user_role(store, email=FACILITATOR, display_name="Fay Facilitator", role=Role.FACILITATOR, actor="cli")
