@@ -8,7 +8,7 @@ import streamlit as st
 
 from cxroom.queries import setup as setup_queries
 from cxroom.ui import context
-from cxroom.ui.identity import acting_user
+from cxroom.ui.kit.actor import require_acting_user
 from cxroom.ui.kit.text import md
 from cxroom.ui.navigation import FIRST_RUN_FLAG
 from cxroom.ui.setup import first_run as guide
@@ -16,7 +16,7 @@ from cxroom.ui.setup.access import require_facilitator
 
 require_facilitator()
 store = context.store()
-actor = acting_user().actor
+actor = require_acting_user().actor
 if not setup_queries.has_stages(store):
     st.session_state[FIRST_RUN_FLAG] = True  # stay in the guide after the first stage is added
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from cxroom.queries import setup as setup_queries
 from cxroom.ui import context
-from cxroom.ui.identity import acting_user
+from cxroom.ui.kit.actor import require_acting_user
 from cxroom.ui.kit.text import md
 from cxroom.ui.setup.access import require_facilitator
 from cxroom.ui.setup.curation import evidence_section
@@ -21,7 +21,7 @@ from cxroom.ui.setup.surveys import questions_section
 
 require_facilitator()
 store = context.store()
-actor = acting_user().actor
+actor = require_acting_user().actor
 
 st.title("Room setup")
 st.caption(f"Room: {md(setup_queries.room_name(store))}")

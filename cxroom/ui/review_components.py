@@ -34,6 +34,8 @@ from cxroom.services import fixes as fix_services
 from cxroom.services import reviews as rs
 from cxroom.ui import context, navigation
 from cxroom.ui import submits as submits_ui
+from cxroom.ui.kit.actor import acting_actor as acting_user  # who is acting: the kit's one rule, no fallback
+from cxroom.ui.kit.actor import acts_at_least
 from cxroom.ui.kit.text import md
 
 FLASH_KEY = "review:flash"
@@ -52,18 +54,9 @@ STATUS_BADGE = {"planned": ("Planned", "blue"), "in_session": ("In session", "or
 # -- who, and messages ---------------------------------------------------------------
 
 
-def acting_user() -> str:
-    """Who the services and the audit log know the person at this browser by."""
-    user = st.session_state.get("user")
-    actor = getattr(user, "actor", None)
-    return str(actor or st.session_state.get("user_name") or "facilitator")
-
-
 def may_edit() -> bool:
     """Whether to offer the planning and capture controls (the services check again)."""
-    user = st.session_state.get("user")
-    at_least = getattr(user, "at_least", None)
-    return True if at_least is None else bool(at_least(Role.FACILITATOR))
+    return acts_at_least(Role.FACILITATOR)
 
 
 def flash(message: str) -> None:

@@ -37,7 +37,8 @@ from cxroom.queries.wall import (
     add_months,
     default_month,
 )
-from cxroom.ui import cache, context, identity, theme
+from cxroom.ui import cache, context, theme
+from cxroom.ui.kit.actor import acting_role
 from cxroom.ui.kit.text import md, plotly_text
 from cxroom.ui.prose import Prose
 
@@ -802,7 +803,7 @@ def complaint_filters(options: ComplaintOptions, month: date, *, key: str) -> Co
     with_text = row2[3].checkbox("Only with a verbatim", key=f"{key}-text")
     # Personal data is masked for everyone by default (the table may be on a shared
     # screen); a role that may read it unmasked asks for it, and search then reads it too.
-    unmasked = may_see_personal_data(identity.acting_user().role) and row2[3].checkbox(
+    unmasked = may_see_personal_data(acting_role()) and row2[3].checkbox(
         "Show personal data", key=f"{key}-unmasked",
         help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
     )
@@ -955,7 +956,7 @@ def survey_comments(col: StageColumn, month: date, version: int, db: str, *, key
         "All time": (None, None),
     }
     period = row[1].selectbox("Answered in", list(periods), key=f"{key}-period")
-    unmasked = may_see_personal_data(identity.acting_user().role) and row[2].checkbox(
+    unmasked = may_see_personal_data(acting_role()) and row[2].checkbox(
         "Show personal data", key=f"{key}-unmasked",
         help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
     )

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from cxroom.permissions import Role
+from cxroom.ui.kit.actor import require_acting_user
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -15,9 +18,6 @@ def page_exists(script: str) -> bool:
 
 def require_facilitator() -> None:
     """Pages of the set-up are left out of the navigation for other roles; this guards a direct call."""
-    from cxroom.permissions import Role
-    from cxroom.ui.identity import acting_user
-
-    if not acting_user().at_least(Role.FACILITATOR):
+    if not require_acting_user().at_least(Role.FACILITATOR):
         st.error("Only facilitators and admins set up the room.")
         st.stop()
