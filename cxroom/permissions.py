@@ -43,11 +43,33 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
 }
 
-# Process-level actors (the CLI, the demo generator, a laptop in single-user
-# mode) act as administrators: whoever runs them already owns the files. "inbox" and
-# "schedule" are the running room's own worker: whoever may drop files into its inbox folder
-# already owns the room's folder.
-SYSTEM_ACTORS = frozenset({"system", "cli", "demo", "local", "inbox", "schedule"})
+# Process-level actors (the CLI, the demo generator) act as administrators without a row in
+# the users table: whoever runs them already owns the files. "inbox" and "schedule" are the
+# running room's own worker: whoever may drop files into its inbox folder already owns the
+# room's folder. A command from a page never carries one of these names (cxroom.ui.kit.actor
+# refuses to send one): a page acts for a person.
+SYSTEM_ACTORS = frozenset({"system", "cli", "demo", "inbox", "schedule"})
+
+# Single-user mode (CXROOM_AUTH=single: a laptop with no sign-in) is a person, not a process:
+# whoever sits at this computer, known to the audit log as "local", with the administrator's
+# role. It used to be a system actor, which let its writes skip the role check in every mode,
+# so a page that lost track of who was acting and fell back to "local" acted unchecked even
+# behind a company sign-in. Now "local" is an administrator only while the room runs in
+# single-user mode; under oidc or header sign-in it is nobody, and the services refuse it.
+SINGLE_USER_ACTOR = "local"
+
+
+def is_single_user(actor: str, auth_mode: str) -> bool:
+    """Whether ``actor`` is single-user mode's person in a room that runs in that mode."""
+    return actor == SINGLE_USER_ACTOR and auth_mode == "single"
+
+
+def built_in_role(actor: str, auth_mode: str) -> Role | None:
+    """The role of an actor the users table does not hold: the room's own processes and
+    single-user mode's person administer the room; everyone else is looked up (None)."""
+    if actor in SYSTEM_ACTORS or is_single_user(actor, auth_mode):
+        return Role.ADMIN
+    return None
 
 
 def can(role: Role, action: Action) -> bool:

@@ -29,6 +29,19 @@ def oldest_import_date(environ: Mapping[str, str] | None = None) -> date:
         return date.fromisoformat(raw)
     except ValueError as exc:
         raise InvalidInputError(f"CXROOM_OLDEST_DATE must be a date like 2000-01-01, not {raw!r}.") from exc
+AUTH_MODES = ("single", "oidc", "header")
+
+
+def auth_mode(environ: Mapping[str, str] | None = None) -> str:
+    """How the room knows who is using it (CXROOM_AUTH: single, the default; oidc; header).
+
+    Read by the pages (who is signed in) and by the store (whether single-user mode's person
+    may act), so both follow the same setting."""
+    env = os.environ if environ is None else environ
+    mode = env.get("CXROOM_AUTH", "single").strip().lower()
+    return mode if mode in AUTH_MODES else "single"
+
+
 DEFAULT_INBOX_SETTLE_S = 5.0
 DEFAULT_BACKUP_KEEP = 7
 

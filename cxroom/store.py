@@ -26,8 +26,9 @@ import duckdb
 import pandas as pd
 
 from cxroom.errors import ConflictError, DatabaseLockedError, NotFoundError, PermissionDeniedError, StoreError
-from cxroom.permissions import SYSTEM_ACTORS, Action, Role, can, needs_membership
+from cxroom.permissions import SINGLE_USER_ACTOR, SYSTEM_ACTORS, Action, Role, built_in_role, can, needs_membership
 from cxroom.scratch import clean_scratch
+from cxroom.settings import auth_mode
 
 Params = Sequence[Any] | dict[str, Any] | None
 
@@ -117,8 +118,23 @@ class Tx:
         """Refuse the whole transaction unless the acting user may do ``action``."""
         if self.actor in SYSTEM_ACTORS:
             return
-        found = self.fetch_one("SELECT role, display_name FROM users WHERE lower(email) = lower(?)", [self.actor])
-        role = Role(found[0]) if found else Role.VIEWER
+        if not self.actor.strip():
+            raise PermissionDeniedError("A change must say who makes it; this one names nobody, so it was refused.")
+        mode = auth_mode()
+        built_in = built_in_role(self.actor, mode)
+        if self.actor == SINGLE_USER_ACTOR and built_in is None:
+            # "local" is single-user mode's person (see cxroom.permissions); behind a sign-in it is
+            # the fallback of a page that does not know who is acting, and acts for nobody.
+            raise PermissionDeniedError(
+                f"'{SINGLE_USER_ACTOR}' acts only in single-user mode, and this room signs people in "
+                f"(CXROOM_AUTH={mode}): the change was refused. Sign in and try again."
+            )
+        found = (
+            None
+            if built_in
+            else self.fetch_one("SELECT role, display_name FROM users WHERE lower(email) = lower(?)", [self.actor])
+        )
+        role = built_in or (Role(found[0]) if found else Role.VIEWER)
         if can(role, action):
             if not needs_membership(role, action):
                 return

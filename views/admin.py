@@ -12,12 +12,12 @@ from cxroom.permissions import Role
 from cxroom.queries import trust as trust_queries
 from cxroom.services import backup, trust
 from cxroom.ui import context
-from cxroom.ui.identity import acting_user
 from cxroom.ui.inbox_block import last_backup_block
+from cxroom.ui.kit.actor import require_acting_user
 from cxroom.ui.kit.text import md
 
 store = context.store()
-user = acting_user()
+user = require_acting_user()
 st.title("Admin")
 
 roles_tab, tokens_tab, retention_tab, backup_tab = st.tabs(["People and roles", "Wall screens", "Retention", "Backup"])

@@ -8,15 +8,17 @@ import streamlit as st
 
 from cxroom.queries import setup as setup_queries
 from cxroom.ui import context
-from cxroom.ui import setup_components as sc
-from cxroom.ui.identity import acting_user
+from cxroom.ui.kit.actor import require_acting_user
 from cxroom.ui.kit.text import md
+from cxroom.ui.navigation import FIRST_RUN_FLAG
+from cxroom.ui.setup import first_run as guide
+from cxroom.ui.setup.access import require_facilitator
 
-sc.require_facilitator()
+require_facilitator()
 store = context.store()
-actor = acting_user().actor
+actor = require_acting_user().actor
 if not setup_queries.has_stages(store):
-    st.session_state[sc.FIRST_RUN_FLAG] = True  # stay in the guide after the first stage is added
+    st.session_state[FIRST_RUN_FLAG] = True  # stay in the guide after the first stage is added
 
 st.title("Set up your Customer Room")
 st.caption(
@@ -24,7 +26,7 @@ st.caption(
     "Everything can be changed later under Room setup."
 )
 progress = setup_queries.progress(store)
-step = sc.current_step(progress)
-sc.step_bar(progress)
-sc.first_run_step(store, actor, step, progress)
-sc.step_nav(step)
+step = guide.current_step(progress)
+guide.step_bar(progress)
+guide.first_run_step(store, actor, step, progress)
+guide.step_nav(step)

@@ -9,11 +9,11 @@ from cxroom.importers.report import ImportOptions
 from cxroom.ui import context
 from cxroom.ui import listening_components as lc
 from cxroom.ui.inbox_block import inbox_block
+from cxroom.ui.kit.actor import require_acting_user
 from cxroom.ui.mapping_block import mapping_tab
 
 store = context.store()
-user = st.session_state.get("user")
-actor = getattr(user, "actor", "local")
+actor = require_acting_user().actor
 
 st.title("Listening")
 st.caption("Bring in what customers tell us — complaints, KPIs, surveys, calls — and line it up to the stages.")

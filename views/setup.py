@@ -8,25 +8,32 @@ import streamlit as st
 
 from cxroom.queries import setup as setup_queries
 from cxroom.ui import context, setup_file_block
-from cxroom.ui import setup_components as sc
-from cxroom.ui.identity import acting_user
+from cxroom.ui.kit.actor import require_acting_user
 from cxroom.ui.kit.text import md
+from cxroom.ui.setup.access import require_facilitator
+from cxroom.ui.setup.curation import evidence_section
+from cxroom.ui.setup.kpis import kpis_section
+from cxroom.ui.setup.moments import moments_section
+from cxroom.ui.setup.rooms import rooms_section
+from cxroom.ui.setup.silos import silos_section
+from cxroom.ui.setup.stages import stages_section
+from cxroom.ui.setup.surveys import questions_section
 
-sc.require_facilitator()
+require_facilitator()
 store = context.store()
-actor = acting_user().actor
+actor = require_acting_user().actor
 
 st.title("Room setup")
 st.caption(f"Room: {md(setup_queries.room_name(store))}")
 
 SECTIONS = {
-    "Stages": sc.stages_section,
-    "Moments of truth": sc.moments_section,
-    "Silos & accountability": sc.silos_section,
-    "KPIs": sc.kpis_section,
-    "Survey questions": sc.questions_section,
-    "Artifacts & calls": sc.evidence_section,
-    "Rooms": sc.rooms_section,
+    "Stages": stages_section,
+    "Moments of truth": moments_section,
+    "Silos & accountability": silos_section,
+    "KPIs": kpis_section,
+    "Survey questions": questions_section,
+    "Artifacts & calls": evidence_section,
+    "Rooms": rooms_section,
     "Set-up file": setup_file_block.render,
 }
 # Only the open tab runs. ?section=<tab label> opens a tab (not bound to the URL:

@@ -6,7 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from cxroom.permissions import SYSTEM_ACTORS, Role
+from cxroom.permissions import Role, built_in_role
+from cxroom.settings import auth_mode
 from cxroom.store import Store
 
 USERS = "SELECT email, display_name, role, version FROM users ORDER BY role, display_name"
@@ -32,8 +33,9 @@ AUDIT_COUNT = "SELECT count(*) FROM audit_log"
 
 
 def role_of(store: Store, email: str) -> Role:
-    if email in SYSTEM_ACTORS:
-        return Role.ADMIN
+    built_in = built_in_role(email, auth_mode())
+    if built_in is not None:
+        return built_in
     found = store.fetch_value(ROLE_OF, [email])
     return Role(found) if found else Role.VIEWER
 

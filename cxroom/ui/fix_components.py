@@ -31,6 +31,7 @@ from cxroom.services import fixes as fix_service
 from cxroom.services import room as room_service
 from cxroom.ui import cache, context, navigation
 from cxroom.ui import submits as submits_ui
+from cxroom.ui.kit.actor import acting_actor as acting_user  # who is acting: the kit's one rule, no fallback
 from cxroom.ui.kit.text import md, plotly_text
 
 FIXES_PAGE = "views/fixes.py"
@@ -109,21 +110,6 @@ def style() -> None:
 
 
 # -- who and when ------------------------------------------------------------------------
-
-
-def acting_user() -> str:
-    """The one place that says who is acting: the signed-in user when the app
-    frame knows one, else the session's name, else the facilitator."""
-    user = st.session_state.get("user")
-    actor = getattr(user, "actor", None)
-    if actor:
-        return str(actor)
-    return str(st.session_state.get("user_name") or "facilitator")
-
-
-def acting_name() -> str:
-    user = st.session_state.get("user")
-    return str(getattr(user, "name", None) or acting_user())
 
 
 def today() -> date:

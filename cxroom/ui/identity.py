@@ -17,7 +17,6 @@ mode, so nobody has to log in on the screen every day.
 from __future__ import annotations
 
 import hmac
-import os
 import re
 from dataclasses import dataclass
 from ipaddress import IPv6Address, ip_address
@@ -30,7 +29,7 @@ from cxroom.errors import InvalidInputError
 from cxroom.permissions import Role
 from cxroom.queries import trust as trust_queries
 from cxroom.services import trust
-from cxroom.settings import HeaderAuthSettings
+from cxroom.settings import HeaderAuthSettings, auth_mode
 from cxroom.ui import context
 from cxroom.ui.kit.text import md
 
@@ -46,11 +45,6 @@ class User:
 
     def at_least(self, role: Role) -> bool:
         return ROLE_ORDER.index(self.role) >= ROLE_ORDER.index(role)
-
-
-def auth_mode() -> str:
-    mode = os.environ.get("CXROOM_AUTH", "single").strip().lower()
-    return mode if mode in {"single", "oidc", "header"} else "single"
 
 
 def _from_email(email: str, mode: str) -> User:
@@ -212,8 +206,3 @@ def sidebar_badge(user: User) -> None:
         if user.mode == "oidc" and st.button("Sign out", key="identity_sign_out"):
             st.logout()
 
-
-def acting_user() -> User:
-    """The user the frame resolved for this run (pages call this, never the auth machinery)."""
-    user = st.session_state.get("user")
-    return user if isinstance(user, User) else current_user()

@@ -23,6 +23,7 @@ from cxroom.models import (
     StageCreate,
 )
 from cxroom.permissions import ALLOWED, Action, Role
+from cxroom.queries import trust as trust_queries
 from cxroom.services import backup, evidence, fixes, imports, reviews, room, trust
 from cxroom.settings import Settings
 from cxroom.store import Store
@@ -211,3 +212,80 @@ def _transactions_without_require(path: Path) -> list[str]:
 def test_every_service_write_checks_a_permission() -> None:
     missing = [m for path in sorted(SERVICES.glob("*.py")) for m in _transactions_without_require(path)]
     assert missing == []
+
+
+# -- names that are nobody --------------------------------------------------------------------
+# Pages that lost track of who was acting fell back to the session's typed name, to
+# "facilitator", or to "local", single-user mode's person, which was then a system actor and
+# skipped this check whatever the sign-in mode. The services refuse each of them.
+NOBODY = ["", "   ", "facilitator", "Fran Member", "nobody@room.test", "display:Lobby", "LOCAL"]
+
+
+def _refused_everywhere(store: Store, settings: Settings, fix_id: int, actor: str) -> dict[Action, str]:
+    """Try every write as ``actor``; the message of each refusal (each must change nothing)."""
+    messages = {}
+    for action in Action:
+        version_before = store.data_version()
+        refusals_before = store.fetch_value(
+            "SELECT count(*) FROM audit_log WHERE actor = ? AND action = 'refused'", [actor]
+        )
+        with pytest.raises(PermissionDeniedError) as exc:
+            _call(action, store, settings, fix_id, actor)
+        assert store.data_version() == version_before, f"{action.value} as {actor!r} changed the room"
+        assert store.fetch_value("SELECT count(*) FROM audit_log WHERE actor = ? AND action <> 'refused'", [actor]) == 0
+        refusals = store.fetch_value("SELECT count(*) FROM audit_log WHERE actor = ? AND action = 'refused'", [actor])
+        assert refusals == refusals_before + 1, f"{action.value} as {actor!r} left no 'refused' entry"
+        messages[action] = str(exc.value)
+    return messages
+
+
+@pytest.mark.parametrize("actor", NOBODY, ids=repr)
+def test_an_unknown_or_fallback_name_may_change_nothing(room_env: tuple[Store, Settings, int], actor: str) -> None:
+    store, settings, fix_id = room_env
+    messages = _refused_everywhere(store, settings, fix_id, actor)
+    # (celebrating without evidence is refused earlier, by the rule of who may override)
+    checked = {a: m for a, m in messages.items() if a is not Action.FIX_OVERRIDE}
+    if not actor.strip():
+        assert all("names nobody" in m for m in checked.values()), checked
+    else:
+        assert all(f"{actor} (viewer) may not do '{a.value}'" in m for a, m in checked.items()), checked
+
+
+@pytest.mark.parametrize("mode", ["oidc", "header"])
+def test_single_user_modes_person_is_nobody_in_a_room_that_signs_people_in(
+    room_env: tuple[Store, Settings, int], monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    monkeypatch.setenv("CXROOM_AUTH", mode)
+    store, settings, fix_id = room_env
+    messages = _refused_everywhere(store, settings, fix_id, "local")
+    checked = [m for a, m in messages.items() if a is not Action.FIX_OVERRIDE]
+    assert all(f"CXROOM_AUTH={mode}" in m and "single-user mode" in m for m in checked), checked
+    assert trust_queries.role_of(store, "local") is Role.VIEWER
+
+
+@pytest.mark.parametrize("mode", [None, "single", "something-unknown"])
+def test_single_user_modes_person_administers_a_room_in_single_user_mode(
+    room_env: tuple[Store, Settings, int], monkeypatch: pytest.MonkeyPatch, mode: str | None
+) -> None:
+    """Unset or unreadable CXROOM_AUTH means single-user mode (as on the pages): 'local' is the admin."""
+    if mode is None:
+        monkeypatch.delenv("CXROOM_AUTH", raising=False)
+    else:
+        monkeypatch.setenv("CXROOM_AUTH", mode)
+    store, settings, fix_id = room_env
+    for action in Action:
+        _call(action, store, settings, fix_id, "local")
+    done = [e["action"] for e in store.fetch_dicts("SELECT action FROM audit_log WHERE actor = 'local'")]
+    assert len(done) >= len(Action) and "refused" not in done
+    assert trust_queries.role_of(store, "local") is Role.ADMIN
+
+
+@pytest.mark.parametrize("actor", ["cli", "inbox", "schedule", "demo", "system"])
+def test_the_rooms_own_processes_act_in_every_sign_in_mode(
+    room_env: tuple[Store, Settings, int], monkeypatch: pytest.MonkeyPatch, actor: str
+) -> None:
+    monkeypatch.setenv("CXROOM_AUTH", "oidc")
+    store, settings, fix_id = room_env
+    for action in (Action.ROOM_EDIT, Action.IMPORT, Action.USERS_ADMIN):
+        _call(action, store, settings, fix_id, actor)
+    assert store.fetch_value("SELECT count(*) FROM audit_log WHERE actor = ? AND action = 'refused'", [actor]) == 0

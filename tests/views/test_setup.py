@@ -20,7 +20,8 @@ from cxroom.store import Store, open_store
 from cxroom.ui import identity
 from cxroom.ui.identity import User
 from cxroom.ui.navigation import specs_for
-from cxroom.ui.setup_components import apply_editor, matrix_changes, matrix_frame, owner_changes
+from cxroom.ui.setup.accountability import matrix_changes, matrix_frame, owner_changes
+from cxroom.ui.setup.calls import apply_editor
 from tests.services.test_room_setup import VIEWER, build_small_room
 
 

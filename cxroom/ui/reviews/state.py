@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from cxroom.errors import CxroomError
 from cxroom.permissions import Role
+from cxroom.ui.kit.actor import acts_at_least
 from cxroom.ui.kit.text import md
 
 FLASH_KEY = "review:flash"
@@ -26,18 +27,9 @@ REVIEW_TABS = ("Agenda", "Capture", "Teams present", "Close and minutes", "Since
 # -- who, and messages ---------------------------------------------------------------
 
 
-def acting_user() -> str:
-    """Who the services and the audit log know the person at this browser by."""
-    user = st.session_state.get("user")
-    actor = getattr(user, "actor", None)
-    return str(actor or st.session_state.get("user_name") or "facilitator")
-
-
 def may_edit() -> bool:
     """Whether to offer the planning and capture controls (the services check again)."""
-    user = st.session_state.get("user")
-    at_least = getattr(user, "at_least", None)
-    return True if at_least is None else bool(at_least(Role.FACILITATOR))
+    return acts_at_least(Role.FACILITATOR)
 
 
 def flash(message: str) -> None:

@@ -12,7 +12,8 @@ from cxroom.queries.stage import ComplaintFilter, ComplaintOptions
 from cxroom.queries.wall.complaints import ComplaintSummary
 from cxroom.queries.wall.months import add_months
 from cxroom.queries.wall.wall_data import StageColumn
-from cxroom.ui import cache, identity
+from cxroom.ui import cache
+from cxroom.ui.kit.actor import acting_role
 from cxroom.ui.kit.format import day_text, delta_style, fmt_pct
 from cxroom.ui.kit.text import md, plotly_text
 from cxroom.ui.prose import Prose
@@ -100,7 +101,7 @@ def complaint_filters(options: ComplaintOptions, month: date, *, key: str) -> Co
     with_text = row2[3].checkbox("Only with a verbatim", key=f"{key}-text")
     # Personal data is masked for everyone by default (the table may be on a shared
     # screen); a role that may read it unmasked asks for it, and search then reads it too.
-    unmasked = may_see_personal_data(identity.acting_user().role) and row2[3].checkbox(
+    unmasked = may_see_personal_data(acting_role()) and row2[3].checkbox(
         "Show personal data",
         key=f"{key}-unmasked",
         help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",

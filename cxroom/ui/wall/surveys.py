@@ -13,7 +13,8 @@ from cxroom.queries.stage import CommentFilter
 from cxroom.queries.wall.months import add_months
 from cxroom.queries.wall.surveys import SurveyTile
 from cxroom.queries.wall.wall_data import StageColumn
-from cxroom.ui import cache, identity
+from cxroom.ui import cache
+from cxroom.ui.kit.actor import acting_role
 from cxroom.ui.kit.format import day_text, delta_style, fmt_survey, month_label
 from cxroom.ui.kit.text import md
 from cxroom.ui.prose import Prose
@@ -119,7 +120,7 @@ def survey_comments(col: StageColumn, month: date, version: int, db: str, *, key
         "All time": (None, None),
     }
     period = row[1].selectbox("Answered in", list(periods), key=f"{key}-period")
-    unmasked = may_see_personal_data(identity.acting_user().role) and row[2].checkbox(
+    unmasked = may_see_personal_data(acting_role()) and row[2].checkbox(
         "Show personal data",
         key=f"{key}-unmasked",
         help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
