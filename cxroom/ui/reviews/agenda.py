@@ -11,10 +11,11 @@ from cxroom.insights.early_warning import RULE_TEXT
 from cxroom.queries.reviews import contents, listing
 from cxroom.services import reviews as rs
 from cxroom.ui import context
+from cxroom.ui.kit.actor import acting_actor as acting_user
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews.plan import plan_editor
 from cxroom.ui.reviews.reads import cached_proposal, db_key, stage_id_of, to_create, version
-from cxroom.ui.reviews.state import acting_user, attempt
+from cxroom.ui.reviews.state import attempt
 
 # -- the agenda -----------------------------------------------------------------------------------
 

@@ -13,9 +13,10 @@ from cxroom.queries.reviews import contents, listing, presenting
 from cxroom.services import review_capture
 from cxroom.ui import context
 from cxroom.ui import submits as submits_ui
+from cxroom.ui.kit.actor import acting_actor as acting_user
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews.reads import cached_stage_evidence, db_key, stage_id_of, version
-from cxroom.ui.reviews.state import DROP, acting_user, attempt, reset_later
+from cxroom.ui.reviews.state import DROP, attempt, reset_later
 
 # -- capture ----------------------------------------------------------------------------------------
 

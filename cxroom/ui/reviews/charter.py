@@ -14,10 +14,11 @@ from cxroom.queries.reviews import contents, listing
 from cxroom.services import review_capture
 from cxroom.ui import context
 from cxroom.ui import submits as submits_ui
+from cxroom.ui.kit.actor import acting_actor as acting_user
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews.capture import _short
 from cxroom.ui.reviews.reads import cached_stage_evidence, db_key, stage_id_of, version
-from cxroom.ui.reviews.state import FIX_PAGE, acting_user, attempt
+from cxroom.ui.reviews.state import FIX_PAGE, attempt
 
 FIX_SILO_ROWS = 4
 

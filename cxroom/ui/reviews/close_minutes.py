@@ -12,8 +12,9 @@ import streamlit as st
 from cxroom.queries.reviews import contents, listing
 from cxroom.services import reviews as rs
 from cxroom.ui import context
+from cxroom.ui.kit.actor import acting_actor as acting_user
 from cxroom.ui.reviews.reads import cached_minutes, db_key, version
-from cxroom.ui.reviews.state import acting_user, attempt
+from cxroom.ui.reviews.state import attempt
 
 # -- close, minutes, reopen ----------------------------------------------------------------------------
 

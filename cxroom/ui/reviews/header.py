@@ -13,8 +13,9 @@ from cxroom.models import ReviewKind
 from cxroom.queries.reviews import listing
 from cxroom.services import reviews as rs
 from cxroom.ui import context, navigation
+from cxroom.ui.kit.actor import acting_actor as acting_user
 from cxroom.ui.kit.text import md
-from cxroom.ui.reviews.state import PRESENTER_PAGE, REVIEWS_PAGE, acting_user, attempt
+from cxroom.ui.reviews.state import PRESENTER_PAGE, REVIEWS_PAGE, attempt
 
 STATUS_BADGE = {"planned": ("Planned", "blue"), "in_session": ("In session", "orange"), "closed": ("Closed", "gray")}
 

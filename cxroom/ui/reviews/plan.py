@@ -14,10 +14,11 @@ from cxroom.queries.reviews import listing
 from cxroom.services import reviews as rs
 from cxroom.ui import context, navigation
 from cxroom.ui import submits as submits_ui
+from cxroom.ui.kit.actor import acting_actor as acting_user
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews.header import STATUS_BADGE, default_title
 from cxroom.ui.reviews.reads import cached_proposal, db_key, to_create, version
-from cxroom.ui.reviews.state import REVIEW_PAGE, acting_user, attempt
+from cxroom.ui.reviews.state import REVIEW_PAGE, attempt
 
 # -- plan -----------------------------------------------------------------------------------------
 

@@ -13,9 +13,10 @@ import streamlit as st
 from cxroom.queries.reviews import contents, listing, presenting
 from cxroom.services import review_capture
 from cxroom.ui import context
+from cxroom.ui.kit.actor import acting_actor as acting_user
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews.reads import cached_fix, cached_fix_evidence, cached_fixes_for_presenting, db_key, version
-from cxroom.ui.reviews.state import acting_user, attempt
+from cxroom.ui.reviews.state import attempt
 
 # -- teams present ------------------------------------------------------------------------------------
 
