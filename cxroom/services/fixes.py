@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from cxroom import fix_status
 from cxroom.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from cxroom.insights import fix_evidence as fe
 from cxroom.media import CheckedMedia, MediaStore, StoredMedia
@@ -124,9 +125,10 @@ GROUP BY 1 ORDER BY 1
 
 # -- statuses -------------------------------------------------------------------------
 
-WORKING = [FixStatus.CHARTERED, FixStatus.DIAGNOSING, FixStatus.RECOMMENDING, FixStatus.IMPLEMENTING]
-ORDER = [*WORKING, FixStatus.RESULTS, FixStatus.CELEBRATED]
-ACTIVE = frozenset({*WORKING, FixStatus.RESULTS})
+# The statuses, their order and which are active are cxroom.fix_status's; the moves between them are here.
+WORKING = list(fix_status.WORKING)
+ORDER = list(fix_status.LANES)  # 'dropped' is off the run: leaving it is a reopening, not a move back
+ACTIVE = fix_status.ACTIVE
 MIN_REASON = 10
 COMPLAINT_UNIT = "complaints a month"
 

@@ -22,6 +22,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
+from cxroom import fix_status
 from cxroom.insights.health import HEALTH_FORMULA, Rag
 from cxroom.models import WallQuery
 from cxroom.permissions import may_see_personal_data
@@ -582,7 +583,7 @@ def accountability_block(col: StageColumn, *, key: str, today: date, prose: Pros
         due = ""
         if fix.overdue(today):
             due = f" · :red[**overdue** since {fix.due_on:%-d %b}]"
-        elif fix.due_on and fix.status != "celebrated":
+        elif fix.due_on and fix_status.is_active(fix.status):
             due = f" · due {fix.due_on:%-d %b}"
         if compact and not fix.overdue(today):
             due = ""
