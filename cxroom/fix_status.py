@@ -1,5 +1,6 @@
 """Fix statuses and the rules on them, in one place: their order, how each is
-shown, which are active, and when a fix is overdue — as Python functions for
+shown, which moves between them are allowed, which are active, and when a fix
+is overdue — as Python functions for
 the pages and pure computations, and as SQL expressions for the queries and
 services, both built from the same constants so the board, the wall, the stage
 page, the agenda and a review's snapshot never disagree.
@@ -23,21 +24,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from cxroom.errors import InvalidInputError
 from cxroom.models import FixStatus
 
 __all__ = [
     "ACTIVE",
     "CLOSED",
     "LANES",
+    "MIN_REASON",
     "ORDER",
     "WORKING",
     "StatusLook",
     "active_sql",
+    "check_move",
     "days_overdue",
     "is_active",
+    "is_backwards",
     "is_due_by",
     "is_overdue",
     "look",
+    "next_statuses",
     "order_values",
     "overdue_sql",
 ]
@@ -56,6 +62,7 @@ LANES: tuple[FixStatus, ...] = ORDER[:-1]
 # Active: chartered to results, not yet celebrated or dropped. Counts on the load view, shows on the wall.
 ACTIVE: frozenset[FixStatus] = frozenset({*WORKING, FixStatus.RESULTS})
 CLOSED: frozenset[FixStatus] = frozenset({FixStatus.CELEBRATED, FixStatus.DROPPED})
+MIN_REASON = 10  # characters: a reason for dropping, moving back or celebrating without evidence is a sentence
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,59 @@ def days_overdue(status: str, due_on: date | None, today: date) -> int:
 def is_due_by(status: str, due_on: date | None, day: date) -> bool:
     """Due on or before ``day`` and still open: what a review held that day should ask about."""
     return is_active(status) and due_on is not None and due_on <= day
+
+
+# -- the moves between statuses ------------------------------------------------------------
+
+
+def next_statuses(current: FixStatus | str) -> list[FixStatus]:
+    """The statuses a fix in ``current`` may move to (the board and the fix page offer these)."""
+    current = FixStatus(current)
+    if current is FixStatus.CELEBRATED:
+        return []
+    if current is FixStatus.DROPPED:
+        return [FixStatus.CHARTERED, FixStatus.DIAGNOSING]
+    options = [s for s in WORKING if s is not current]
+    if current is FixStatus.IMPLEMENTING:
+        options.append(FixStatus.RESULTS)
+    if current is FixStatus.RESULTS:
+        options.append(FixStatus.CELEBRATED)
+    return [*options, FixStatus.DROPPED]
+
+
+def is_backwards(current: FixStatus, target: FixStatus) -> bool:
+    # 'dropped' is off the run: leaving it is a reopening, not a move back.
+    return current in LANES and target in LANES and LANES.index(target) < LANES.index(current)
+
+
+def check_move(current: FixStatus | str, target: FixStatus | str, *, note: str) -> None:
+    """Refuse a status move that breaks the rules (evidence is checked separately)."""
+    current, target = FixStatus(current), FixStatus(target)
+    if current is target:
+        raise InvalidInputError(f"The fix is already '{target.value}'.")
+    if current is FixStatus.CELEBRATED:
+        raise InvalidInputError("A celebrated fix stays celebrated; charter a new fix for new work on this moment.")
+    if target is FixStatus.CELEBRATED and current is not FixStatus.RESULTS:
+        raise InvalidInputError(
+            f"A fix is celebrated only from 'results', once the team has reported results and the room's data "
+            f"backs them; this fix is '{current.value}'. Move it through implementing and results first."
+        )
+    if target is FixStatus.RESULTS and current is not FixStatus.IMPLEMENTING:
+        raise InvalidInputError(
+            f"Results come after implementing: there must be something implemented to measure. This fix is "
+            f"'{current.value}'; move it to 'implementing' first."
+        )
+    if current is FixStatus.DROPPED and target not in (FixStatus.CHARTERED, FixStatus.DIAGNOSING):
+        raise InvalidInputError("A dropped fix is reopened as 'chartered' or 'diagnosing'.")
+    if target is FixStatus.DROPPED and len(note.strip()) < MIN_REASON:
+        raise InvalidInputError("Say why the fix is dropped (at least a sentence): the room will ask.")
+    if is_backwards(current, target) and len(note.strip()) < MIN_REASON:
+        raise InvalidInputError(
+            f"Moving back from '{current.value}' to '{target.value}' needs a note saying why (at least a sentence)."
+        )
+
+
+# -- SQL ------------------------------------------------------------------------------------
 
 
 def order_values() -> list[str]:

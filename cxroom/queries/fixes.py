@@ -3,7 +3,7 @@ attachments and reviews, the load on people and silos, the celebrations wall,
 and the choices the charter form offers.
 
 The verdict on one fix (its evidence) is read by
-``cxroom.services.fixes.load_evidence``, shared with the celebration gate so
+``cxroom.services.fix_evidence.load_evidence``, shared with the celebration gate so
 the page and the gate never disagree; here the board reads the KPI series of
 every fix at once and assesses them with the same pure rules.
 """

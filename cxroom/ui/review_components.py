@@ -30,7 +30,7 @@ from cxroom.models import DecisionCreate, FindingCreate, FixCreate, FixMember, R
 from cxroom.permissions import Role
 from cxroom.privacy import mask_personal_data
 from cxroom.queries import reviews as rq
-from cxroom.services import fixes as fix_services
+from cxroom.services import fix_evidence as fix_services
 from cxroom.services import reviews as rs
 from cxroom.ui import context, navigation
 from cxroom.ui import submits as submits_ui

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cxroom.queries import fixes as fix_queries
-from cxroom.services import fixes as fix_service
+from cxroom.services import fix_attachments
 from cxroom.ui import cache, context
 from cxroom.ui.fixes.actions import after_write, run_action
 from cxroom.ui.fixes.common import (
@@ -59,7 +59,7 @@ def attach_form(d: fix_queries.FixDetail, *, key: str) -> None:
         return
 
     def attach() -> int:
-        return fix_service.attach_upload(
+        return fix_attachments.attach_upload(
             context.store(),
             context.media(),
             fix_id,

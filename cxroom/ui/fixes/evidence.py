@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from cxroom.services import fixes as fix_service
+from cxroom.services import fix_evidence
 from cxroom.ui.fixes.common import (
     BASIS,
     VERDICT_ICON,
@@ -16,7 +16,7 @@ from cxroom.ui.fixes.common import (
 from cxroom.ui.kit.text import md, plotly_text
 
 
-def evidence_chart(series: fix_service.SeriesEvidence, *, key: str) -> go.Figure:
+def evidence_chart(series: fix_evidence.SeriesEvidence, *, key: str) -> go.Figure:
     ev = series.evidence
     x = [r.period for r in series.readings]
     y = [r.value for r in series.readings]
@@ -111,7 +111,7 @@ def evidence_chart(series: fix_service.SeriesEvidence, *, key: str) -> go.Figure
     return fig
 
 
-def evidence_section(fe_all: fix_service.FixEvidence, *, key: str) -> None:
+def evidence_section(fe_all: fix_evidence.FixEvidence, *, key: str) -> None:
     st.markdown("### Evidence from the room's data")
     celebration = fe_all.celebration()
     if celebration is not None:
@@ -126,7 +126,7 @@ def evidence_section(fe_all: fix_service.FixEvidence, *, key: str) -> None:
         _series_panel(series, key=f"{key}-{i}")
 
 
-def _series_panel(series: fix_service.SeriesEvidence, *, key: str) -> None:
+def _series_panel(series: fix_evidence.SeriesEvidence, *, key: str) -> None:
     ev = series.evidence
     with st.container(border=True, key=f"{key}-series"):
         head, badge = st.columns([4, 1], vertical_alignment="center")

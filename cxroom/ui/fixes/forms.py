@@ -11,8 +11,10 @@ from datetime import date
 
 import streamlit as st
 
+from cxroom import fix_status
 from cxroom.models import FixStatus
 from cxroom.queries import fixes as fix_queries
+from cxroom.services import fix_evidence
 from cxroom.services import fixes as fix_service
 from cxroom.ui import context, navigation
 from cxroom.ui.fixes.actions import after_write, run_action
@@ -27,11 +29,11 @@ from cxroom.ui.fixes.common import (
 from cxroom.ui.kit.text import md
 
 
-def move_form(d: fix_queries.FixDetail, fe_all: fix_service.FixEvidence, *, version: int, key: str) -> None:
+def move_form(d: fix_queries.FixDetail, fe_all: fix_evidence.FixEvidence, *, version: int, key: str) -> None:
     fix = d.fix
     fix_id = int(fix["id"])
     current = FixStatus(str(fix["status"]))
-    options = fix_service.next_statuses(current)
+    options = fix_status.next_statuses(current)
     # Widgets are keyed on the version this session edits: after a move (or a reload)
     # the form starts afresh; after a refusal the person's text stays.
     key = f"{key}-v{version}"

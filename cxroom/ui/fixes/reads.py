@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from cxroom.queries import fixes as fix_queries
-from cxroom.services import fixes as fix_service
+from cxroom.services import fix_evidence
 from cxroom.ui import context
 from cxroom.ui.fixes.common import (
     today,
@@ -40,9 +40,9 @@ def _detail(data_version: int, db: str, fix_id: int, today_iso: str) -> fix_quer
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _evidence(data_version: int, db: str, fix_id: int) -> fix_service.FixEvidence:
+def _evidence(data_version: int, db: str, fix_id: int) -> fix_evidence.FixEvidence:
     del data_version, db
-    return fix_service.load_evidence(context.store(), fix_id)
+    return fix_evidence.load_evidence(context.store(), fix_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -82,7 +82,7 @@ def detail(fix_id: int) -> fix_queries.FixDetail | None:
     return _detail(context.data_version(), _db(), fix_id, today().isoformat())
 
 
-def evidence(fix_id: int) -> fix_service.FixEvidence:
+def evidence(fix_id: int) -> fix_evidence.FixEvidence:
     return _evidence(context.data_version(), _db(), fix_id)
 
 
