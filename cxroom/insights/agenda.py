@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from cxroom import fix_status
 from cxroom.insights.early_warning import RiseCheck, unusual_rise
 from cxroom.insights.health import SCALE_WIDTH, Rag, kpi_rag
 
@@ -58,7 +59,6 @@ STAGE_MINUTES = 8
 FIX_MINUTES = 10
 WIN_MINUTES = 3
 RELIABILITY_LADDER = ("broken", "unreliable", "reliable", "differentiating")
-ACTIVE_FIX_STATUSES = ("chartered", "diagnosing", "recommending", "implementing", "results")
 
 
 class AgendaKind(StrEnum):
@@ -304,7 +304,7 @@ def _stage_items(inputs: AgendaInputs) -> list[ProposedItem]:
 
 def _fix_urgency(fix: FixFacts, held_on: date) -> tuple[int, int, int]:
     """Sort key, most urgent first: results to show, then a decision to take, then days overdue."""
-    overdue = (held_on - fix.due_on).days if fix.due_on is not None and fix.status != "results" else 0
+    overdue = fix_status.days_overdue(fix.status, fix.due_on, held_on)
     return ({"results": 0, "recommending": 1}.get(fix.status, 2), -overdue, fix.id)
 
 
@@ -325,15 +325,20 @@ def _and_more(section: AgendaSection, what: str, titles: Sequence[str]) -> Propo
 def _fix_items(inputs: AgendaInputs) -> list[ProposedItem]:
     items = []
     for fix in sorted(inputs.fixes, key=lambda f: _fix_urgency(f, inputs.held_on)):
-        if fix.status not in ACTIVE_FIX_STATUSES or fix.presented_in_this_review:
+        if not fix_status.is_active(fix.status) or fix.presented_in_this_review:
             continue
         reasons = []
         if fix.status == "results":
             reasons.append("Results to present: did the fix work?")
         if fix.status == "recommending":
             reasons.append("Recommendations ready: leadership to decide")
-        if fix.due_on is not None and fix.due_on <= inputs.held_on and fix.status != "results":
-            reasons.append(f"Due {fix.due_on:%d %b %Y}, still {fix.status}: what is in the way?")
+        if fix_status.is_due_by(fix.status, fix.due_on, inputs.held_on):
+            # A team with results past due is late too, but nothing is in its way: the room's decision is.
+            reasons.append(
+                f"Due {fix.due_on:%d %b %Y}: accept the results, or send the team back?"
+                if fix.status == "results"
+                else f"Due {fix.due_on:%d %b %Y}, still {fix.status}: what is in the way?"
+            )
         if not reasons:
             continue
         items.append(

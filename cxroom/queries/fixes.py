@@ -3,7 +3,7 @@ attachments and reviews, the load on people and silos, the celebrations wall,
 and the choices the charter form offers.
 
 The verdict on one fix (its evidence) is read by
-``cxroom.services.fixes.load_evidence``, shared with the celebration gate so
+``cxroom.services.fix_evidence.load_evidence``, shared with the celebration gate so
 the page and the gate never disagree; here the board reads the KPI series of
 every fix at once and assesses them with the same pure rules.
 """
@@ -17,16 +17,16 @@ from typing import Any
 
 import pandas as pd
 
+from cxroom import fix_status
 from cxroom.insights import fix_evidence as fe
 from cxroom.store import Store
 
-STATUS_ORDER = ["chartered", "diagnosing", "recommending", "implementing", "results", "celebrated", "dropped"]
-ACTIVE_STATUSES = ["chartered", "diagnosing", "recommending", "implementing", "results"]
-# A fix is overdue when its due date has passed and it has not yet reported results.
-OVERDUE_STATUSES = ["chartered", "diagnosing", "recommending", "implementing"]
+# Statuses and the overdue rule are those of cxroom.fix_status, shared with the wall and the agenda.
+STATUS_ORDER = fix_status.order_values()
+ACTIVE_STATUSES = [s.value for s in fix_status.ORDER if s in fix_status.ACTIVE]
 OVERLOAD_AT = 3  # a person on this many active fixes at once is flagged on the load view
 
-BOARD = """
+BOARD = f"""
 WITH team AS (
     SELECT m.fix_id, count(*) AS members, count(DISTINCT m.silo_id) AS silo_count,
            list(DISTINCT s.name ORDER BY s.name) AS silos,
@@ -44,7 +44,7 @@ SELECT f.id, f.title, f.status, f.sponsor, f.lead, f.chartered_on, f.due_on, f.v
        coalesce(t.members, 0) AS members, coalesce(t.silo_count, 0) AS silo_count,
        coalesce(t.silos, []) AS silos, coalesce(t.team, []) AS team,
        coalesce(kp.kpis, 0) AS kpis, l.last_update,
-       (f.due_on IS NOT NULL AND f.due_on < $today AND list_contains($overdue_statuses, f.status)) AS overdue,
+       {fix_status.overdue_sql()} AS overdue,
        CASE WHEN f.due_on IS NOT NULL THEN date_diff('day', f.due_on, $today) END AS days_past_due
 FROM fixes f
 JOIN stages s ON s.id = f.stage_id
@@ -59,8 +59,7 @@ WHERE ($include_dropped OR f.status <> 'dropped')
   AND ($silo IS NULL OR EXISTS (
         SELECT 1 FROM fix_members fm JOIN silos ss ON ss.id = fm.silo_id
         WHERE fm.fix_id = f.id AND ss.name = $silo))
-  AND (NOT $overdue_only
-       OR (f.due_on IS NOT NULL AND f.due_on < $today AND list_contains($overdue_statuses, f.status)))
+  AND (NOT $overdue_only OR {fix_status.overdue_sql()})
 ORDER BY list_position($status_order, f.status), f.due_on NULLS LAST, f.id
 """
 
@@ -74,11 +73,11 @@ LEFT JOIN kpi_readings r ON r.kpi_id = fk.kpi_id
 ORDER BY fk.fix_id, k.name, fk.kpi_id, r.period
 """
 
-FIX = """
+FIX = f"""
 SELECT f.*, s.slug AS stage_slug, s.name AS stage, s.colour AS stage_colour,
        m.name AS moment, m.reliability, m.version AS moment_version,
        r.title AS chartered_review, r.held_on AS chartered_review_on,
-       (f.due_on IS NOT NULL AND f.due_on < $today AND list_contains($overdue_statuses, f.status)) AS overdue
+       {fix_status.overdue_sql()} AS overdue
 FROM fixes f
 JOIN stages s ON s.id = f.stage_id
 LEFT JOIN moments m ON m.id = f.moment_id
@@ -194,7 +193,6 @@ def board(store: Store, *, today: date, filters: BoardFilter | None = None) -> p
         BOARD,
         {
             "today": today,
-            "overdue_statuses": OVERDUE_STATUSES,
             "status_order": STATUS_ORDER,
             "include_dropped": f.include_dropped,
             "stage": f.stage,
@@ -246,7 +244,7 @@ class FixDetail:
 
 
 def fix_detail(store: Store, fix_id: int, *, today: date) -> FixDetail | None:
-    rows = store.fetch_dicts(FIX, {"id": fix_id, "today": today, "overdue_statuses": OVERDUE_STATUSES})
+    rows = store.fetch_dicts(FIX, {"id": fix_id, "today": today})
     if not rows:
         return None
     celebration = store.fetch_dicts(CELEBRATION, [fix_id])

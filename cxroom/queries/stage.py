@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from cxroom import fix_status
 from cxroom.privacy import mask_personal_data
 from cxroom.queries.wall.artifacts import ArtifactView, artifact_from_row
 from cxroom.queries.wall.calls import CallView, call_from_row
@@ -175,9 +176,9 @@ WHERE c.stage_id = ?
 ORDER BY c.on_wall DESC, c.recorded_at DESC, c.id
 """
 
-STAGE_FIXES = FIX_VIEW + """
+STAGE_FIXES = FIX_VIEW + f"""
 WHERE f.stage_id = ?
-ORDER BY f.status IN ('celebrated', 'dropped'), f.chartered_on DESC, f.id
+ORDER BY NOT {fix_status.active_sql()}, f.chartered_on DESC, f.id
 """
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from cxroom import fix_status
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 FAVICON = Path(__file__).with_name("favicon.png")  # a wall of four stage columns, 128 px
@@ -29,15 +31,8 @@ RELIABILITY = {
     "differentiating": ("★", "Differentiating", "violet"),
 }
 
-FIX_STATUS = {
-    "chartered": ("◔", "Chartered"),
-    "diagnosing": ("◑", "Diagnosing"),
-    "recommending": ("◕", "Recommending"),
-    "implementing": ("◕", "Implementing"),
-    "results": ("●", "Results"),
-    "celebrated": ("★", "Celebrated"),
-    "dropped": ("○", "Dropped"),
-}
+# Icon + word of each fix status, as the fix board shows them (one definition in cxroom.fix_status).
+FIX_STATUS = {s.value: (fix_status.look(s).icon, fix_status.look(s).label) for s in fix_status.ORDER}
 
 # Shared by the wall and the stage page.
 BASE_CSS = """

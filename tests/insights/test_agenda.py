@@ -189,3 +189,17 @@ def test_wins_since_the_last_review() -> None:
 
 def test_a_healthy_room_gets_an_empty_proposal() -> None:
     assert propose_agenda(_inputs(kpis=(_kpi(PAY, 99.0, previous=99.0),))) == []
+
+
+def test_results_past_due_are_late_too_and_the_longest_late_comes_first() -> None:
+    """The one overdue rule (cxroom.fix_status): results past due are overdue until the room accepts them."""
+    fixes = (
+        FixFacts(1, PAY.id, "Results on time", "results", "Ann", date(2027, 1, 1)),
+        FixFacts(2, PAY.id, "Results a week late", "results", "Bob", HELD - timedelta(days=7)),
+        FixFacts(3, PAY.id, "Results a month late", "results", "Cy", HELD - timedelta(days=30)),
+    )
+    items = [i for i in propose_agenda(_inputs(fixes=fixes)) if i.section is AgendaSection.FIXES_DUE]
+    assert [i.fix_id for i in items] == [3, 2, 1]
+    due = f"Due {HELD - timedelta(days=30):%d %b %Y}: accept the results, or send the team back?"
+    assert items[0].reasons == ("Lead: Cy", "Results to present: did the fix work?", due)
+    assert items[2].reasons == ("Lead: Ann", "Results to present: did the fix work?")

@@ -68,7 +68,7 @@ def test_board_cards_carry_team_and_silos(demo_store: Store) -> None:
         (
             fq.BoardFilter(overdue_only=True),
             "SELECT id FROM fixes WHERE due_on < ? AND status IN "
-            "('chartered', 'diagnosing', 'recommending', 'implementing')",
+            "('chartered', 'diagnosing', 'recommending', 'implementing', 'results')",
             [TODAY],
         ),
     ],
@@ -85,11 +85,11 @@ def test_board_filter_by_moment(demo_store: Store) -> None:
     assert list(board["title"]) == ["Call back every new claim within 24 hours"]
 
 
-def test_overdue_is_a_passed_due_date_before_results(demo_store: Store) -> None:
+def test_overdue_is_a_passed_due_date_until_the_room_closes_the_fix(demo_store: Store) -> None:
     board = fq.board(demo_store, today=TODAY).set_index("title")
     late = board.loc["Show why the price is what it is"]
     assert bool(late["overdue"]) and late["days_past_due"] == (TODAY - late["due_on"].date()).days > 0
-    # celebrated and results fixes are past their due date too, but they delivered
+    # a celebrated fix is past its due date too, but the room accepted it (cxroom.fix_status)
     assert not board.loc["Call back every new claim within 24 hours", "overdue"]
     earlier = fq.board(demo_store, today=date(2026, 6, 1)).set_index("title")
     assert not earlier.loc["Show why the price is what it is", "overdue"]

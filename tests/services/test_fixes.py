@@ -17,7 +17,9 @@ import pytest
 from PIL import Image
 from pydantic import ValidationError
 
+from cxroom import fix_status
 from cxroom.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from cxroom.insights import fix_evidence as fe
 from cxroom.media import MediaStore
 from cxroom.models import (
     Direction,
@@ -31,7 +33,7 @@ from cxroom.models import (
     StageCreate,
 )
 from cxroom.permissions import Role
-from cxroom.services import bulk, evidence, reviews, room, trust
+from cxroom.services import bulk, evidence, fix_attachments, fix_evidence, reviews, room, trust
 from cxroom.services import fixes as fx
 from cxroom.settings import Settings
 from cxroom.store import Store
@@ -243,17 +245,17 @@ def test_a_fix_can_be_chartered_at_a_review(store: Store) -> None:
 
 
 def test_next_statuses() -> None:
-    assert fx.next_statuses("chartered") == [
+    assert fix_status.next_statuses("chartered") == [
         FixStatus.DIAGNOSING,
         FixStatus.RECOMMENDING,
         FixStatus.IMPLEMENTING,
         FixStatus.DROPPED,
     ]
-    assert FixStatus.RESULTS in fx.next_statuses("implementing")
-    assert FixStatus.CELEBRATED in fx.next_statuses("results")
-    assert FixStatus.CELEBRATED not in fx.next_statuses("implementing")
-    assert fx.next_statuses("celebrated") == []
-    assert fx.next_statuses("dropped") == [FixStatus.CHARTERED, FixStatus.DIAGNOSING]
+    assert FixStatus.RESULTS in fix_status.next_statuses("implementing")
+    assert FixStatus.CELEBRATED in fix_status.next_statuses("results")
+    assert FixStatus.CELEBRATED not in fix_status.next_statuses("implementing")
+    assert fix_status.next_statuses("celebrated") == []
+    assert fix_status.next_statuses("dropped") == [FixStatus.CHARTERED, FixStatus.DIAGNOSING]
 
 
 def test_a_fix_walks_every_status_with_a_timeline(store: Store) -> None:
@@ -279,7 +281,7 @@ def test_a_fix_walks_every_status_with_a_timeline(store: Store) -> None:
         ("results", "celebrated"),
     ]
     assert store.fetch_value("SELECT findings FROM fixes WHERE id = ?", [fix_id]) == "Hand-offs."
-    assert isinstance(celebration, fx.fe.Celebration) and celebration.basis == "target_met"
+    assert isinstance(celebration, fe.Celebration) and celebration.basis == "target_met"
     row = store.fetch_dicts("SELECT * FROM fix_celebrations WHERE fix_id = ?", [fix_id])[0]
     assert row["basis"] == "target_met" and row["override_reason"] is None
     assert row["evidence"] == "Call-back within 24h: 92% in Jun 2026 meets the target of 90%."
@@ -340,7 +342,7 @@ def test_celebrating_on_an_improved_verdict(store: Store) -> None:
     store.execute("UPDATE fix_kpis SET target = 95 WHERE fix_id = ?", [fix_id])
     to_results(store, fix_id)
     celebration = move(store, fix_id, "celebrated", "")
-    assert isinstance(celebration, fx.fe.Celebration) and celebration.basis == "improved"
+    assert isinstance(celebration, fe.Celebration) and celebration.basis == "improved"
     assert celebration.summary.startswith("Call-back within 24h: improved, 61.5% → 84.5%")
 
 
@@ -359,7 +361,7 @@ def test_without_evidence_celebration_needs_the_sponsors_override(store: Store) 
     # the sponsor may, even as a viewer: it is their call, and it is audited
     reason = "Settlement times are driven by the new regulator rules; the team's process change is done."
     celebration = move(store, fix_id, "celebrated", "", actor=SPONSOR, override_reason=reason)
-    assert isinstance(celebration, fx.fe.Celebration) and celebration.basis == "override"
+    assert isinstance(celebration, fe.Celebration) and celebration.basis == "override"
     row = store.fetch_dicts("SELECT * FROM fix_celebrations WHERE fix_id = ?", [fix_id])[0]
     assert (row["basis"], row["override_reason"], row["celebrated_by"]) == ("override", reason, SPONSOR)
     audit = store.fetch_dicts(
@@ -382,25 +384,25 @@ def test_a_backdated_celebration_is_judged_on_the_data_of_its_day(store: Store) 
     # on 1 Mar 2026 only Jan and Feb were complete: 70 and 80, too little data and target not met
     with pytest.raises(InvalidInputError, match="no evidence yet"):
         move(store, fix_id, "celebrated", "", when=datetime(2026, 3, 1, 9))
-    early = fx.load_evidence(store, fix_id, as_of=date(2026, 3, 1))
+    early = fix_evidence.load_evidence(store, fix_id, as_of=date(2026, 3, 1))
     assert [r.value for r in early.kpis[0].readings][-2:] == [70.0, 80.0]
-    assert early.kpis[0].evidence.verdict is fx.fe.Verdict.TOO_LITTLE_DATA
+    assert early.kpis[0].evidence.verdict is fe.Verdict.TOO_LITTLE_DATA
 
 
 def test_load_evidence_reports_kpis_and_complaints(store: Store) -> None:
     fix_id = charter(store, kpis=["Call-back within 24h", "Claims settled in 10 days"])
-    ev = fx.load_evidence(store, fix_id)
+    ev = fix_evidence.load_evidence(store, fix_id)
     names = [s.name for s in ev.kpis]
     assert names == ["Call-back within 24h", "Claims settled in 10 days"]
     verdicts = {s.name: s.evidence.verdict for s in ev.kpis}
     assert verdicts == {
-        "Call-back within 24h": fx.fe.Verdict.IMPROVED,
-        "Claims settled in 10 days": fx.fe.Verdict.NO_CHANGE,
+        "Call-back within 24h": fe.Verdict.IMPROVED,
+        "Claims settled in 10 days": fe.Verdict.NO_CHANGE,
     }
     assert ev.kpis[0].baseline == 62.0 and ev.kpis[0].target == 90.0
     assert ev.complaints is None  # the room holds no complaints
     with pytest.raises(NotFoundError):
-        fx.load_evidence(store, 999)
+        fix_evidence.load_evidence(store, 999)
 
 
 # -- concurrency ----------------------------------------------------------------------------------------
@@ -467,7 +469,7 @@ def test_notes_attachments_and_presentations_land_on_the_timeline(store: Store, 
     png = io.BytesIO()
     Image.new("RGB", (40, 30), "#1F4E79").save(png, format="PNG")
     stored = MediaStore(tmp_settings).put(png.getvalue(), allowed={"image", "pdf"}, original_name="map.png")
-    attachment = fx.attach_file(store, fix_id, media=stored, title="Process map", actor=MEMBER)
+    attachment = fix_attachments.attach_file(store, fix_id, media=stored, title="Process map", actor=MEMBER)
     row = store.fetch_dicts(
         "SELECT fix_id, media_sha256, title, added_by FROM fix_attachments WHERE id = ?", [attachment]
     )

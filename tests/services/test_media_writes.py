@@ -30,7 +30,7 @@ from cxroom.errors import (
 )
 from cxroom.media import MediaStore
 from cxroom.permissions import Action
-from cxroom.services import fixes as fx
+from cxroom.services import fix_attachments
 from cxroom.services.evidence import register_media
 from cxroom.services.evidence_files import add_artifact_file, add_call_recording
 from cxroom.services.media_tx import media_transaction
@@ -103,7 +103,7 @@ def test_refused_fix_attachments_write_no_file(room: tuple[Store, MediaStore, Se
     for actor in (_viewer(store), STRANGER):
         refusals = _refusals(store)
         with pytest.raises(PermissionDeniedError):
-            fx.attach_upload(
+            fix_attachments.attach_upload(
                 store, media, fix_id, data=_png((1, 2, 3)), original_name="map.png", title="Map", actor=actor
             )
         assert files(media) == before, f"{actor}: a refused attachment left a file"
@@ -118,12 +118,14 @@ def test_refused_fix_attachments_write_no_file(room: tuple[Store, MediaStore, Se
     }
     for name, (data, target) in refused.items():
         with pytest.raises(MediaRejectedError, match=name.replace(".", r"\.")):
-            fx.attach_upload(store, target, fix_id, data=data, original_name=name, title="", actor=FACILITATOR)
+            fix_attachments.attach_upload(
+                store, target, fix_id, data=data, original_name=name, title="", actor=FACILITATOR
+            )
         assert files(media) == before, f"{name}: a refused attachment left a file"
     attachments = int(store.fetch_value("SELECT count(*) FROM fix_attachments"))
 
     deck = _pdf()  # once: Pillow stamps the PDF with the time of day, to the second
-    new_id = fx.attach_upload(
+    new_id = fix_attachments.attach_upload(
         store, media, fix_id, data=deck, original_name="deck.pdf", title="Team deck", actor=FACILITATOR
     )
     assert len(files(media)) == len(before) + 1

@@ -9,11 +9,12 @@ from datetime import date
 
 import pandas as pd
 
+from cxroom import fix_status
 from cxroom.queries.reviews.listing import previous_review_id
 from cxroom.queries.reviews.months import params_for
 from cxroom.store import Store
 
-FIX_STATUS_ORDER = ("chartered", "diagnosing", "recommending", "implementing", "results", "celebrated")
+FIX_STATUS_ORDER = tuple(s.value for s in fix_status.LANES)
 
 # -- SQL: since the last review -----------------------------------------------------------------
 
@@ -73,7 +74,7 @@ LIMIT $limit
 
 # Fixes that progressed, slipped (went overdue, moved their due date, went
 # back, or were dropped), were chartered, or completed between two snapshots.
-FIX_CHANGES = """
+FIX_CHANGES = f"""
 WITH c AS (SELECT * FROM review_snapshot_fixes WHERE review_id = $current),
      p AS (SELECT * FROM review_snapshot_fixes WHERE review_id = $previous),
      days AS (SELECT max(as_of::DATE) FILTER (WHERE review_id = $current) AS day_now,
@@ -97,8 +98,9 @@ WITH c AS (SELECT * FROM review_snapshot_fixes WHERE review_id = $current),
                     WHEN j.rank_now > j.rank_before THEN 'progressed'
                     WHEN j.rank_now < j.rank_before THEN 'slipped: went back'
                     WHEN j.due_now > j.due_before THEN 'slipped: due date moved'
-                    WHEN j.now NOT IN ('results', 'celebrated', 'dropped') AND j.due_now < j.day_now
-                         AND NOT coalesce(j.due_before < j.day_before, false) THEN 'slipped: now overdue'
+                    WHEN {fix_status.overdue_sql("j.now", "j.due_now", "j.day_now")}
+                         AND NOT coalesce({fix_status.overdue_sql("j.before", "j.due_before", "j.day_before")}, false)
+                         THEN 'slipped: now overdue'
                 END AS change
          FROM j
      )
@@ -118,14 +120,14 @@ WHERE c.review_id = $current AND c.score IS NOT NULL AND p.score IS NOT NULL
 ORDER BY abs(c.score - p.score) DESC
 """
 
-SNAPSHOT_COUNTS = """
+SNAPSHOT_COUNTS = f"""
 SELECT (SELECT count(*) FROM review_snapshot_kpis WHERE review_id = $review) AS kpis,
        (SELECT count(*) FILTER (WHERE status = 'green') FROM review_snapshot_kpis WHERE review_id = $review)
            AS kpis_on_target,
        (SELECT coalesce(sum(n), 0) FROM review_snapshot_complaints WHERE review_id = $review) AS complaints,
        (SELECT count(*) FILTER (WHERE reliability = 'broken') FROM review_snapshot_moments WHERE review_id = $review)
            AS broken_moments,
-       (SELECT count(*) FILTER (WHERE status NOT IN ('celebrated', 'dropped')) FROM review_snapshot_fixes
+       (SELECT count(*) FILTER (WHERE {fix_status.active_sql("status")}) FROM review_snapshot_fixes
         WHERE review_id = $review) AS active_fixes
 """
 

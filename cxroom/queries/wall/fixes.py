@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from cxroom import fix_status
+
 CELEBRATED_SHOWN_MONTHS = 3  # a celebrated fix stays on the wall this long
 
 # A fix as the wall and the stage page show it (fix_from_row): with its moment's name and
@@ -24,14 +26,13 @@ LEFT JOIN celebrated c ON c.fix_id = f.id
 """
 
 # Fixes in flight now, and fixes celebrated in the last few months.
-FIXES = FIX_VIEW + """
+FIXES = FIX_VIEW + f"""
 JOIN stages s ON s.id = f.stage_id AND NOT s.archived
-WHERE f.status NOT IN ('celebrated', 'dropped')
+WHERE {fix_status.active_sql()}
    OR (f.status = 'celebrated' AND c.celebrated_at >= $celebrated_since)
 ORDER BY s.position, f.status = 'celebrated', f.due_on NULLS LAST, f.id
 """
 
-ACTIVE_FIX_STATUSES = ("chartered", "diagnosing", "recommending", "implementing", "results")
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class FixView:
     celebrated_at: datetime | None
 
     def overdue(self, today: date) -> bool:
-        return self.status in ACTIVE_FIX_STATUSES and self.due_on is not None and self.due_on < today
+        return fix_status.is_overdue(self.status, self.due_on, today)
 
 
 def fix_from_row(r: dict[str, Any], stage_id: int) -> FixView:

@@ -13,7 +13,7 @@ import streamlit as st
 from cxroom.errors import CxroomError
 from cxroom.insights.agenda import ProposedItem, propose_agenda
 from cxroom.queries.reviews import agenda_facts, contents, listing, minutes_doc, presenting, since_last
-from cxroom.services import fixes as fix_services
+from cxroom.services import fix_evidence as fix_services
 from cxroom.services import reviews as rs
 from cxroom.ui import context
 

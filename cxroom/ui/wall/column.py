@@ -7,6 +7,7 @@ from datetime import date
 
 import streamlit as st
 
+from cxroom import fix_status
 from cxroom.insights.health import HEALTH_FORMULA
 from cxroom.queries.wall.wall_data import StageColumn
 from cxroom.ui import theme
@@ -68,7 +69,7 @@ def accountability_block(col: StageColumn, *, key: str, today: date, prose: Pros
         due = ""
         if fix.overdue(today):
             due = f" · :red[**overdue** since {fix.due_on:%-d %b}]"
-        elif fix.due_on and fix.status != "celebrated":
+        elif fix.due_on and fix_status.is_active(fix.status):
             due = f" · due {fix.due_on:%-d %b}"
         if compact and not fix.overdue(today):
             due = ""
