@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 from cxroom import fix_status
 from cxroom.queries import fixes as fq
 from cxroom.queries import stage as stage_queries
-from cxroom.queries import wall as wall_queries
+from cxroom.queries.wall.months import last_complete_month
+from cxroom.queries.wall.wall_data import load_wall
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store
 
@@ -68,7 +69,7 @@ def test_every_read_model_flags_the_same_fixes_overdue(late_results: LateResults
     store: Store = open_store(late_results.settings.db_path)
     today = date.today()
     board = fq.board(store, today=today).set_index("id")
-    wall = wall_queries.load_wall(store, wall_queries.last_complete_month(today))
+    wall = load_wall(store, last_complete_month(today))
     on_wall = {f.id: f for col in wall.columns for f in col.fixes}
     checked = 0
     for fix_id, row in board.iterrows():
