@@ -61,14 +61,18 @@ def is_data_file(path: Path) -> bool:
     )
 
 
-def write_json_atomically(path: Path, data: Any) -> None:
-    """Readers see the old file or the new one, never half of one (write, fsync, rename)."""
+def write_json_atomically(path: Path, data: Any, *, durable: bool = True) -> None:
+    """Readers see the old file or the new one, never half of one (write, fsync, rename).
+
+    ``durable=False`` skips the fsync (a few ms each on a busy disk) for files a crash may
+    lose without harm, such as the worker's status, rewritten at every step of an import."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2, default=str, ensure_ascii=False)
-        fh.flush()
-        os.fsync(fh.fileno())
+        if durable:
+            fh.flush()
+            os.fsync(fh.fileno())
     tmp.replace(path)
 
 
