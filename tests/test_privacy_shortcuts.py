@@ -16,6 +16,7 @@ PIECES = [
     "POL-2024-001234", "+44 (20) 7946 0958", "555.123.4567", "1 250 000 €", "$1,250.00", "2026-10-01", "20261003",
     "XX/XX/2019", "2022-2023", "612 345 678", "1234567", "12", "٣٤٥٦٧٨٩٠١٢", "１２３４５６７８", "²³", "order #99812",
     "ACC123456", "12%", "10:30", "word", "THANKS", "émile", "ref: 0012-4455", "AB/12345", "K12345678",
+    "Caſe 5512345", "tic\u212aet 4471", "İnvoice #88213", "polıcy no. 48213", "CLAIM NR 77-1234", "A/C 99812",
 ]  # fmt: skip
 SEPARATORS = ["", " ", "  ", "\n", "\t", ",", ". ", "\u00a0", "\u3000", "\x1c", "-", "/", "x" * 70, " lorem ipsum " * 6]
 
@@ -83,3 +84,14 @@ def test_masking_with_the_shortcuts_equals_every_pass_on_every_window() -> None:
     assert sum(reference(t) != t for t in texts) > 1500  # and so are the replacements
     for text in texts:
         assert p.mask_personal_data(text) == reference(text), text
+
+
+def test_every_character_that_ignorecase_folds_into_a_reference_word_is_known() -> None:
+    """The substring pre-check of the "policy no. 48213" pass is exact only if every non-ASCII
+    character that (?i) matches to a letter of those words is in _FOLDS_INTO_WORDS."""
+    letters = sorted({ch for word in p._REFERENCE_WORDS for ch in word})
+    folding = re.compile("(?i)[" + re.escape("".join(letters)) + "]")
+    found = {chr(c) for c in range(0x80, 0x110000) if folding.fullmatch(chr(c))}
+    assert found and all(p._FOLDS_INTO_WORDS.fullmatch(ch) for ch in found), found
+    for text in ["Caſe 5512345", "tic\u212aet 4471", "İnvoice #88213", "polıcy no. 48213"]:
+        assert p._NAMED_REFERENCE.search(text) and p._may_name_reference(text)
