@@ -370,7 +370,8 @@ def _committed_before_crash(
 
 
 def _brief(report: dict[str, Any]) -> dict[str, Any]:
-    keys = ("batch_id", "rows_read", "rows_imported", "rows_duplicate", "rows_rejected", "call_id", "artifact_id")
+    keys = ("batch_id", "rows_read", "rows_imported", "rows_duplicate", "rows_rejected", "values_rejected", "call_id",
+            "artifact_id")
     return {k: report[k] for k in keys if k in report}
 
 
