@@ -449,7 +449,7 @@ def render_report(store: Store, report: ImportReport) -> None:
         c[0].metric("Rows read", f"{report.rows_read:,}")
         c[1].metric("Would import" if report.dry_run else "Imported", f"{report.rows_imported:,}")
         c[2].metric("Duplicates", f"{report.rows_duplicate:,}")
-        c[3].metric("Rows rejected", f"{report.rows_rejected:,}", help="rows not imported (in the quarantine)")
+        c[3].metric("Rejected", f"{report.rows_rejected:,}", help="rows not imported (in the quarantine)")
         # Bad values skipped from rows that were imported: not rows, so counted apart.
         c[4].metric(
             "Values rejected", f"{report.values_rejected:,}",

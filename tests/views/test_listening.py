@@ -69,7 +69,7 @@ def test_import_report_batches_undo_and_mapping(
     button(at, "Import").click().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Rows read": "400", "Imported": "400", "Duplicates": "0", "Rows rejected": "0",
+    assert metrics == {"Rows read": "400", "Imported": "400", "Duplicates": "0", "Rejected": "0",
                        "Values rejected": "0"}
     assert at.subheader[0].value.startswith("Batch #") and at.subheader[0].value.endswith("imported")
     # Importing the same file again: all duplicates.
@@ -131,7 +131,7 @@ def test_rejected_rows_are_reported_with_a_quarantine_download(
     button(at, "Import").click().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Rows read": "3", "Imported": "1", "Duplicates": "0", "Rows rejected": "2",
+    assert metrics == {"Rows read": "3", "Imported": "1", "Duplicates": "0", "Rejected": "2",
                        "Values rejected": "0"}
     errors = at.dataframe[1].value if len(at.dataframe) > 1 else at.dataframe[0].value
     assert set(errors["row"]) == {2, 3}
@@ -176,7 +176,7 @@ def test_skipped_values_and_rejected_rows_are_told_apart_in_the_report_and_the_q
     button(at, "Import").click().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Rows read": "5", "Imported": "4", "Duplicates": "0", "Rows rejected": "1",
+    assert metrics == {"Rows read": "5", "Imported": "4", "Duplicates": "0", "Rejected": "1",
                        "Values rejected": "3"}
     assert any(b.proto.label == "Download the quarantine (CSV)" for b in at.get("download_button"))
 
