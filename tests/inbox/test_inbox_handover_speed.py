@@ -136,11 +136,11 @@ def test_the_cli_sees_the_report_soon_after_it_is_written(tmp_path: Path) -> Non
     layout = InboxLayout(tmp_path / "inbox")
     layout.ensure()
     delays = []
-    for n in range(6):
+    for n in range(10):
         written: dict[str, float] = {}
 
         def write_later(n: int = n, written: dict[str, float] = written) -> None:
-            time.sleep(0.3 + 0.037 * n)  # at different points of the waiter's poll
+            time.sleep(0.3 + 0.023 * n)  # at different points of the waiter's poll
             # another file's report first: only the wanted name counts
             write_json_atomically(layout.done("complaints") / f"20261201T00000000000{n}Z_other.csv.report.json", {})
             write_json_atomically(
