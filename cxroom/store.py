@@ -297,13 +297,26 @@ class Store:
             return 0
         return int(self.fetch_value("SELECT coalesce(max(version), 0) FROM schema_migrations"))
 
+    def applied_migrations(self) -> set[int]:
+        """The numbers recorded in schema_migrations (empty for a new file)."""
+        exists = self.fetch_value(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        )
+        if not exists:
+            return set()
+        return {int(v) for (v,) in self.execute("SELECT version FROM schema_migrations")}
+
     def migrate(self, up_to: int | None = None) -> list[int]:
-        """Apply the numbered migrations not yet applied; safe to call again."""
+        """Apply, in order, every shipped migration whose number is not recorded; safe to call again.
+
+        By set, not by the highest number: branches merged in another order than they were
+        numbered (or a migration renumbered into a gap) leave a room with 1-5 and 7 recorded,
+        and 6 must still be applied to it."""
         applied: list[int] = []
         with self._write_lock:
-            current = self.schema_version()
+            recorded = self.applied_migrations()
             for number, name, sql in migration_files():
-                if number <= current or (up_to is not None and number > up_to):
+                if number in recorded or (up_to is not None and number > up_to):
                     continue
                 cur = self.cursor()
                 try:

@@ -12,7 +12,7 @@ from cxroom.errors import ConflictError, InvalidInputError, NotFoundError, Store
 from cxroom.models import SiloCreate, StageCreate, StageUpdate
 from cxroom.permissions import Role
 from cxroom.services import room, trust
-from cxroom.store import Store, migration_files
+from cxroom.store import Store, _split_sql, migration_files
 
 LEILA, ANNA, BEN = "leila@room.test", "anna@room.test", "ben@room.test"
 
@@ -51,6 +51,41 @@ def test_upgrade_from_the_previous_version_keeps_data(tmp_path: Path) -> None:
     assert upgraded.schema_version() == latest
     assert upgraded.fetch_value("SELECT name FROM stages WHERE slug = 'pay'") == "Pay"
     upgraded.close()
+
+
+def test_migrations_are_applied_by_set_not_by_the_highest_number(tmp_path: Path) -> None:
+    """A room that recorded 1-5 and 7 (7 merged before 6 was numbered) gets 6 applied, and 7 not again."""
+    shipped = {number: (name, sql) for number, name, sql in migration_files()}
+    path = tmp_path / "gap.duckdb"
+    old = Store(path, migrate_to=5)
+    cur = old.cursor()
+    name, sql = shipped[7]
+    for statement in _split_sql(sql):
+        cur.execute(statement)
+    cur.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (7, ?, now())", [name])
+    cur.close()
+    assert old.applied_migrations() == {1, 2, 3, 4, 5, 7}
+    old.close()
+    upgraded = Store(path)
+    assert upgraded.applied_migrations() == set(shipped)
+    # 6's table and column are there; 7 was not applied a second time (one row each)
+    assert "kpi_readings_superseded" in upgraded.table_names()
+    columns = {c for (c,) in upgraded.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'import_rejects'")}
+    assert "values_only" in columns
+    assert upgraded.fetch_value("SELECT count(*) FROM schema_migrations WHERE version = 7") == 1
+    assert upgraded.migrate() == []
+    upgraded.close()
+
+
+def test_migrate_up_to_skips_later_numbers_but_fills_earlier_gaps(tmp_path: Path) -> None:
+    path = tmp_path / "up_to.duckdb"
+    Store(path, migrate_to=3).close()
+    store = Store(path, read_only=False, migrate_to=3)
+    assert store.applied_migrations() == {1, 2, 3}
+    store.execute("DELETE FROM schema_migrations WHERE version = 2")
+    assert store.migrate(up_to=4) == [2, 4]
+    store.close()
 
 
 def test_round_trip_and_audit(empty_store: Store) -> None:

@@ -155,11 +155,12 @@ def _run_in(opts: Options, workdir: Path, result: dict[str, Any], say: Say, *, r
             result["import_cpu_ratio"] = ratio(imp["import_cpu_s"], imp["import_raw_cpu_s"])
             result["import_inbox_s"] = imp.get("import_inbox_s")
             result["import_inbox_ratio"] = ratio(imp.get("import_inbox_s"), imp["import_s"])
+            result["import_inbox_overhead_s"] = imp.get("import_inbox_overhead_s")
         except Exception as exc:  # the rest of the run still counts
             result["errors"].append(f"import: {exc}")
     for key in (
         "import_rows", "import_s", "import_raw_s", "import_ratio", "import_cpu_ratio", "import_inbox_s",
-        "import_inbox_ratio",
+        "import_inbox_ratio", "import_inbox_overhead_s",
     ):
         result.setdefault(key, None)
 
@@ -307,6 +308,8 @@ def table(result: dict[str, Any]) -> str:
         if result.get("import_inbox_s") is not None:
             row(f"import {n:,} complaints through the inbox", result.get("import_inbox_s"),
                 result.get("import_inbox_ratio"), _verdict(result, "import_inbox_ratio"))
+            lines.append(f"{'   … of which the hand-over (copy, claim, report)':<52} "
+                         f"{_s(result.get('import_inbox_overhead_s')):>10}")
     if browser.get("available"):
         row("server peak memory (VmHWM), wall open", result.get("server_rss_mb"), None,
             _verdict(result, "server_rss_mb"), unit="MB")

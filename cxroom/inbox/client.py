@@ -122,6 +122,13 @@ def queue_file(layout: InboxLayout, kind: str, source: Path, options: dict[str, 
     part = target.with_name(target.name + PART_SUFFIX)
     try:
         shutil.copy2(source, part)
+        # The worker takes a file whose ctime is later than its mtime at first sight (renamed
+        # after its last write). copy2 keeps the source's mtime, which is older, unless the
+        # source's clock ran ahead: make sure, so the hand-over never waits out the settle time.
+        written = part.stat()
+        before_now = time.time_ns() - 1_000_000_000
+        if written.st_mtime_ns > before_now:
+            os.utime(part, ns=(written.st_atime_ns, before_now))
         os.replace(part, target)
     except OSError as exc:
         part.unlink(missing_ok=True)
@@ -131,11 +138,15 @@ def queue_file(layout: InboxLayout, kind: str, source: Path, options: dict[str, 
 
 
 def wait_for_report(
-    layout: InboxLayout, kind: str, name: str, *, timeout: float, progress: TextIO | None = None, poll_s: float = 0.2
+    layout: InboxLayout, kind: str, name: str, *, timeout: float, progress: TextIO | None = None, poll_s: float = 0.05
 ) -> tuple[str, dict[str, Any]] | None:
-    """("done" | "failed", report) once the worker has written it, or None at the timeout."""
+    """("done" | "failed", report) once the worker has written it, or None at the timeout.
+
+    A short poll: one look is two folder listings (no stat), so twenty looks a second cost
+    little, and the report is seen within ~50 ms of being written."""
     deadline = time.monotonic() + timeout
     shown = None
+    next_status = 0.0
     while True:
         found = layout.find_report(kind, name)
         if found is not None:
@@ -145,7 +156,8 @@ def wait_for_report(
                 pass  # written atomically, so this is a report being moved: look again
         if time.monotonic() >= deadline:
             return None
-        if progress is not None:
+        if progress is not None and time.monotonic() >= next_status:
+            next_status = time.monotonic() + 0.25  # progress lines need not follow the short poll
             running = read_status(layout).get("running") or {}
             if running.get("file") == name and running.get("message") and running.get("message") != shown:
                 shown = running["message"]

@@ -52,7 +52,7 @@ class WorkerState:
     def _write(self) -> None:
         self.data["heartbeat"] = utcnow().isoformat(timespec="seconds")
         try:
-            write_json_atomically(self.layout.status_file, self.data)
+            write_json_atomically(self.layout.status_file, self.data, durable=False)  # a snapshot: rewritten often
         except OSError:
             return  # a full disk must not stop imports; the next write tries again
         self._last_write = time.monotonic()

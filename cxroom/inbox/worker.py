@@ -48,6 +48,10 @@ from cxroom.store import Store, open_store, utcnow
 
 ACTOR = "inbox"
 POLL_S = 0.5
+# While idle, the drop folders' names are compared this often between full polls, so a file
+# renamed into the inbox is claimed within about LOOK_S (a full poll also opens the room and
+# checks the backup schedule; a listing of five nearly empty folders costs microseconds).
+LOOK_S = 0.1
 _log = logging.getLogger(__name__)
 
 
@@ -63,6 +67,7 @@ class InboxWorker:
         self._versions: dict[Path, int] = {}
         self._schedules: dict[Path, backups.BackupSchedule] = {}
         self._current: WorkerState | None = None
+        self._layout: InboxLayout | None = None
 
     # -- the loop -------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
@@ -77,7 +82,20 @@ class InboxWorker:
                     self._current.update(last_error=_error_entry(None, None, f"{type(exc).__name__}: {exc}"))
                 worked = False
             if not worked:
-                stop.wait(self.poll_s)
+                self._wait_for_change(stop)
+
+    def _wait_for_change(self, stop: threading.Event) -> None:
+        """Wait ``poll_s`` for the next full poll, or less: until a drop folder's names change
+        (a file renamed or placed there), looked at every LOOK_S. Never a busy loop."""
+        layout = self._layout
+        deadline = time.monotonic() + self.poll_s
+        if layout is None or self.poll_s <= LOOK_S:
+            stop.wait(self.poll_s)
+            return
+        before = layout.drop_listing()
+        while not stop.wait(min(LOOK_S, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline or layout.drop_listing() != before:
+                return
 
     def _beat(self, stop: threading.Event) -> None:
         # A long import blocks the loop; the heartbeat tells readers the worker is still alive.
@@ -98,12 +116,15 @@ class InboxWorker:
         if {k: v for k, v in state.data["backup"].items() if k != "last"} != schedule_now:
             state.update(backup={**schedule_now, "last": state.data["backup"].get("last")})
         self._current = state
+        self._layout = layout
         watch = self._watches.setdefault(layout.root, SettleWatch(settings.inbox_settle_s))
         watch.settle_s = settings.inbox_settle_s
         store = open_store(settings.db_path)
         worked = self._recover(store, settings, layout, state)
         if not worked:
-            ready = next(((k, p) for k, p in layout.queued() if watch.ready(p)), None)
+            queued, parts = layout.scan()
+            watch.look({p for _, p in queued}, parts)
+            ready = next(((k, p) for k, p in queued if watch.ready(p)), None)
             if ready is not None:
                 kind, path = ready
                 watch.forget(path)
@@ -350,7 +371,8 @@ def _committed_before_crash(
 
 
 def _brief(report: dict[str, Any]) -> dict[str, Any]:
-    keys = ("batch_id", "rows_read", "rows_imported", "rows_duplicate", "rows_rejected", "call_id", "artifact_id")
+    keys = ("batch_id", "rows_read", "rows_imported", "rows_duplicate", "rows_rejected", "values_rejected", "call_id",
+            "artifact_id")
     return {k: report[k] for k in keys if k in report}
 
 

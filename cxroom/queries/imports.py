@@ -28,12 +28,26 @@ WHERE b.id = ?
 """
 
 QUARANTINE_SQL = """
-SELECT row_number, errors, raw, raw_line
+SELECT row_number, errors, raw, raw_line, coalesce(values_only, false) AS values_only
 FROM import_rejects WHERE batch_id = ?
 ORDER BY row_number
 """
 
 QUARANTINE_COUNT_SQL = "SELECT count(*) FROM import_rejects WHERE batch_id = ?"
+
+# Rows rejected whole, and bad values skipped from rows that were imported (one entry per value,
+# as the import report counts them in values_rejected).
+QUARANTINE_COUNTS_SQL = """
+SELECT count(*) FILTER (WHERE NOT coalesce(values_only, false)) AS rows_not_imported,
+       count(*) FILTER (WHERE values_only) AS rows_with_values_skipped,
+       coalesce(sum(len(errors)) FILTER (WHERE values_only), 0) AS values_skipped
+FROM import_rejects WHERE batch_id = ?
+"""
+
+# What became of a quarantined row, in the quarantine view and its download.
+ROW_NOT_IMPORTED = "row not imported"
+VALUE_SKIPPED = "value skipped, row imported"
+VALUES_SKIPPED = "values skipped, row imported"
 
 UNMAPPED_SQL = """
 SELECT source, category, subcategory, count(*) AS complaints,
@@ -99,12 +113,28 @@ def quarantine_count(store: Store, batch_id: int) -> int:
     return int(store.fetch_value(QUARANTINE_COUNT_SQL, [batch_id]) or 0)
 
 
+def quarantine_counts(store: Store, batch_id: int) -> dict[str, int]:
+    """rows_not_imported, rows_with_values_skipped and values_skipped of one batch's quarantine."""
+    rows = store.fetch_dicts(QUARANTINE_COUNTS_SQL, [batch_id])
+    return {k: int(v or 0) for k, v in rows[0].items()}
+
+
+def quarantine_outcome(values_only: bool, n_values: int) -> str:
+    if not values_only:
+        return ROW_NOT_IMPORTED
+    return VALUES_SKIPPED if n_values > 1 else VALUE_SKIPPED
+
+
 def quarantine(store: Store, batch_id: int, *, limit: int | None = None) -> pd.DataFrame:
-    """One row per rejected record: row, column(s), reason(s) and the record's cells as read."""
+    """One row per quarantined record: row, column(s), reason(s), its outcome (the row was not
+    imported, or only the named values were skipped and the row was imported) and the record's
+    cells as read."""
     info = batch(store, batch_id)
     headers: list[str] = list(info["headers"]) if info and info.get("headers") is not None else []
     sql = QUARANTINE_SQL + (f" LIMIT {int(limit)}" if limit else "")
     records = store.fetch_dicts(sql, [batch_id])
+    widest = max((len(rec["raw"]) for rec in records if rec["raw"] is not None), default=0)
+    labels = _cell_labels([*headers, *(f"column {i + 1}" for i in range(len(headers), widest))])
     rows = []
     for rec in records:
         errors = rec["errors"] or []
@@ -112,19 +142,36 @@ def quarantine(store: Store, batch_id: int, *, limit: int | None = None) -> pd.D
             "row": rec["row_number"],
             "column": "; ".join(e["column"] for e in errors if e["column"]),
             "reason": "; ".join(e["message"] for e in errors),
+            "outcome": quarantine_outcome(bool(rec["values_only"]), len(errors)),
         }
         raw = rec["raw"]
         if raw is None:
             row["raw record"] = rec["raw_line"]
         else:
-            for i, value in enumerate(raw):
-                row[headers[i] if i < len(headers) else f"column {i + 1}"] = value
+            row.update(zip(labels, raw, strict=False))
         rows.append(row)
-    columns = ["row", "column", "reason", *headers, "raw record"]
+    columns = [*_FIXED_COLUMNS, *labels, "raw record"]
     frame = pd.DataFrame(rows, columns=columns)
     if frame["raw record"].isna().all():
         frame = frame.drop(columns=["raw record"])
     return frame
+
+
+_FIXED_COLUMNS = ("row", "column", "reason", "outcome")
+
+
+def _cell_labels(headers: list[str]) -> list[str]:
+    """The file's headers as column labels that cannot overwrite the quarantine's own columns or
+    each other: a file with its own "reason" column, or two columns named alike, loses no cell."""
+    taken = {*_FIXED_COLUMNS, "raw record"}
+    labels = []
+    for i, header in enumerate(headers):
+        label = header
+        if label in taken:
+            label = f"{header} (column {i + 1})"
+        taken.add(label)
+        labels.append(label)
+    return labels
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -449,11 +449,16 @@ def render_report(store: Store, report: ImportReport) -> None:
     title = "Dry run: nothing was written" if report.dry_run else f"Batch #{report.batch_id} imported"
     with st.container(border=True, key="import_report"):
         st.subheader(title)
-        c = st.columns(4)
+        c = st.columns(5)
         c[0].metric("Rows read", f"{report.rows_read:,}")
         c[1].metric("Would import" if report.dry_run else "Imported", f"{report.rows_imported:,}")
         c[2].metric("Duplicates", f"{report.rows_duplicate:,}")
-        c[3].metric("Rejected", f"{report.rows_rejected:,}")
+        c[3].metric("Rejected", f"{report.rows_rejected:,}", help="rows not imported (in the quarantine)")
+        # Bad values skipped from rows that were imported: not rows, so counted apart.
+        c[4].metric(
+            "Values rejected", f"{report.values_rejected:,}",
+            help="bad values skipped from rows that were imported (in the quarantine)",
+        )
         st.caption(
             md(
                 f"{report.file_name} · {report.file_kind.upper()} · {report.encoding}"
@@ -469,7 +474,10 @@ def render_report(store: Store, report: ImportReport) -> None:
         for note in report.notes:
             st.info(md(note))
         if report.errors:
-            st.markdown(f"**{report.errors_total:,} problem(s)** — the rejected rows are in the quarantine.")
+            st.markdown(
+                f"**{report.errors_total:,} problem(s)** — the rows not imported and the values skipped "
+                "are in the quarantine."
+            )
             st.dataframe(
                 pd.DataFrame(report.errors),
                 hide_index=True,
@@ -480,7 +488,7 @@ def render_report(store: Store, report: ImportReport) -> None:
                     "message": st.column_config.TextColumn("Reason", width="large"),
                 },
             )
-        if report.committed and report.rows_rejected:
+        if report.committed and (report.rows_rejected or report.values_rejected):
             st.download_button(
                 "Download the quarantine (CSV)",
                 q.quarantine_csv(store, report.batch_id),
@@ -524,12 +532,21 @@ def batches_panel(store: Store, actor: str) -> None:
     if chosen is None:
         return
     row = frame[frame["id"] == chosen].iloc[0]
-    rejected = q.quarantine_count(store, int(chosen))
+    counts = q.quarantine_counts(store, int(chosen))
     c1, c2 = st.columns(2)
     with c1:
-        if rejected:
-            st.markdown(f"**Quarantine: {rejected:,} rejected row(s)**")
-            st.dataframe(q.quarantine(store, int(chosen), limit=200), hide_index=True, width="stretch")
+        if counts["rows_not_imported"] or counts["rows_with_values_skipped"]:
+            st.markdown(
+                f"**Quarantine: {counts['rows_not_imported']:,} row(s) not imported · "
+                f"{counts['values_skipped']:,} value(s) skipped from {counts['rows_with_values_skipped']:,} "
+                "imported row(s)**"
+            )
+            st.dataframe(
+                q.quarantine(store, int(chosen), limit=200),
+                hide_index=True,
+                width="stretch",
+                column_config={"outcome": st.column_config.TextColumn("Outcome", width="medium")},
+            )
             st.download_button(
                 "Download the quarantine (CSV)",
                 q.quarantine_csv(store, int(chosen)),
@@ -538,7 +555,7 @@ def batches_panel(store: Store, actor: str) -> None:
                 key=f"dl_batch_{chosen}",
             )
         else:
-            st.caption("No rejected rows in this batch.")
+            st.caption("Nothing quarantined in this batch.")
     with c2:
         if row["status"] == "committed":
             sure = st.checkbox(f"Yes, take batch #{chosen} out of the room", key=f"undo_sure_{chosen}")

@@ -90,6 +90,8 @@ def test_bench_json_at_demo_scale(workdir: Path) -> None:
     assert result["import_rows"] == 2000
     assert result["import"]["rows_imported"] == 2000
     assert len(result["import"]["import_inbox_samples"]) == 1  # the same file through the inbox, end to end
+    # the hand-over's own part of it: more than nothing, less than the whole
+    assert 0 < result["import_inbox_overhead_s"] < result["import_inbox_s"]
     assert result["concurrent_sessions"] == 2
     assert result["concurrent"]["runs"] == 2 and result["concurrent"]["errors_total"] == 0
     assert set(result["targets"]) == {"wall_warm_ratio", "wall_cold_ratio", "browser_wall_extra_s", "import_ratio",

@@ -209,3 +209,17 @@ def test_the_worker_follows_the_settings_to_another_room(room: Settings, tmp_pat
     run_until_idle(worker)
     assert complaints(other) > 0 and complaints(room) == 0
     assert Store is not None
+
+
+def test_the_status_counts_values_skipped_apart_from_rows(room: Settings, tmp_path: Path) -> None:
+    worker = InboxWorker(lambda: room, poll_s=0)
+    layout = InboxLayout(room.inbox_path)
+    survey = tmp_path / "cabin.csv"
+    survey.write_text("id,Seat comfort,Food\n1,5,4\n2,x,4\n3,x,9\n", encoding="utf-8")
+    mapping = {"survey": "cabin", "response_id": "id", "fixed_period": "2024-05",
+               "questions": {"Seat comfort": "csat", "Food": "csat"}}
+    drop(layout, "surveys", survey, options={"source": "cabin", "mapping": mapping})
+    run_until_idle(worker)
+    status = json.loads(layout.status_file.read_text(encoding="utf-8"))
+    assert status["last_done"]["rows_imported"] == 2
+    assert (status["last_done"]["rows_rejected"], status["last_done"]["values_rejected"]) == (1, 1)

@@ -70,7 +70,8 @@ def test_import_report_batches_undo_and_mapping(
     button(at, "Import").click().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Rows read": "400", "Imported": "400", "Duplicates": "0", "Rejected": "0"}
+    assert metrics == {"Rows read": "400", "Imported": "400", "Duplicates": "0", "Rejected": "0",
+                       "Values rejected": "0"}
     assert at.subheader[0].value.startswith("Batch #") and at.subheader[0].value.endswith("imported")
     # Importing the same file again: all duplicates.
     button(at, "Import").click().run()
@@ -131,7 +132,8 @@ def test_rejected_rows_are_reported_with_a_quarantine_download(
     button(at, "Import").click().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Rows read": "3", "Imported": "1", "Duplicates": "0", "Rejected": "2"}
+    assert metrics == {"Rows read": "3", "Imported": "1", "Duplicates": "0", "Rejected": "2",
+                       "Values rejected": "0"}
     errors = at.dataframe[1].value if len(at.dataframe) > 1 else at.dataframe[0].value
     assert set(errors["row"]) == {2, 3}
     assert at.get("download_button")
@@ -153,3 +155,76 @@ def test_ambiguous_dates_must_be_chosen(
     assert not button(at, "Import").disabled
     button(at, "Import").click().run()
     assert {m.label: m.value for m in at.metric}["Imported"] == "2"
+
+
+def test_skipped_values_and_rejected_rows_are_told_apart_in_the_report_and_the_quarantine(
+    app_for: Callable[..., AppTest], tmp_settings: Settings, tmp_path: Path
+) -> None:
+    room_with_stages(tmp_settings).close()
+    survey = tmp_path / "cabin.csv"
+    # row 2: one bad rating, its Food answer is kept; row 3: nothing good, not imported;
+    # row 5: two bad ratings, its Drinks answer is kept
+    survey.write_text("id,Seat comfort,Food,Drinks\n1,5,4,4\n2,x,4,3\n3,x,9,\n4,5,5,5\n5,y,z,2\n")
+    at = app_for(tmp_settings)
+    at.switch_page("views/listening.py")
+    at.run()
+    at.radio(key="import_kind").set_value("surveys").run()
+    at.session_state["listening_file"] = pending(survey, tmp_path)
+    at.run()
+    assert not at.exception
+    at.text_input(key="survey_period").input("2024-05").run()
+    at.multiselect(key="survey_questions").set_value(["Seat comfort", "Food", "Drinks"]).run()
+    button(at, "Import").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Rows read": "5", "Imported": "4", "Duplicates": "0", "Rejected": "1",
+                       "Values rejected": "3"}
+    assert any(b.proto.label == "Download the quarantine (CSV)" for b in at.get("download_button"))
+
+    # The Batches tab: the counts apart, and each quarantined row says what became of it.
+    assert any("Quarantine: 1 row(s) not imported · 3 value(s) skipped from 2 imported row(s)" in m.value
+               for m in at.markdown)
+    quarantine = next(d.value for d in at.dataframe if "outcome" in d.value.columns)
+    outcome = dict(zip(quarantine["row"], quarantine["outcome"], strict=True))
+    assert outcome == {2: "value skipped, row imported", 3: "row not imported", 5: "values skipped, row imported"}
+    assert quarantine.set_index("row").loc[5, "column"] == "Seat comfort; Food"
+    check = Store(tmp_settings.db_path)
+    try:
+        assert check.fetch_value("SELECT count(DISTINCT response_id) FROM survey_responses") == 4
+    finally:
+        check.close()
+
+
+def test_an_undecidable_encoding_is_asked_in_the_preview_and_the_answer_is_imported(
+    app_for: Callable[..., AppTest], tmp_settings: Settings, tmp_path: Path
+) -> None:
+    room_with_stages(tmp_settings).close()
+    # 20 UTF-8 rows and one cp1252 row that reads as plausible cp1250 too ("crème" / "crčme").
+    meant = {str(i): f"Crédit refusé {i} – “quotes” Überweisung" for i in range(1, 21)}
+    meant["99"] = "Café crème naïve déjà vu"
+    lines = [f"{k},2024-01-{int(k):02d},{v}\n".encode() for k, v in meant.items() if k != "99"]
+    lines.insert(12, f"99,2024-02-01,{meant['99']}\n".encode("cp1252"))
+    odd = tmp_path / "mixed.csv"
+    odd.write_bytes(b"Complaint ID,Date received,Issue\n" + b"".join(lines))
+    at = app_for(tmp_settings)
+    at.switch_page("views/listening.py")
+    at.session_state["listening_file"] = pending(odd, tmp_path)
+    at.run()
+    assert not at.exception
+    assert any("cannot be told for sure" in w.value for w in at.warning)
+    question = next(s for s in at.selectbox if s.label == "Encoding of the rows that are not UTF-8")
+    assert question.value is None and {"cp1252", "cp1250"} <= set(question.options)
+    readings = dict(at.dataframe[0].value.itertuples(index=False, name=None))
+    assert "crème" in readings["cp1252"] and "crème" not in readings["cp1250"]
+    assert not [b for b in at.button if b.label == "Import"], "the import was offered before the question was answered"
+    question.set_value("cp1252").run()
+    assert not at.exception
+    assert any("cp1252 for 1 row" in c.value for c in at.caption)
+    button(at, "Import").click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Imported"] == "21"
+    check = Store(tmp_settings.db_path)
+    try:
+        assert dict(check.execute("SELECT external_id, category FROM complaints")) == meant
+    finally:
+        check.close()
