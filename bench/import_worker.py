@@ -82,7 +82,7 @@ def _through_inbox(db: Path, folder: Path, csv: Path) -> float:
     running in this process on ``db`` as it runs in the app's."""
     import threading
 
-    from cxroom.inbox import client
+    from cxroom.cli import handover as client
     from cxroom.inbox.layout import InboxLayout
     from cxroom.inbox.worker import InboxWorker
     from cxroom.settings import Settings
