@@ -34,6 +34,7 @@ class Tx(Protocol):
 
     def fetch_value(self, sql: str, params: Any = None) -> Any: ...
 
+
 CHUNK_ROWS = 50_000
 
 
