@@ -83,7 +83,7 @@ def _through_inbox(db: Path, folder: Path, csv: Path) -> tuple[float, float]:
     were not the import itself (the copy into the inbox, the claim, the report, the waits)."""
     import threading
 
-    from cxroom.inbox import client
+    from cxroom.cli import handover as client
     from cxroom.inbox.layout import InboxLayout
     from cxroom.inbox.worker import InboxWorker
     from cxroom.settings import Settings

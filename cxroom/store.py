@@ -324,7 +324,7 @@ class Store:
                     for statement in _split_sql(sql):
                         self._run(cur, statement, None)
                     # A migration may have a Python step (data only SQL cannot make, such as
-                    # masked text); imported here, as the steps themselves use the Store.
+                    # masked text); imported here, when a migration is due, not on every open.
                     from cxroom.migrations.steps import STEPS
 
                     if number in STEPS:

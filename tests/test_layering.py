@@ -7,6 +7,7 @@ import ast
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -69,3 +70,59 @@ def test_import_linter_contracts_hold() -> None:
     result = subprocess.run([str(lint)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "broken" in result.stdout.lower() and "0 broken" in result.stdout.lower()
+
+
+def _top_level_names(package: Path) -> set[str]:
+    """Every module and package directly inside ``package`` (what a new one would add)."""
+    modules = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+    packages = {p.name for p in package.iterdir() if (p / "__init__.py").is_file()}
+    return modules | packages
+
+
+def _layered_names(contracts: list[dict[str, object]], root: str) -> set[str]:
+    """The top-level names of ``root`` that some layers contract places in a layer."""
+    placed: set[str] = set()
+    for contract in contracts:
+        if contract.get("type") != "layers":
+            continue
+        containers = contract.get("containers") or [""]
+        for layer in contract["layers"]:  # type: ignore[union-attr]
+            for part in re.split(r"[|:]", str(layer)):
+                for container in containers:  # type: ignore[union-attr]
+                    name = f"{container}.{part.strip()}" if container else part.strip()
+                    if name.startswith(f"{root}."):
+                        placed.add(name.split(".")[1])
+    return placed
+
+
+def _contract_problems(contracts: list[dict[str, object]], names: set[str], root: str = "cxroom") -> list[str]:
+    problems = [f"{c['name']!r} ignores imports" for c in contracts if c.get("ignore_imports")]
+    problems += [f"{root}.{n} is in no layer" for n in sorted(names - _layered_names(contracts, root))]
+    return problems
+
+
+def _contracts() -> list[dict[str, object]]:
+    with (REPO_ROOT / "pyproject.toml").open("rb") as file:
+        return tomllib.load(file)["tool"]["importlinter"]["contracts"]
+
+
+def test_the_contracts_place_every_module_of_cxroom_and_ignore_no_import() -> None:
+    names = _top_level_names(REPO_ROOT / "cxroom")
+    assert {"cli", "ui", "services", "queries", "store", "models", "migrations"} <= names
+    assert _contract_problems(_contracts(), names) == []
+
+
+def test_the_contract_check_finds_a_new_package_and_an_ignored_import() -> None:
+    # The check above must be able to fail: a package added beside the others, a layer listed in
+    # full or relative to a container, and an ignore_imports anywhere.
+    layered = {"name": "layers", "type": "layers", "containers": ["cxroom"], "layers": ["cli | ui", "store"]}
+    full_names = {"name": "full", "type": "layers", "layers": ["cxroom.cli", "cxroom.ui : cxroom.store"]}
+    forbidden = {"name": "forbidden", "type": "forbidden", "source_modules": ["cxroom.reports"]}
+    ignoring = {**full_names, "name": "ignoring", "ignore_imports": ["cxroom.cli -> cxroom.**"]}
+    names = {"cli", "ui", "store"}
+    assert _contract_problems([layered], names) == []
+    assert _contract_problems([full_names], names) == []
+    assert _contract_problems([layered], names | {"reports"}) == ["cxroom.reports is in no layer"]
+    assert _contract_problems([layered, forbidden], names | {"reports"}) == ["cxroom.reports is in no layer"]
+    assert _contract_problems([layered, ignoring], names) == ["'ignoring' ignores imports"]
+    assert "__main__" in _top_level_names(REPO_ROOT / "cxroom")  # modules count, not only packages

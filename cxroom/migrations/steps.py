@@ -11,16 +11,29 @@ knows; DuckDB copies those without calling Python.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
+import duckdb
 import pandas as pd
 
 from cxroom.privacy import MAY_HOLD_IDENTIFIER, mask_personal_data
 
-if TYPE_CHECKING:
-    from cxroom.store import Tx
-
 __all__ = ["STEPS", "fill_masked_verbatims", "masked_for_insert", "masked_sql", "masked_verbatims_table"]
+
+
+class Tx(Protocol):
+    """What these steps use of an open transaction (cxroom.store.Tx has it). A protocol, not an
+    import of the store: the store runs the steps while it migrates, so the migrations sit below
+    it and may not import it back."""
+
+    cur: duckdb.DuckDBPyConnection
+
+    def execute(self, sql: str, params: Any = None) -> Any: ...
+
+    def fetch_all(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]: ...
+
+    def fetch_value(self, sql: str, params: Any = None) -> Any: ...
+
 
 CHUNK_ROWS = 50_000
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cxroom.importers import cli
+from cxroom.cli import imports as cli
 from cxroom.settings import Settings
 from cxroom.store import close_all
 from tests.importers.helpers import cfpb, shared
@@ -182,7 +182,7 @@ def test_module_entry_point_runs_without_traceback(db: Path, tmp_path: Path) -> 
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n")
     result = subprocess.run(
-        [sys.executable, "-m", "cxroom.importers.cli", "import", "complaints", str(bad)],
+        [sys.executable, "-m", "cxroom.cli.imports", "import", "complaints", str(bad)],
         capture_output=True,
         text=True,
         cwd=REPO,

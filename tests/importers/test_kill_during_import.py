@@ -37,7 +37,7 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_kill_9_leaves_all_or_nothing(tmp_path: Path, big_file: Path, kill_at: str) -> None:
     db = tmp_path / "room.duckdb"
     env = {**os.environ, "CXROOM_DB": str(db), "CXROOM_MEDIA": str(tmp_path / "media")}
-    base = [sys.executable, "-m", "cxroom.importers.cli", "import", "complaints"]
+    base = [sys.executable, "-m", "cxroom.cli.imports", "import", "complaints"]
     first = subprocess.run(
         [*base, str(cfpb("cfpb_boa_sample.csv")), "--quiet"],
         env=env,

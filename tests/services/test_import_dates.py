@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from cxroom.cli.imports import main as cli_main
 from cxroom.errors import InvalidInputError
 from cxroom.importers import dates
-from cxroom.importers.cli import main as cli_main
 from cxroom.importers.dates import period_from_index
 from cxroom.importers.report import ImportOptions, ImportReport
 from cxroom.importers.sniff import ImportFileError

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cxroom.importers.cli import main as cli_main
+from cxroom.cli.imports import main as cli_main
 from cxroom.importers.report import ImportOptions
 from cxroom.importers.sniff import ImportFileError
 from cxroom.models import KpiCreate

@@ -38,7 +38,7 @@ def register(
     subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
     common: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> dict[str, Callable[..., int]]:
-    """Add the `setup` command; returns {"setup": handler(args, settings)} for cxroom.cli."""
+    """Add the `setup` command; returns {"setup": handler(args, settings)} for cxroom.cli.entry."""
     setup = subparsers.add_parser(
         "setup",
         help="the room's set-up (stages, moments, silos, KPIs, questions, rules) as one file",

@@ -38,7 +38,7 @@ def register(
     subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
     common: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> dict[str, Callable[..., int]]:
-    """Add the `import` and `add` commands; returns {command: handler(args, settings)} for cxroom.cli.
+    """Add the `import` and `add` commands; returns {command: handler(args, settings)} for cxroom.cli.entry.
 
     ``common`` adds the shared options (--db, --media) to each leaf command.
     """
@@ -199,9 +199,9 @@ def run(
 
 
 def inbox_client() -> Any:
-    from cxroom.inbox import client  # lazily: the inbox imports the import services
+    from cxroom.cli import handover  # lazily: only a command beside the running app needs the inbox
 
-    return client
+    return handover
 
 
 def _one_line(text: str) -> str:
@@ -369,7 +369,7 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry (`python -m cxroom.importers.cli import ...`) until cxroom/cli.py wires register()."""
+    """Stand-alone entry (`python -m cxroom.cli.imports import ...`): these commands without --db and --media."""
     parser = argparse.ArgumentParser(prog="python -m cxroom")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
