@@ -41,7 +41,7 @@ KINDS: tuple[EvidenceKind, ...] = (
 )
 
 
-def keys(kinds: Sequence[EvidenceKind] = KINDS) -> tuple[str, ...]:
+def kind_keys(kinds: Sequence[EvidenceKind] = KINDS) -> tuple[str, ...]:
     return tuple(k.key for k in kinds)
 
 
