@@ -23,6 +23,7 @@ T = TypeVar("T")
 class EvidenceKind:
     key: str  # the name code, URLs, import batches and the inbox use ("complaints")
     label: str  # how a page names it ("Complaints")
+    table: str  # the table its rows live in; an import batch's undo deletes from it
     # Row evidence arrives as files of many rows and is imported by a pass
     # (cxroom.importers.passes); the others are files added one at a time
     # (cxroom.services.evidence_files).
@@ -33,11 +34,11 @@ class EvidenceKind:
 
 
 KINDS: tuple[EvidenceKind, ...] = (
-    EvidenceKind("complaints", "Complaints", importable=True, wall_rank=2),
-    EvidenceKind("kpis", "KPIs", importable=True, wall_rank=1),
-    EvidenceKind("surveys", "Surveys", importable=True, wall_rank=3),
-    EvidenceKind("artifacts", "Artifacts", importable=False, wall_rank=4),
-    EvidenceKind("calls", "Calls", importable=False, wall_rank=5),
+    EvidenceKind("complaints", "Complaints", "complaints", importable=True, wall_rank=2),
+    EvidenceKind("kpis", "KPIs", "kpi_readings", importable=True, wall_rank=1),
+    EvidenceKind("surveys", "Surveys", "survey_responses", importable=True, wall_rank=3),
+    EvidenceKind("artifacts", "Artifacts", "artifacts", importable=False, wall_rank=4),
+    EvidenceKind("calls", "Calls", "calls", importable=False, wall_rank=5),
 )
 
 

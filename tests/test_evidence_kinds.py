@@ -18,7 +18,7 @@ from cxroom.services.imports import import_file
 from cxroom.store import Store
 from cxroom.ui.wall import evidence as wall_evidence
 
-SOCIAL = EvidenceKind("social", "Social posts", importable=False, wall_rank=6)
+SOCIAL = EvidenceKind("social", "Social posts", "social_posts", importable=False, wall_rank=6)
 
 
 def test_the_registry_lists_the_five_kinds_in_the_stage_page_order() -> None:

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cxroom import scratch
+from cxroom import evidence_kinds, scratch
 from cxroom.errors import InvalidInputError, NotFoundError
 from cxroom.importers import dates, passes, resolve, superseded
 from cxroom.importers.bounds import ImportLimits
@@ -182,10 +182,10 @@ def undo_batch(store: Store, *, batch_id: int, actor: str) -> dict[str, int]:
             raise NotFoundError(f"There is no import batch #{batch_id}.")
         if batch[0]["status"] == "undone":
             raise InvalidInputError(f"Batch #{batch_id} was already undone.")
+        # Table names come from the registry's constants, never from input.
         removed = {
-            "complaints": int(tx.fetch_value("DELETE FROM complaints WHERE batch_id = ?", [batch_id]) or 0),
-            "kpi_readings": int(tx.fetch_value("DELETE FROM kpi_readings WHERE batch_id = ?", [batch_id]) or 0),
-            "survey_responses": int(tx.fetch_value("DELETE FROM survey_responses WHERE batch_id = ?", [batch_id]) or 0),
+            kind.table: int(tx.fetch_value(f"DELETE FROM {kind.table} WHERE batch_id = ?", [batch_id]) or 0)
+            for kind in evidence_kinds.importable()
         }
         removed["kpi_readings_restored"] = superseded.restore_replaced(tx, batch_id)
         tx.execute("UPDATE import_batches SET status = 'undone' WHERE id = ?", [batch_id])

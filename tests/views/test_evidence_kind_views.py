@@ -17,7 +17,8 @@ from cxroom.store import Store
 from cxroom.ui.wall import evidence
 from cxroom.ui.wall.evidence import InColumn, KindView, OnStagePage
 
-SOCIAL = EvidenceKind("social", "Social posts", importable=False, wall_rank=0)  # rank 0: first in a column
+# Rank 0: first of the evidence in a column, above the KPIs.
+SOCIAL = EvidenceKind("social", "Social posts", "social_posts", importable=False, wall_rank=0)
 
 
 def _social_block(c: InColumn) -> None:
