@@ -11,15 +11,15 @@ import streamlit as st
 from cxroom.models import WallQuery
 from cxroom.queries.stage import StageEvidence
 from cxroom.queries.wall.wall_data import StageColumn, WallData
-from cxroom.ui import cache, context, theme
+from cxroom.ui import cache, theme
 from cxroom.ui.kit.format import date_text
 from cxroom.ui.kit.text import md
 from cxroom.ui.wall import evidence as evidence_views
 from cxroom.ui.wall.column import health_badge
 from cxroom.ui.wall.evidence import OnStagePage
 from cxroom.ui.wall.header import month_picker
-from cxroom.ui.wall.state import STAGE_PAGE, WALL_PAGE, WallState, resolve_month
-from cxroom.ui.wall.wall_page import wall_page
+from cxroom.ui.wall.state import STAGE_PAGE, WALL_PAGE, WallState
+from cxroom.ui.wall.wall_page import read_wall, wall_page
 
 
 def stage_links(columns: Sequence[StageColumn], month: date, *, key: str) -> None:
@@ -89,13 +89,8 @@ def moments_and_fixes(evidence: StageEvidence, *, key: str, today: date) -> None
 
 def stage_page(state: WallState, *, key: str = "sd") -> None:
     """The stage detail for ?stage=<slug>; an unknown slug falls back to the wall."""
-    version = context.data_version()
-    db = cache.db_key()
-    months = cache.months(version, db)
-    month, problem = resolve_month(state.query.month, months)
-    if problem:
-        st.warning(md(problem), icon=":material/warning:")
-    data = cache.wall_data(version, db, month.isoformat())
+    read = read_wall(state)
+    version, db, data, problem = read.version, read.db, read.data, read.month_problem
     slug = state.query.stage
     col = data.column(slug) if slug else None
     if col is None:
