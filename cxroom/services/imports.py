@@ -30,12 +30,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cxroom import scratch
+from cxroom import evidence_kinds, scratch
 from cxroom.errors import InvalidInputError, NotFoundError
-from cxroom.importers import dates, resolve, superseded
+from cxroom.importers import dates, passes, resolve, superseded
 from cxroom.importers.bounds import ImportLimits
-from cxroom.importers.mapping import ComplaintMapping, KpiMapping, Mapping, parse_mapping
-from cxroom.importers.passes import checks, complaints, kpis, surveys
+from cxroom.importers.mapping import Mapping, parse_mapping
+from cxroom.importers.passes import checks
 from cxroom.importers.report import FilePreview, ImportOptions, ImportReport, Progress
 from cxroom.importers.sniff import DEFAULT_MAX_IMPORT_BYTES
 from cxroom.importers.stage import Staged, stage_file
@@ -92,15 +92,14 @@ def import_file(
     file_name: str | None = None,
     limits: ImportLimits | None = None,
 ) -> ImportReport:
-    """Import one file of ``kind`` (complaints | kpis | surveys) as one batch.
+    """Import one file of ``kind`` (an importable kind of cxroom.evidence_kinds) as one batch.
 
     ``mapping`` names the column for each field (see cxroom.importers.mapping);
     None uses the mapping saved for ``source``, else the recognised headers.
     Raises ImportFileError/InvalidInputError when nothing can be imported (no
     batch is written then); row-level problems go to the quarantine instead.
     """
-    if kind not in ("complaints", "kpis", "surveys"):
-        raise InvalidInputError(f"Unknown import kind {kind!r}; use complaints, kpis or surveys.")
+    run_pass = passes.for_kind(kind)  # refuses a kind before any file is read
     path = Path(path)
     options = options or ImportOptions()
     started = time.perf_counter()
@@ -154,12 +153,7 @@ def import_file(
                 report.batch_id = batch_id
                 if progress:
                     progress(0.45, "Checking values")
-                if isinstance(resolved, ComplaintMapping):
-                    complaints.run(tx, staged, resolved, report, batch_id, progress, window)
-                elif isinstance(resolved, KpiMapping):
-                    kpis.run(tx, staged, resolved, report, batch_id, progress, window)
-                else:
-                    surveys.run(tx, staged, resolved, report, batch_id, progress, window)
+                run_pass(tx, staged, resolved, report, batch_id, progress, window)
                 report.rows_read = staged.rows_read
                 report.rows_duplicate = report.rows_read - report.rows_imported - report.rows_rejected
                 checks.collect_errors(tx, staged, report)
@@ -188,10 +182,10 @@ def undo_batch(store: Store, *, batch_id: int, actor: str) -> dict[str, int]:
             raise NotFoundError(f"There is no import batch #{batch_id}.")
         if batch[0]["status"] == "undone":
             raise InvalidInputError(f"Batch #{batch_id} was already undone.")
+        # Table names come from the registry's constants, never from input.
         removed = {
-            "complaints": int(tx.fetch_value("DELETE FROM complaints WHERE batch_id = ?", [batch_id]) or 0),
-            "kpi_readings": int(tx.fetch_value("DELETE FROM kpi_readings WHERE batch_id = ?", [batch_id]) or 0),
-            "survey_responses": int(tx.fetch_value("DELETE FROM survey_responses WHERE batch_id = ?", [batch_id]) or 0),
+            kind.table: int(tx.fetch_value(f"DELETE FROM {kind.table} WHERE batch_id = ?", [batch_id]) or 0)
+            for kind in evidence_kinds.importable()
         }
         removed["kpi_readings_restored"] = superseded.restore_replaced(tx, batch_id)
         tx.execute("UPDATE import_batches SET status = 'undone' WHERE id = ?", [batch_id])

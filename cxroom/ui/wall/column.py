@@ -13,12 +13,9 @@ from cxroom.queries.wall.wall_data import StageColumn
 from cxroom.ui import theme
 from cxroom.ui.kit.text import md
 from cxroom.ui.prose import Prose
-from cxroom.ui.wall.artifacts import artifacts_block
-from cxroom.ui.wall.complaints import complaints_block
-from cxroom.ui.wall.kpi_tiles import MAX_KPIS_ON_WALL, kpis_block
+from cxroom.ui.wall import evidence
+from cxroom.ui.wall.evidence import InColumn
 from cxroom.ui.wall.state import STAGE_PAGE
-from cxroom.ui.wall.surveys import survey_lines, surveys_block
-from cxroom.ui.wall.voices import call_block
 
 
 def health_badge(col: StageColumn, *, key: str) -> None:
@@ -97,28 +94,10 @@ def stage_column(
         prose.flush()
         health_badge(col, key=f"{key}-health")
         moments_block(col, key=f"{key}-moments", prose=prose)
-        limit = 2 if wall_screen else MAX_KPIS_ON_WALL
-        kpis_block(col, month, key=f"{key}-kpis", prose=prose, limit=limit, compact=wall_screen)
-        if wall_screen:
-            # A wide wall-screen column has room for the top categories and one verbatim.
-            complaints_block(
-                col,
-                month,
-                key=slug,
-                prose=prose,
-                wall_screen=True,
-                categories=1 if roomy else 0,
-                verbatims=1 if roomy else 0,
-                in_column=True,
-            )
-        else:
-            complaints_block(col, month, key=slug, prose=prose, in_column=True)
-        if wall_screen and roomy:
-            survey_lines(col, key=f"{key}-surveys", prose=prose)
-        if not wall_screen:
-            surveys_block(col, month, key=f"{key}-surveys", prose=prose, in_column=True)
-            artifacts_block(col, key=f"{key}-art", prose=prose, wall_screen=wall_screen)
-            call_block(col, key=f"{key}-call", prose=prose, wall_screen=wall_screen)
+        # evidence.VIEWS is read at call time, so a kind added to the registry appears here.
+        blocks = InColumn(col, month, key, prose, wall_screen=wall_screen, roomy=roomy)
+        for view in evidence.in_wall_order(evidence.VIEWS):
+            view.wall_block(blocks)
         accountability_block(col, key=f"{key}-acc", today=today, prose=prose, compact=wall_screen)
         prose.flush()
         if not wall_screen:

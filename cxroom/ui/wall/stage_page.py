@@ -11,18 +11,15 @@ import streamlit as st
 from cxroom.models import WallQuery
 from cxroom.queries.stage import StageEvidence
 from cxroom.queries.wall.wall_data import StageColumn, WallData
-from cxroom.ui import cache, context, theme
+from cxroom.ui import cache, theme
 from cxroom.ui.kit.format import date_text
 from cxroom.ui.kit.text import md
-from cxroom.ui.wall.artifacts import artifacts_gallery
+from cxroom.ui.wall import evidence as evidence_views
 from cxroom.ui.wall.column import health_badge
-from cxroom.ui.wall.complaints import complaints_tab
+from cxroom.ui.wall.evidence import OnStagePage
 from cxroom.ui.wall.header import month_picker
-from cxroom.ui.wall.kpi_tiles import kpis_tab
-from cxroom.ui.wall.state import STAGE_PAGE, WALL_PAGE, WallState, resolve_month
-from cxroom.ui.wall.surveys import surveys_tab
-from cxroom.ui.wall.voices import calls_list
-from cxroom.ui.wall.wall_page import wall_page
+from cxroom.ui.wall.state import STAGE_PAGE, WALL_PAGE, WallState
+from cxroom.ui.wall.wall_page import read_wall, wall_page
 
 
 def stage_links(columns: Sequence[StageColumn], month: date, *, key: str) -> None:
@@ -92,13 +89,8 @@ def moments_and_fixes(evidence: StageEvidence, *, key: str, today: date) -> None
 
 def stage_page(state: WallState, *, key: str = "sd") -> None:
     """The stage detail for ?stage=<slug>; an unknown slug falls back to the wall."""
-    version = context.data_version()
-    db = cache.db_key()
-    months = cache.months(version, db)
-    month, problem = resolve_month(state.query.month, months)
-    if problem:
-        st.warning(md(problem), icon=":material/warning:")
-    data = cache.wall_data(version, db, month.isoformat())
+    read = read_wall(state)
+    version, db, data, problem = read.version, read.db, read.data, read.month_problem
     slug = state.query.stage
     col = data.column(slug) if slug else None
     if col is None:
@@ -114,25 +106,12 @@ def stage_page(state: WallState, *, key: str = "sd") -> None:
         return
     stage_header(col, data, key=key)
     evidence = cache.stage_evidence(version, db, col.stage.id)
-    tabs = st.tabs(
-        [
-            f"Complaints ({col.complaints.this_month:,})" if col.complaints else "Complaints",
-            f"KPIs ({len(col.kpis)})",
-            f"Surveys ({len(col.surveys)})",
-            f"Artifacts ({len(evidence.artifacts)})",
-            f"Calls ({len(evidence.calls)})",
-            "Moments & fixes",
-        ]
-    )
-    with tabs[0]:
-        complaints_tab(col, data.month, version, db, key=f"{key}-complaints")
-    with tabs[1]:
-        kpis_tab(col, data.month, version, db, key=f"{key}-kpis")
-    with tabs[2]:
-        surveys_tab(col, data.month, version, db, key=f"{key}-surveys")
-    with tabs[3]:
-        artifacts_gallery(evidence.artifacts, key=f"{key}-gallery")
-    with tabs[4]:
-        calls_list(evidence.calls, key=f"{key}-calls")
-    with tabs[5]:
+    page = OnStagePage(col, evidence, data.month, version, db, key)
+    # evidence.VIEWS is read at call time, so a kind added to the registry gets its tab.
+    views = list(evidence_views.VIEWS.values())
+    tabs = st.tabs([view.tab_title(page) for view in views] + ["Moments & fixes"])
+    for tab, view in zip(tabs, views, strict=False):
+        with tab:
+            view.stage_tab(page)
+    with tabs[-1]:
         moments_and_fixes(evidence, key=f"{key}-mf", today=date.today())

@@ -3,6 +3,7 @@ several, one in the spotlight), the legend and the data stamp."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
@@ -57,15 +58,29 @@ def render_wall(
                 )
 
 
-def wall_page(state: WallState, *, key: str = "wall") -> None:
-    """The whole wall page for a validated URL state (also the stage page's fallback)."""
+@dataclass(frozen=True)
+class WallRead:
+    version: int
+    db: str
+    data: WallData
+    month_problem: str | None  # why the URL's ?month= was not shown (already warned about)
+
+
+def read_wall(state: WallState) -> WallRead:
+    """The wall's data for the URL's month, shared by the wall and the stage page; a
+    ?month= with no data is warned about and the nearest month with data is read."""
     version = context.data_version()
     db = cache.db_key()
     months = cache.months(version, db)
     month, problem = resolve_month(state.query.month, months)
     if problem:
         st.warning(md(problem), icon=":material/warning:")
-    data = cache.wall_data(version, db, month.isoformat())
+    return WallRead(version, db, cache.wall_data(version, db, month.isoformat()), problem)
+
+
+def wall_page(state: WallState, *, key: str = "wall") -> None:
+    """The whole wall page for a validated URL state (also the stage page's fallback)."""
+    data = read_wall(state).data
     shown, _slots = screen_slice(data.columns, state.query.screen, state.query.of)
     spot = spotlight_column(shown, state.spotlight_s)
     wall_header(data, state, key=key, spot=spot)

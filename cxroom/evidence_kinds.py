@@ -1,0 +1,78 @@
+"""The kinds of evidence that hang beneath a stage: complaints, KPIs, surveys,
+artifacts and calls, in one registry that the import service, the wall column and
+the stage page read.
+
+This module is a leaf (it imports nothing of cxroom): each layer keeps its own part
+of a kind (the import pass, the wall block, the stage tab) in a table keyed by the
+kind and built with ``attach``, which refuses a table that misses a kind or names one
+the registry does not know. A new kind is one ``EvidenceKind`` here plus its own files,
+and forgetting one of its parts fails when the module that lacks it is imported, not
+when someone opens the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class EvidenceKind:
+    key: str  # the name code, URLs, import batches and the inbox use ("complaints")
+    label: str  # how a page names it ("Complaints")
+    table: str  # the table its rows live in; an import batch's undo deletes from it
+    # Row evidence arrives as files of many rows and is imported by a pass
+    # (cxroom.importers.passes); the others are files added one at a time
+    # (cxroom.services.evidence_files).
+    importable: bool
+    # Place in a wall column, top first. The stage page's tabs follow the registry's
+    # order; a column leads with the KPIs, the numbers of the moments of truth above them.
+    wall_rank: int
+
+
+KINDS: tuple[EvidenceKind, ...] = (
+    EvidenceKind("complaints", "Complaints", "complaints", importable=True, wall_rank=2),
+    EvidenceKind("kpis", "KPIs", "kpi_readings", importable=True, wall_rank=1),
+    EvidenceKind("surveys", "Surveys", "survey_responses", importable=True, wall_rank=3),
+    EvidenceKind("artifacts", "Artifacts", "artifacts", importable=False, wall_rank=4),
+    EvidenceKind("calls", "Calls", "calls", importable=False, wall_rank=5),
+)
+
+
+def kind_keys(kinds: Sequence[EvidenceKind] = KINDS) -> tuple[str, ...]:
+    return tuple(k.key for k in kinds)
+
+
+def importable(kinds: Sequence[EvidenceKind] = KINDS) -> tuple[EvidenceKind, ...]:
+    return tuple(k for k in kinds if k.importable)
+
+
+def wall_order(kinds: Sequence[EvidenceKind] = KINDS) -> tuple[EvidenceKind, ...]:
+    return tuple(sorted(kinds, key=lambda k: k.wall_rank))
+
+
+def attach(
+    part: str,
+    entries: Mapping[str, T],
+    *,
+    kinds: Sequence[EvidenceKind] = KINDS,
+    needed: Callable[[EvidenceKind], bool] = lambda kind: True,
+) -> dict[str, T]:
+    """``entries`` (kind key -> this layer's part of the kind) checked against the
+    registry: every kind that ``needed`` selects has one, no other key is named. The
+    answer is in the registry's order, so a layer that iterates it shows the kinds in
+    the one order."""
+    wanted = [k.key for k in kinds if needed(k)]
+    missing = [key for key in wanted if key not in entries]
+    unknown = [key for key in entries if key not in wanted]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"no {part} for {', '.join(missing)}")
+        if unknown:
+            problems.append(f"a {part} for {', '.join(unknown)}, which the registry does not list there")
+        raise LookupError(f"Evidence kinds: {'; '.join(problems)}.")
+    return {key: entries[key] for key in wanted}
