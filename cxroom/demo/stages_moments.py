@@ -10,7 +10,7 @@ from datetime import date
 from cxroom import demo_content as content
 from cxroom.demo.calendar import DEMO_ACTOR, at
 from cxroom.models import MomentCreate, Reliability, ReliabilityChange, SiloCreate, SiloRole, StageCreate
-from cxroom.services import room
+from cxroom.services import accountability, room
 from cxroom.store import Store
 
 # Moments whose state changed during the two years: (stage, moment, earlier
@@ -52,7 +52,7 @@ def build_structure(store: Store, months: list[date]) -> None:
     for name, description in content.SILOS:
         room.create_silo(store, SiloCreate(name=name, description=description), actor=DEMO_ACTOR)
     for slug, silo, role in content.ACCOUNTABILITY:
-        room.set_stage_silo(store, stage_slug=slug, silo_name=silo, role=SiloRole(role), actor=DEMO_ACTOR)
+        accountability.set_stage_silo(store, stage_slug=slug, silo_name=silo, role=SiloRole(role), actor=DEMO_ACTOR)
     earlier = {(stage, moment): (state, ago, why) for stage, moment, state, ago, why in TRANSITIONS}
     for slug, name, description, flags, state, key, silo in content.MOMENTS:
         first_state = earlier.get((slug, name), (state,))[0]
@@ -72,7 +72,9 @@ def build_structure(store: Store, months: list[date]) -> None:
             actor=DEMO_ACTOR,
             when=at(months[0]),
         )
-        room.set_moment_silo(store, moment_id=moment_id, silo_name=silo, role=SiloRole.OWNER, actor=DEMO_ACTOR)
+        accountability.set_moment_silo(
+            store, moment_id=moment_id, silo_name=silo, role=SiloRole.OWNER, actor=DEMO_ACTOR
+        )
         if (slug, name) in earlier:
             _, ago, why = earlier[(slug, name)]
             room.change_reliability(
