@@ -25,12 +25,12 @@ import numpy as np
 from cxroom.importers.encoding import (
     Decoding,
     EncodingUncertainError,
-    choose_fallback,
     normalise_encoding,
     scan,
     write_utf8_copy,
 )
 from cxroom.importers.errors import ImportFileError
+from cxroom.importers.fallback_encoding import choose_fallback
 
 # A single import may not exceed this unless the caller says otherwise
 # (CXROOM_MAX_IMPORT_MB; see docs/listening.md).

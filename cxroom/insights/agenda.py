@@ -1,5 +1,5 @@
 """Propose a review's agenda from the data: pure function on plain facts
-(cxroom.queries.reviews gathers them).
+(cxroom.insights.agenda_facts; cxroom.queries.reviews gathers them).
 
 Three sections, in this order:
 
@@ -22,24 +22,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
 from cxroom import fix_status
-from cxroom.insights.early_warning import RiseCheck, unusual_rise
-from cxroom.insights.health import SCALE_WIDTH, Rag, kpi_rag
+from cxroom.insights.agenda_facts import AgendaInputs, FixFacts, StageFacts
+from cxroom.insights.early_warning import RiseCheck
+from cxroom.insights.health import Rag
 
 __all__ = [
-    "AgendaInputs",
     "AgendaKind",
     "AgendaSection",
-    "CategorySeries",
-    "FixFacts",
-    "KpiFacts",
-    "MomentFacts",
     "ProposedItem",
-    "StageFacts",
-    "SurveyFacts",
     "next_month",
     "propose_agenda",
     "review_month",
@@ -53,8 +47,6 @@ MAX_FIX_ITEMS = 5
 MAX_WIN_ITEMS = 5
 MORE_NAMED = 8  # fixes named in the "and more" item
 MIN_STAGE_SCORE = 2  # one KPI near its target alone does not put a stage on the agenda
-SURVEY_FALL_PCT_OF_SCALE = 3.0  # a fall of at least 3 % of the question's scale
-MIN_SURVEY_RESPONSES = 30
 STAGE_MINUTES = 8
 FIX_MINUTES = 10
 WIN_MINUTES = 3
@@ -92,122 +84,6 @@ def review_month(held_on: date) -> date:
 
 def next_month(month: date) -> date:
     return date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
-
-
-# -- the facts -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StageFacts:
-    id: int
-    slug: str
-    name: str
-    position: int
-
-
-@dataclass(frozen=True)
-class KpiFacts:
-    id: int
-    stage_id: int
-    name: str
-    unit: str
-    direction: str
-    target: float | None
-    warning: float | None
-    value: float | None  # the review month
-    previous_value: float | None  # the month before
-    moment_id: int | None = None
-    moment_name: str | None = None
-    key_moment: bool = False
-
-    @property
-    def rag(self) -> Rag:
-        return kpi_rag(self.value, self.target, self.warning, self.direction)
-
-    @property
-    def previous_rag(self) -> Rag:
-        return kpi_rag(self.previous_value, self.target, self.warning, self.direction)
-
-    def describe(self) -> str:
-        unit = self.unit if self.unit in ("%", "") else f" {self.unit}"
-        value = "no reading" if self.value is None else f"{self.value:g}{unit}"
-        target = "" if self.target is None else f" vs target {self.target:g}{unit}"
-        return f"{self.name}: {value}{target}"
-
-
-@dataclass(frozen=True)
-class CategorySeries:
-    """Monthly complaint counts of one category at one stage, oldest first,
-    ending with the review month (months without complaints are 0)."""
-
-    stage_id: int
-    category: str
-    counts: tuple[int, ...]
-
-    def check(self) -> RiseCheck:
-        return unusual_rise(self.counts)
-
-
-@dataclass(frozen=True)
-class SurveyFacts:
-    question_id: int
-    stage_ids: tuple[int, ...]
-    survey: str
-    text: str
-    kind: str
-    score: float | None
-    n: int
-    previous_score: float | None
-    previous_n: int
-
-    @property
-    def fell(self) -> bool:
-        if self.score is None or self.previous_score is None:
-            return False
-        if self.n < MIN_SURVEY_RESPONSES or self.previous_n < MIN_SURVEY_RESPONSES:
-            return False
-        drop = (self.previous_score - self.score) / SCALE_WIDTH.get(self.kind, 100.0) * 100.0
-        return drop >= SURVEY_FALL_PCT_OF_SCALE
-
-    def describe(self) -> str:
-        return f"{self.survey} · {self.text}: {self.previous_score:.1f} → {self.score:.1f} (n = {self.n})"
-
-
-@dataclass(frozen=True)
-class MomentFacts:
-    id: int
-    stage_id: int
-    name: str
-    is_key: bool
-    state: str  # at the end of the review month
-    state_before: str  # at the last review (or the month's start)
-    state_since: datetime | None = None  # when it entered its current state
-
-
-@dataclass(frozen=True)
-class FixFacts:
-    id: int
-    stage_id: int
-    title: str
-    status: str
-    lead: str
-    due_on: date | None
-    presented_in_this_review: bool = False
-    celebrated_at: datetime | None = None
-    moment_id: int | None = None
-
-
-@dataclass(frozen=True)
-class AgendaInputs:
-    month: date  # the month of data the review looks at
-    held_on: date
-    since: datetime  # wins and state changes count from here (the last review, or the month's start)
-    stages: Sequence[StageFacts] = ()
-    kpis: Sequence[KpiFacts] = ()
-    categories: Sequence[CategorySeries] = ()
-    surveys: Sequence[SurveyFacts] = ()
-    moments: Sequence[MomentFacts] = ()
-    fixes: Sequence[FixFacts] = ()
 
 
 @dataclass(frozen=True)

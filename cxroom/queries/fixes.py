@@ -19,6 +19,7 @@ import pandas as pd
 
 from cxroom import fix_status
 from cxroom.insights import fix_evidence as fe
+from cxroom.insights import fix_statistics as fs
 from cxroom.store import Store
 
 # Statuses and the overdue rule are those of cxroom.fix_status, shared with the wall and the agenda.
@@ -219,7 +220,7 @@ def board_verdicts(store: Store) -> dict[int, list[KpiVerdict]]:
     for row in store.fetch_dicts(BOARD_KPI_SERIES):
         entry = series.setdefault((row["fix_id"], row["kpi_id"]), {**row, "readings": []})
         if row["period"] is not None:
-            entry["readings"].append(fe.Reading(row["period"], float(row["value"])))
+            entry["readings"].append(fs.Reading(row["period"], float(row["value"])))
     out: dict[int, list[KpiVerdict]] = {}
     for (fix_id, kpi_id), row in series.items():
         evidence = fe.assess(

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from cxroom.errors import NotFoundError
 from cxroom.insights import fix_evidence as fe
+from cxroom.insights import fix_statistics as fs
 from cxroom.models import Direction
 
 COMPLAINT_UNIT = "complaints a month"
@@ -67,7 +68,7 @@ class SeriesEvidence:
     name: str
     unit: str
     direction: Direction
-    readings: tuple[fe.Reading, ...]
+    readings: tuple[fs.Reading, ...]
     evidence: fe.Evidence
     kpi_id: int | None = None
     baseline: float | None = None
@@ -108,7 +109,7 @@ def load_evidence(reader: Reader, fix_id: int, *, as_of: date | None = None) -> 
     for row in reader.fetch_dicts(FIX_KPI_SERIES, [fix_id]):
         entry = by_kpi.setdefault(row["kpi_id"], {**row, "readings": []})
         if row["period"] is not None and (cutoff is None or row["period"] < cutoff):
-            entry["readings"].append(fe.Reading(row["period"], float(row["value"])))
+            entry["readings"].append(fs.Reading(row["period"], float(row["value"])))
     kpis = []
     for kpi_id, row in by_kpi.items():
         direction = Direction(row["direction"])
@@ -134,8 +135,8 @@ def load_evidence(reader: Reader, fix_id: int, *, as_of: date | None = None) -> 
         by_moment = fix["moment_id"] is not None and fix["moment_complaints"] > 0
         moment = fix["moment_id"] if by_moment else None
         counts = reader.fetch_dicts(COMPLAINTS_PER_MONTH, [fix["stage_id"], moment, moment])
-        last = span[1] if cutoff is None else min(span[1], fe.add_months(cutoff, -1))
-        readings = tuple(fe.fill_months(((r["period"], r["n"]) for r in counts), first=span[0], last=last))
+        last = span[1] if cutoff is None else min(span[1], fs.add_months(cutoff, -1))
+        readings = tuple(fs.fill_months(((r["period"], r["n"]) for r in counts), first=span[0], last=last))
         where = f"moment of truth '{fix['moment']}'" if by_moment else f"stage '{fix['stage']}'"
         complaints = SeriesEvidence(
             kind="complaints",

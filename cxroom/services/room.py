@@ -1,5 +1,5 @@
-"""Writes that shape the room itself: stages, silos, moments of truth and who
-is accountable for them.
+"""Writes that shape the room itself: stages, silos and moments of truth (who is
+accountable for them is in cxroom.services.accountability).
 
 Every write is one transaction that checks the acting user's permission,
 checks the version the person saw (optimistic concurrency) and leaves an
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cxroom.errors import ConflictError, InvalidInputError, NotFoundError
-from cxroom.models import MomentCreate, ReliabilityChange, SiloCreate, SiloRole, StageCreate, StageUpdate
+from cxroom.errors import ConflictError, InvalidInputError
+from cxroom.models import MomentCreate, ReliabilityChange, SiloCreate, StageCreate, StageUpdate
 from cxroom.permissions import Action
 from cxroom.services import _lookup
-from cxroom.setup_models import AccountabilityChange, MomentEdit, NewOrder, SiloEdit
+from cxroom.setup_models import MomentEdit, NewOrder, SiloEdit
 from cxroom.store import Store, Tx, utcnow
 
 
@@ -119,32 +119,6 @@ def change_reliability(store: Store, data: ReliabilityChange, *, actor: str, whe
             [data.moment_id, before["reliability"], data.to_state.value, when or utcnow(), actor, data.reason],
         )
         tx.audit("change_reliability", "moment", data.moment_id, before, _lookup.row(tx, "moments", data.moment_id))
-
-
-def set_stage_silo(store: Store, *, stage_slug: str, silo_name: str, role: SiloRole, actor: str) -> None:
-    with store.transaction(actor) as tx:
-        tx.require(Action.ROOM_EDIT)
-        stage = _lookup.stage_id(tx, stage_slug)
-        silo = _lookup.silo_id(tx, silo_name)
-        tx.execute(
-            "INSERT INTO stage_silos (stage_id, silo_id, role) VALUES (?, ?, ?) "
-            "ON CONFLICT (stage_id, silo_id) DO UPDATE SET role = excluded.role",
-            [stage, silo, role.value],
-        )
-        tx.audit("link", "stage_silo", f"{stage}:{silo}", None, {"role": role.value})
-
-
-def set_moment_silo(store: Store, *, moment_id: int, silo_name: str, role: SiloRole, actor: str) -> None:
-    with store.transaction(actor) as tx:
-        tx.require(Action.ROOM_EDIT)
-        _lookup.row(tx, "moments", moment_id)
-        silo = _lookup.silo_id(tx, silo_name)
-        tx.execute(
-            "INSERT INTO moment_silos (moment_id, silo_id, role) VALUES (?, ?, ?) "
-            "ON CONFLICT (moment_id, silo_id) DO UPDATE SET role = excluded.role",
-            [moment_id, silo, role.value],
-        )
-        tx.audit("link", "moment_silo", f"{moment_id}:{silo}", None, {"role": role.value})
 
 
 def set_room_name(store: Store, name: str, *, actor: str) -> None:
@@ -325,7 +299,7 @@ def delete_moment(store: Store, moment_id: int, *, expected_version: int, actor:
         tx.audit("delete", "moment", moment_id, {**before, "state_history": history, "silos": links}, None)
 
 
-# -- silos and accountability -----------------------------------------------------
+# -- silos ------------------------------------------------------------------------
 
 
 def update_silo(store: Store, silo_id: int, data: SiloEdit, *, expected_version: int, actor: str) -> None:
@@ -353,61 +327,3 @@ def delete_silo(store: Store, silo_id: int, *, expected_version: int, actor: str
         tx.audit("delete", "silo", silo_id, before, None)
 
 
-def remove_stage_silo(store: Store, *, stage_id: int, silo_id: int, actor: str) -> None:
-    """The silo is no longer accountable for the stage."""
-    with store.transaction(actor) as tx:
-        tx.require(Action.ROOM_EDIT)
-        role = tx.fetch_value("SELECT role FROM stage_silos WHERE stage_id = ? AND silo_id = ?", [stage_id, silo_id])
-        if role is None:
-            raise NotFoundError("That silo is not accountable for that stage (perhaps someone removed it already).")
-        tx.execute("DELETE FROM stage_silos WHERE stage_id = ? AND silo_id = ?", [stage_id, silo_id])
-        tx.audit("unlink", "stage_silo", f"{stage_id}:{silo_id}", {"role": role}, None)
-
-
-def remove_moment_silo(store: Store, *, moment_id: int, silo_id: int, actor: str) -> None:
-    with store.transaction(actor) as tx:
-        tx.require(Action.ROOM_EDIT)
-        role = tx.fetch_value("SELECT role FROM moment_silos WHERE moment_id = ? AND silo_id = ?", [moment_id, silo_id])
-        if role is None:
-            raise NotFoundError("That silo is not accountable for that moment (perhaps someone removed it already).")
-        tx.execute("DELETE FROM moment_silos WHERE moment_id = ? AND silo_id = ?", [moment_id, silo_id])
-        tx.audit("unlink", "moment_silo", f"{moment_id}:{silo_id}", {"role": role}, None)
-
-
-def apply_accountability(store: Store, change: AccountabilityChange, *, actor: str) -> int:
-    """Save edits of the stages x silos matrix in one go; returns the cells changed.
-
-    Each cell carries the role the person saw: if the database holds another
-    one now, someone else changed it meanwhile and nothing is saved.
-    """
-    changed = 0
-    with store.transaction(actor) as tx:
-        tx.require(Action.ROOM_EDIT)
-        for cell in change.cells:
-            if cell.before == cell.after:
-                continue
-            stage = _lookup.row(tx, "stages", cell.stage_id)
-            silo = _lookup.row(tx, "silos", cell.silo_id)
-            now = tx.fetch_value(
-                "SELECT role FROM stage_silos WHERE stage_id = ? AND silo_id = ?", [cell.stage_id, cell.silo_id]
-            )
-            seen = None if cell.before is None else cell.before.value
-            if now != seen:
-                raise ConflictError(
-                    f"Someone else changed who is accountable for '{stage['name']}' ({silo['name']}: now "
-                    f"{now or 'nothing'}) since you opened the matrix; nothing was saved. Reload and try again."
-                )
-            key = f"{cell.stage_id}:{cell.silo_id}"
-            if cell.after is None:
-                tx.execute("DELETE FROM stage_silos WHERE stage_id = ? AND silo_id = ?", [cell.stage_id, cell.silo_id])
-                tx.audit("unlink", "stage_silo", key, {"role": seen}, None)
-            else:
-                tx.execute(
-                    "INSERT INTO stage_silos (stage_id, silo_id, role) VALUES (?, ?, ?) "
-                    "ON CONFLICT (stage_id, silo_id) DO UPDATE SET role = excluded.role",
-                    [cell.stage_id, cell.silo_id, cell.after.value],
-                )
-                before = None if seen is None else {"role": seen}
-                tx.audit("link", "stage_silo", key, before, {"role": cell.after.value})
-            changed += 1
-    return changed

@@ -5,7 +5,7 @@ in the room but not in the file).
 - **All or nothing.** The file is checked whole first (syntax, fields, names
   used twice, references); one problem and nothing is written. Then every
   change runs in ONE transaction, through the room's own services
-  (cxroom.services.room, curation, evidence): each checks the acting user's
+  (cxroom.services.room, accountability, curation, evidence): each checks the acting user's
   permission and writes its audit entry as that user, exactly as the set-up
   page would. A service that refuses (a survey question's kind cannot change
   once answered) rolls the whole apply back, with the file line it came from.
@@ -40,7 +40,7 @@ from cxroom.models import (
     SurveyQuestionCreate,
 )
 from cxroom.queries import setup_file as q
-from cxroom.services import curation, evidence, room
+from cxroom.services import accountability, curation, evidence, room
 from cxroom.setup_models import (
     AccountabilityCell,
     AccountabilityChange,
@@ -203,7 +203,7 @@ class _Apply:
                     ))
                     (sec.created if before is None else sec.updated).append(f"{entry.slug}: {silo_name} ({role})")
         if cells:
-            self.call(("stages",), room.apply_accountability, AccountabilityChange(cells=cells))
+            self.call(("stages",), accountability.apply_accountability, AccountabilityChange(cells=cells))
         sec.not_in_file = [f"{r['stage']}: {r['silo']} ({r['role']})" for k, r in links.items() if k not in described]
 
     # -- moments of truth ------------------------------------------------------------
@@ -270,7 +270,7 @@ class _Apply:
                     if before == role.value:
                         sec.unchanged += 1
                         continue
-                    self.call(("moments", i), room.set_moment_silo, moment_id=mid, silo_name=silo, role=role)
+                    self.call(("moments", i), accountability.set_moment_silo, moment_id=mid, silo_name=silo, role=role)
                     label = f"{entry.stage}: {entry.name}: {silo} ({role})"
                     (sec.created if before is None else sec.updated).append(label)
         names = {int(m["id"]): f"{m['stage']}: {m['name']}" for m in moments.values()}

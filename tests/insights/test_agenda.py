@@ -10,18 +10,20 @@ from cxroom.insights.agenda import (
     MAX_STAGE_ITEMS,
     MAX_WIN_ITEMS,
     MORE_NAMED,
-    AgendaInputs,
     AgendaKind,
     AgendaSection,
+    next_month,
+    propose_agenda,
+    review_month,
+)
+from cxroom.insights.agenda_facts import (
+    AgendaInputs,
     CategorySeries,
     FixFacts,
     KpiFacts,
     MomentFacts,
     StageFacts,
     SurveyFacts,
-    next_month,
-    propose_agenda,
-    review_month,
 )
 
 MONTH = date(2026, 10, 1)

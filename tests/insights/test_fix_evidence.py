@@ -11,15 +11,16 @@ from datetime import date
 import pytest
 
 from cxroom.insights import fix_evidence as fe
+from cxroom.insights import fix_statistics as fs
 from cxroom.models import Direction
 
 CHARTER = date(2026, 1, 1)
 
 
-def series(before: list[float], after: list[float], charter: date = CHARTER) -> list[fe.Reading]:
+def series(before: list[float], after: list[float], charter: date = CHARTER) -> list[fs.Reading]:
     """``before`` ends the month before the charter; ``after`` starts on the charter month."""
-    out = [fe.Reading(fe.add_months(charter, i - len(before)), v) for i, v in enumerate(before)]
-    out += [fe.Reading(fe.add_months(charter, i), v) for i, v in enumerate(after)]
+    out = [fs.Reading(fs.add_months(charter, i - len(before)), v) for i, v in enumerate(before)]
+    out += [fs.Reading(fs.add_months(charter, i), v) for i, v in enumerate(after)]
     return out
 
 
@@ -37,31 +38,31 @@ def series(before: list[float], after: list[float], charter: date = CHARTER) -> 
     ],
 )
 def test_student_t_two_sided_p_matches_tables(t: float, df: float, p: float) -> None:
-    assert fe.student_t_two_sided_p(t, df) == pytest.approx(p, abs=2e-6)
-    assert fe.student_t_two_sided_p(-t, df) == pytest.approx(p, abs=2e-6)
+    assert fs.student_t_two_sided_p(t, df) == pytest.approx(p, abs=2e-6)
+    assert fs.student_t_two_sided_p(-t, df) == pytest.approx(p, abs=2e-6)
 
 
 def test_welch_t_test_by_hand() -> None:
     # a: mean 2.5, var 5/3 -> 0.41667 per mean; b: mean 5, var 2.5 -> 0.5 per mean
     # se = sqrt(0.91667) = 0.95743, t = 2.5 / 0.95743 = 2.6112
     # df = 0.91667^2 / (0.41667^2/3 + 0.5^2/4) = 6.9808; R's t.test gives p = 0.03494
-    result = fe.welch_t_test([1, 2, 3, 4], [3, 4, 5, 6, 7])
+    result = fs.welch_t_test([1, 2, 3, 4], [3, 4, 5, 6, 7])
     assert result.t == pytest.approx(2.6112, abs=1e-4)
     assert result.df == pytest.approx(6.9808, abs=1e-4)
     assert result.p == pytest.approx(0.03494, abs=1e-4)
 
 
 def test_welch_t_test_of_flat_periods() -> None:
-    assert fe.welch_t_test([5, 5, 5], [5, 5]).p == 1.0
-    different = fe.welch_t_test([5, 5, 5], [7, 7])
+    assert fs.welch_t_test([5, 5, 5], [5, 5]).p == 1.0
+    different = fs.welch_t_test([5, 5, 5], [7, 7])
     assert different.p == 0.0 and math.isinf(different.t) and different.t > 0
     with pytest.raises(ValueError, match="two values"):
-        fe.welch_t_test([1], [2, 3])
+        fs.welch_t_test([1], [2, 3])
 
 
 def test_control_limits_by_hand() -> None:
     # mean 70/6 = 11.6667; moving ranges 2,1,2,1,0 -> mean 1.2; sigma = 1.2 / 1.128 = 1.06383
-    limits = fe.control_limits([10, 12, 11, 13, 12, 12])
+    limits = fs.control_limits([10, 12, 11, 13, 12, 12])
     assert limits.centre == pytest.approx(11.6667, abs=1e-4)
     assert limits.sigma == pytest.approx(1.06383, abs=1e-5)
     assert limits.upper == pytest.approx(11.6667 + 3.19149, abs=1e-4)
@@ -69,16 +70,16 @@ def test_control_limits_by_hand() -> None:
 
 
 def test_longest_run_and_target() -> None:
-    assert fe.longest_run([1, 3, 3, 0, 3, 3, 3], above=2, higher=True) == 3
-    assert fe.longest_run([1, 3, 3, 0, 3, 3, 3], above=2, higher=False) == 1
-    assert fe.target_met(90, 90, Direction.HIGHER_BETTER)
-    assert not fe.target_met(89.9, 90, Direction.HIGHER_BETTER)
-    assert fe.target_met(58, 60, Direction.LOWER_BETTER)
-    assert not fe.target_met(61, 60, Direction.LOWER_BETTER)
+    assert fs.longest_run([1, 3, 3, 0, 3, 3, 3], above=2, higher=True) == 3
+    assert fs.longest_run([1, 3, 3, 0, 3, 3, 3], above=2, higher=False) == 1
+    assert fs.target_met(90, 90, Direction.HIGHER_BETTER)
+    assert not fs.target_met(89.9, 90, Direction.HIGHER_BETTER)
+    assert fs.target_met(58, 60, Direction.LOWER_BETTER)
+    assert not fs.target_met(61, 60, Direction.LOWER_BETTER)
 
 
 def test_fill_months_puts_zero_in_quiet_months() -> None:
-    filled = fe.fill_months(
+    filled = fs.fill_months(
         [(date(2026, 1, 1), 4), (date(2026, 3, 1), 2)], first=date(2025, 12, 1), last=date(2026, 4, 1)
     )
     assert [(r.period, r.value) for r in filled] == [
@@ -88,8 +89,8 @@ def test_fill_months_puts_zero_in_quiet_months() -> None:
         (date(2026, 3, 1), 2.0),
         (date(2026, 4, 1), 0.0),
     ]
-    assert fe.add_months(date(2026, 1, 15), -1) == date(2025, 12, 1)
-    assert fe.add_months(date(2025, 11, 1), 14) == date(2027, 1, 1)
+    assert fs.add_months(date(2026, 1, 15), -1) == date(2025, 12, 1)
+    assert fs.add_months(date(2025, 11, 1), 14) == date(2027, 1, 1)
 
 
 # -- verdicts ------------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def test_clear_improvement_when_higher_is_better() -> None:
     assert ev.welch is not None and ev.welch.p < 0.001
     assert ev.limits is not None and ev.limits.upper == pytest.approx(61.5 + 3 * 1.6 / 1.128)
     assert ev.good_signals and not ev.bad_signals
-    assert ev.target_met and ev.latest == fe.Reading(date(2026, 6, 1), 74)
+    assert ev.target_met and ev.latest == fs.Reading(date(2026, 6, 1), 74)
     # says how much data it used and since when
     assert ev.n_before == 6 and ev.n_after == 6
     assert "6 monthly readings since the charter (Jan 2026 – Jun 2026)" in ev.explanation

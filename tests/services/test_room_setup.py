@@ -35,7 +35,7 @@ from cxroom.permissions import Role
 from cxroom.queries import room as room_queries
 from cxroom.queries import rooms as room_queries_files
 from cxroom.queries import setup as q
-from cxroom.services import evidence, room, rooms, trust
+from cxroom.services import accountability, evidence, room, rooms, trust
 from cxroom.settings import Settings
 from cxroom.setup_models import (
     AccountabilityCell,
@@ -73,7 +73,7 @@ def build_small_room(store: Store) -> dict[str, int]:
     ids["spare"] = room.create_moment(store, MomentCreate(stage_slug="pay", name="Spare moment"), actor="cli")
     for silo in ["Billing", "Sales", "Digital"]:
         ids[silo] = room.create_silo(store, SiloCreate(name=silo), actor="cli")
-    room.set_stage_silo(store, stage_slug="pay", silo_name="Billing", role=SiloRole.OWNER, actor="cli")
+    accountability.set_stage_silo(store, stage_slug="pay", silo_name="Billing", role=SiloRole.OWNER, actor="cli")
     ids["kpi"] = evidence.create_kpi(store, KpiCreate(
         stage_slug="pay", moment_name="First bill matches the quote", name="Bills matching the quote", unit="%",
         direction=Direction.HIGHER_BETTER, target=99, warning=97, silo_name="Billing"), actor="cli")
@@ -210,8 +210,8 @@ def test_a_viewer_may_not_change_the_room(small: tuple[Store, dict[str, int]]) -
         lambda: room.update_moment(store, ids["bill"], MomentEdit(name="X"), expected_version=1, actor=VIEWER),
         lambda: room.delete_moment(store, ids["spare"], expected_version=1, actor=VIEWER),
         lambda: room.update_silo(store, ids["Sales"], SiloEdit(name="X"), expected_version=1, actor=VIEWER),
-        lambda: room.remove_stage_silo(store, stage_id=ids["pay"], silo_id=ids["Billing"], actor=VIEWER),
-        lambda: room.apply_accountability(store, AccountabilityChange(cells=[AccountabilityCell(
+        lambda: accountability.remove_stage_silo(store, stage_id=ids["pay"], silo_id=ids["Billing"], actor=VIEWER),
+        lambda: accountability.apply_accountability(store, AccountabilityChange(cells=[AccountabilityCell(
             stage_id=ids["shop"], silo_id=ids["Sales"], before=None, after=SiloRole.OWNER)]), actor=VIEWER),
     ]
     for attempt in attempts:
@@ -269,7 +269,7 @@ def test_only_an_unused_moment_can_be_deleted(small: tuple[Store, dict[str, int]
     store, ids = small
     with pytest.raises(InvalidInputError, match="1 KPIs refer to it"):
         room.delete_moment(store, ids["bill"], expected_version=1, actor=FACILITATOR)
-    room.set_moment_silo(store, moment_id=ids["spare"], silo_name="Billing", role=SiloRole.OWNER, actor="cli")
+    accountability.set_moment_silo(store, moment_id=ids["spare"], silo_name="Billing", role=SiloRole.OWNER, actor="cli")
     with pytest.raises(ConflictError):
         room.delete_moment(store, ids["spare"], expected_version=7, actor=FACILITATOR)
     assert room.moment_uses(store, ids["spare"]) == {}
@@ -306,7 +306,7 @@ def test_the_accountability_matrix_saves_all_cells_or_none(small: tuple[Store, d
                            after=SiloRole.CONTRIBUTOR),
         AccountabilityCell(stage_id=ids["pay"], silo_id=ids["Digital"], before=None, after=None),  # untouched
     ]
-    assert room.apply_accountability(store, AccountabilityChange(cells=cells), actor=FACILITATOR) == 2
+    assert accountability.apply_accountability(store, AccountabilityChange(cells=cells), actor=FACILITATOR) == 2
     matrix = q.accountability(store).dropna(subset=["role"])
     assert sorted(zip(matrix["stage_name"], matrix["silo_name"], matrix["role"], strict=True)) == [
         ("Pay", "Billing", "contributor"), ("Shop", "Sales", "owner")]
@@ -316,23 +316,25 @@ def test_the_accountability_matrix_saves_all_cells_or_none(small: tuple[Store, d
         AccountabilityCell(stage_id=ids["pay"], silo_id=ids["Billing"], before=SiloRole.OWNER, after=None),
     ]
     with pytest.raises(ConflictError, match="Pay"):
-        room.apply_accountability(store, AccountabilityChange(cells=stale), actor=FACILITATOR)
+        accountability.apply_accountability(store, AccountabilityChange(cells=stale), actor=FACILITATOR)
     assert len(q.accountability(store).dropna(subset=["role"])) == 2  # Buy/Sales was not saved either
     unlink = [AccountabilityCell(stage_id=ids["pay"], silo_id=ids["Billing"], before=SiloRole.CONTRIBUTOR,
                                  after=None)]
-    room.apply_accountability(store, AccountabilityChange(cells=unlink), actor=FACILITATOR)
+    accountability.apply_accountability(store, AccountabilityChange(cells=unlink), actor=FACILITATOR)
     assert _audit(store, "stage_silo", "unlink")[-1]["before"] == {"role": "contributor"}
 
 
 def test_accountability_links_can_be_removed(small: tuple[Store, dict[str, int]]) -> None:
     store, ids = small
-    room.remove_stage_silo(store, stage_id=ids["pay"], silo_id=ids["Billing"], actor=FACILITATOR)
+    accountability.remove_stage_silo(store, stage_id=ids["pay"], silo_id=ids["Billing"], actor=FACILITATOR)
     assert q.accountability(store)["role"].isna().all()
     with pytest.raises(NotFoundError):
-        room.remove_stage_silo(store, stage_id=ids["pay"], silo_id=ids["Billing"], actor=FACILITATOR)
-    room.set_moment_silo(store, moment_id=ids["bill"], silo_name="Digital", role=SiloRole.CONTRIBUTOR, actor="cli")
+        accountability.remove_stage_silo(store, stage_id=ids["pay"], silo_id=ids["Billing"], actor=FACILITATOR)
+    accountability.set_moment_silo(
+        store, moment_id=ids["bill"], silo_name="Digital", role=SiloRole.CONTRIBUTOR, actor="cli"
+    )
     assert len(q.moment_accountability(store, ids["pay"])) == 1
-    room.remove_moment_silo(store, moment_id=ids["bill"], silo_id=ids["Digital"], actor=FACILITATOR)
+    accountability.remove_moment_silo(store, moment_id=ids["bill"], silo_id=ids["Digital"], actor=FACILITATOR)
     assert q.moment_accountability(store, ids["pay"]).empty
     assert _audit(store, "moment_silo", "unlink")[-1]["before"] == {"role": "contributor"}
 

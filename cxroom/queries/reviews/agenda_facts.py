@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from cxroom.insights.agenda import (
+from cxroom.insights.agenda_facts import (
     AgendaInputs,
     CategorySeries,
     FixFacts,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from cxroom.insights.agenda import CategorySeries, KpiFacts, MomentFacts, SurveyFacts
+from cxroom.insights.agenda_facts import CategorySeries, KpiFacts, MomentFacts, SurveyFacts
 from cxroom.queries.reviews.agenda_facts import CATEGORY_SERIES, KPI_FACTS, MOMENT_FACTS, SURVEY_FACTS
 from cxroom.queries.reviews.months import add_months, month_params, params_for
 from cxroom.store import Store

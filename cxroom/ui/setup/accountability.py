@@ -11,7 +11,7 @@ import streamlit as st
 
 from cxroom.models import SiloRole
 from cxroom.queries import setup as q
-from cxroom.services import room
+from cxroom.services import accountability
 from cxroom.setup_models import AccountabilityCell, AccountabilityChange
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
@@ -68,7 +68,7 @@ def _save_matrix(store: Store, actor: str, editor_key: str, seen: pd.DataFrame, 
 
     attempt(
         "matrix",
-        lambda: room.apply_accountability(store, AccountabilityChange(cells=cells), actor=actor),
+        lambda: accountability.apply_accountability(store, AccountabilityChange(cells=cells), actor=actor),
         lambda n: f"Accountability saved ({n} changes).",
         then=lambda _: _new_matrix_generation(),
     )
@@ -151,7 +151,7 @@ def _save_owners(store: Store, actor: str, prefix: str, long: pd.DataFrame, stag
         return
     attempt(
         prefix,
-        lambda: room.apply_accountability(store, AccountabilityChange(cells=cells), actor=actor),
+        lambda: accountability.apply_accountability(store, AccountabilityChange(cells=cells), actor=actor),
         "Owners saved.",
     )
 

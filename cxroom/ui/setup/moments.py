@@ -7,7 +7,7 @@ import streamlit as st
 
 from cxroom.models import MomentCreate, Reliability, ReliabilityChange, SiloRole
 from cxroom.queries import setup as q
-from cxroom.services import room
+from cxroom.services import accountability, room
 from cxroom.setup_models import MomentEdit
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
@@ -129,7 +129,7 @@ def _link_moment_silo(
     role = SiloRole(session_value(f"{prefix}_role") or SiloRole.CONTRIBUTOR.value)
     attempt(
         "moments",
-        lambda: room.set_moment_silo(
+        lambda: accountability.set_moment_silo(
             store, moment_id=moment_id, silo_name=silo_names.get(silo, ""), role=role, actor=actor
         ),
         f"{silo_names.get(silo, 'The silo')} is now {role.value} of this moment.",
@@ -139,7 +139,7 @@ def _link_moment_silo(
 def _unlink_moment_silo(store: Store, actor: str, moment_id: int, silo_id: int, name: str) -> None:
     attempt(
         "moments",
-        lambda: room.remove_moment_silo(store, moment_id=moment_id, silo_id=silo_id, actor=actor),
+        lambda: accountability.remove_moment_silo(store, moment_id=moment_id, silo_id=silo_id, actor=actor),
         f"{name} is no longer accountable for this moment.",
     )
 

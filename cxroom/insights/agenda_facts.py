@@ -1,0 +1,144 @@
+"""The plain facts a review's agenda is proposed from: stages, KPIs, complaint series,
+survey scores, moments of truth and fixes, each as the review month saw them.
+
+cxroom.queries.reviews.agenda_facts gathers them from the room; cxroom.insights.agenda
+proposes the agenda from them. The judgements that belong to a single fact (is this KPI
+red, did this survey score fall, did this category rise unusually) live with the fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from cxroom.insights.early_warning import RiseCheck, unusual_rise
+from cxroom.insights.health import SCALE_WIDTH, Rag, kpi_rag
+
+__all__ = [
+    "MIN_SURVEY_RESPONSES",
+    "SURVEY_FALL_PCT_OF_SCALE",
+    "AgendaInputs",
+    "CategorySeries",
+    "FixFacts",
+    "KpiFacts",
+    "MomentFacts",
+    "StageFacts",
+    "SurveyFacts",
+]
+
+SURVEY_FALL_PCT_OF_SCALE = 3.0  # a fall of at least 3 % of the question's scale
+MIN_SURVEY_RESPONSES = 30
+
+
+@dataclass(frozen=True)
+class StageFacts:
+    id: int
+    slug: str
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
+class KpiFacts:
+    id: int
+    stage_id: int
+    name: str
+    unit: str
+    direction: str
+    target: float | None
+    warning: float | None
+    value: float | None  # the review month
+    previous_value: float | None  # the month before
+    moment_id: int | None = None
+    moment_name: str | None = None
+    key_moment: bool = False
+
+    @property
+    def rag(self) -> Rag:
+        return kpi_rag(self.value, self.target, self.warning, self.direction)
+
+    @property
+    def previous_rag(self) -> Rag:
+        return kpi_rag(self.previous_value, self.target, self.warning, self.direction)
+
+    def describe(self) -> str:
+        unit = self.unit if self.unit in ("%", "") else f" {self.unit}"
+        value = "no reading" if self.value is None else f"{self.value:g}{unit}"
+        target = "" if self.target is None else f" vs target {self.target:g}{unit}"
+        return f"{self.name}: {value}{target}"
+
+
+@dataclass(frozen=True)
+class CategorySeries:
+    """Monthly complaint counts of one category at one stage, oldest first,
+    ending with the review month (months without complaints are 0)."""
+
+    stage_id: int
+    category: str
+    counts: tuple[int, ...]
+
+    def check(self) -> RiseCheck:
+        return unusual_rise(self.counts)
+
+
+@dataclass(frozen=True)
+class SurveyFacts:
+    question_id: int
+    stage_ids: tuple[int, ...]
+    survey: str
+    text: str
+    kind: str
+    score: float | None
+    n: int
+    previous_score: float | None
+    previous_n: int
+
+    @property
+    def fell(self) -> bool:
+        if self.score is None or self.previous_score is None:
+            return False
+        if self.n < MIN_SURVEY_RESPONSES or self.previous_n < MIN_SURVEY_RESPONSES:
+            return False
+        drop = (self.previous_score - self.score) / SCALE_WIDTH.get(self.kind, 100.0) * 100.0
+        return drop >= SURVEY_FALL_PCT_OF_SCALE
+
+    def describe(self) -> str:
+        return f"{self.survey} · {self.text}: {self.previous_score:.1f} → {self.score:.1f} (n = {self.n})"
+
+
+@dataclass(frozen=True)
+class MomentFacts:
+    id: int
+    stage_id: int
+    name: str
+    is_key: bool
+    state: str  # at the end of the review month
+    state_before: str  # at the last review (or the month's start)
+    state_since: datetime | None = None  # when it entered its current state
+
+
+@dataclass(frozen=True)
+class FixFacts:
+    id: int
+    stage_id: int
+    title: str
+    status: str
+    lead: str
+    due_on: date | None
+    presented_in_this_review: bool = False
+    celebrated_at: datetime | None = None
+    moment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AgendaInputs:
+    month: date  # the month of data the review looks at
+    held_on: date
+    since: datetime  # wins and state changes count from here (the last review, or the month's start)
+    stages: Sequence[StageFacts] = ()
+    kpis: Sequence[KpiFacts] = ()
+    categories: Sequence[CategorySeries] = ()
+    surveys: Sequence[SurveyFacts] = ()
+    moments: Sequence[MomentFacts] = ()
+    fixes: Sequence[FixFacts] = ()

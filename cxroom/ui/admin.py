@@ -1,0 +1,116 @@
+"""The admin page's blocks: people and roles, wall-screen links, recording retention, backups.
+
+views/admin.py lays them out in tabs; each block reads through the queries and writes
+through the trust and backup services as the acting user.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from cxroom.errors import CxroomError
+from cxroom.permissions import Role
+from cxroom.queries import trust as trust_queries
+from cxroom.services import backup, trust
+from cxroom.store import Store
+from cxroom.ui import context
+from cxroom.ui.inbox_block import last_backup_block
+from cxroom.ui.kit.text import md
+
+__all__ = ["backup_now", "people_and_roles", "recording_retention", "wall_screen_links"]
+
+
+def people_and_roles(store: Store, actor: str) -> None:
+    """Who has which role, and the form that sets one (through the trust service)."""
+    st.caption(
+        "Viewers look and listen; fix-team members edit the fixes they are on; facilitators run the room; "
+        "admins also manage roles, wall-screen links, retention and backups. Anyone not listed is a viewer."
+    )
+    st.dataframe(
+        trust_queries.users(store).drop(columns=["version"]),
+        hide_index=True,
+        width="stretch",
+        column_config={"email": "E-mail", "display_name": "Name", "role": "Role"},
+    )
+    with st.form("set_role", clear_on_submit=True):
+        c1, c2, c3 = st.columns([3, 2, 2])
+        email = c1.text_input("E-mail")
+        name = c2.text_input("Display name (as in fix teams)")
+        role = c3.selectbox("Role", [r.value for r in Role], index=0)
+        if st.form_submit_button("Save role"):
+            try:
+                trust.set_user_role(store, email=email, display_name=name, role=Role(role), actor=actor)
+                st.success(md(f"{email} is now {role}."))
+            except CxroomError as exc:
+                st.error(md(str(exc)))
+
+
+def wall_screen_links(store: Store, actor: str) -> None:
+    """Read-only wall-screen links: create one (its token shown once), list them, revoke."""
+    st.caption(
+        "A wall screen opens the room with a read-only link instead of a person's login, so it never needs "
+        "anyone to sign in again. Revoke a link and that screen shows a clear message instead of the wall."
+    )
+    with st.form("new_token", clear_on_submit=True):
+        c1, c2 = st.columns([3, 1])
+        label = c1.text_input("Screen", placeholder="e.g. Boardroom wall, left screen")
+        days = c2.number_input("Valid for (days)", min_value=1, max_value=3650, value=365)
+        if st.form_submit_button("Create wall-screen link"):
+            try:
+                token = trust.create_display_token(store, label=label, actor=actor, valid_days=int(days))
+                st.success("Copy this link now; it is shown only once.")
+                st.code(f"?mode=wall&token={token}", language=None)
+            except CxroomError as exc:
+                st.error(md(str(exc)))
+    tokens = trust_queries.display_tokens(store)
+    if tokens.empty:
+        st.info("No wall-screen links yet.")
+    for row in tokens.itertuples():
+        c1, c2, c3 = st.columns([4, 3, 1])
+        c1.text(row.label)
+        state = "revoked" if row.revoked_at is not None and str(row.revoked_at) != "NaT" else "active"
+        c2.caption(md(f"{state} · created {row.created_at:%Y-%m-%d} by {row.created_by}"))
+        if state == "active" and c3.button("Revoke", key=f"revoke_{row.id}"):
+            try:
+                trust.revoke_display_token(store, token_sha256=row.id, actor=actor)
+                st.rerun()
+            except CxroomError as exc:
+                st.error(md(str(exc)))
+
+
+def recording_retention(store: Store, actor: str) -> None:
+    """How long call recordings are kept; saving also deletes the expired ones now."""
+    current = trust_queries.call_retention_days(store)
+    st.caption("Call recordings older than the retention period are deleted (and the deletion is logged).")
+    keep = st.number_input("Keep recordings for (days, 0 = forever)", min_value=0, max_value=36500, value=current or 0)
+    if st.button("Save and delete expired recordings now"):
+        try:
+            trust.set_call_retention(store, days=int(keep) or None, actor=actor)
+            deleted = trust.purge_expired_calls(store, context.media(), actor=actor)
+            st.success(f"Saved. {deleted} expired recordings deleted.")
+        except CxroomError as exc:
+            st.error(md(str(exc)))
+
+
+def backup_now(store: Store, actor: str) -> None:
+    """A consistent backup of the running room to a folder on the server."""
+    st.caption(
+        "A backup taken here is consistent while the room is in use (one database snapshot plus the media it "
+        "references). `python -m cxroom backup DIR` does the same when the app is stopped; restore with "
+        "`python -m cxroom restore DIR` after stopping the app."
+    )
+    last_backup_block(store)
+    default = context.settings().db_path.parent / "backups" / datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = st.text_input("Backup folder on the server", value=str(default))
+    if st.button("Back up now", type="primary"):
+        try:
+            report = backup.backup_room(store, context.settings().media_dir, Path(folder), actor=actor)
+            st.success(
+                f"Backed up {len(report.tables)} tables ({report.total_rows:,} rows) and "
+                f"{report.media_files} media files to {md(report.folder)}."
+            )
+        except CxroomError as exc:
+            st.error(md(str(exc)))
