@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cxroom.inbox import client
+from cxroom.cli import handover as client
 from cxroom.inbox.layout import InboxLayout, SettleWatch, write_json_atomically
 from cxroom.inbox.state import read_status
 from cxroom.inbox.worker import InboxWorker
