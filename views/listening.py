@@ -7,10 +7,17 @@ import streamlit as st
 
 from cxroom.importers.report import ImportOptions
 from cxroom.ui import context
-from cxroom.ui import listening_components as lc
-from cxroom.ui.inbox_block import inbox_block
 from cxroom.ui.kit.actor import require_acting_user
-from cxroom.ui.mapping_block import mapping_tab
+from cxroom.ui.listening.batches import batches_panel
+from cxroom.ui.listening.calls_artifacts import media_panel
+from cxroom.ui.listening.category_mapping import mapping_tab
+from cxroom.ui.listening.complaint_mapping import complaint_mapping
+from cxroom.ui.listening.inbox import inbox_block
+from cxroom.ui.listening.kpi_mapping import kpi_mapping
+from cxroom.ui.listening.report import render_report, run_import
+from cxroom.ui.listening.state import KIND_LABELS, REPORT_KEY
+from cxroom.ui.listening.survey_mapping import survey_mapping
+from cxroom.ui.listening.upload_preview import file_facts, preview, upload
 
 store = context.store()
 actor = require_acting_user().actor
@@ -25,9 +32,9 @@ tab_import, tab_batches, tab_mapping, tab_media = st.tabs(
 
 with tab_import:
     kind = st.radio(
-        "What is in the file?", list(lc.KIND_LABELS), format_func=lc.KIND_LABELS.get, horizontal=True, key="import_kind"
+        "What is in the file?", list(KIND_LABELS), format_func=KIND_LABELS.get, horizontal=True, key="import_kind"
     )
-    pending = lc.upload(kind)
+    pending = upload(kind)
     if pending is None:
         st.info("Upload a CSV, XLSX or Parquet export. Large files: `python -m cxroom import complaints FILE`.")
     else:
@@ -48,40 +55,40 @@ with tab_import:
                 "readings: rates, means and the number of calls.",
             )
             options.aggregate = rows_are
-        preview = lc.preview(store, kind, pending, source, options)
-        if preview is not None:
-            lc.file_facts(preview, pending["name"])
+        first_look = preview(store, kind, pending, source, options)
+        if first_look is not None:
+            file_facts(first_look, pending["name"])
             if kind == "complaints":
-                mapping = lc.complaint_mapping(preview)
+                mapping = complaint_mapping(first_look)
             elif kind == "kpis":
-                mapping = lc.kpi_mapping(store, preview, actor)
+                mapping = kpi_mapping(store, first_look, actor)
             else:
-                mapping = lc.survey_mapping(preview, source or preview.source)
+                mapping = survey_mapping(first_look, source or first_look.source)
             c1, c2, _ = st.columns([1, 1, 5])
             check = c1.button("Check (dry run)", disabled=mapping is None, key="import_check")
             go = c2.button("Import", type="primary", disabled=mapping is None, key="import_go")
             if mapping is None:
                 st.caption("Complete the mapping above to import.")
             if (check or go) and mapping is not None:
-                lc.run_import(
+                run_import(
                     store,
                     kind=kind,
                     pending=pending,
-                    source=source or preview.source,
+                    source=source or first_look.source,
                     mapping=mapping,
                     options=options,
                     dry_run=check,
                     actor=actor,
                 )
-    report = st.session_state.get(lc.REPORT_KEY)
+    report = st.session_state.get(REPORT_KEY)
     if report is not None:
-        lc.render_report(store, report)
+        render_report(store, report)
 
 with tab_batches:
-    lc.batches_panel(store, actor)
+    batches_panel(store, actor)
 
 with tab_mapping:
     mapping_tab(store, actor)
 
 with tab_media:
-    lc.media_panel(store, context.media(), actor)
+    media_panel(store, context.media(), actor)

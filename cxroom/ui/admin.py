@@ -12,12 +12,13 @@ from pathlib import Path
 import streamlit as st
 
 from cxroom.errors import CxroomError
+from cxroom.inbox.state import inbox_summary
 from cxroom.permissions import Role
+from cxroom.queries import inbox as inbox_queries
 from cxroom.queries import trust as trust_queries
 from cxroom.services import backup, trust
 from cxroom.store import Store
 from cxroom.ui import context
-from cxroom.ui.inbox_block import last_backup_block
 from cxroom.ui.kit.text import md
 
 __all__ = ["backup_now", "people_and_roles", "recording_retention", "wall_screen_links"]
@@ -114,3 +115,39 @@ def backup_now(store: Store, actor: str) -> None:
             )
         except CxroomError as exc:
             st.error(md(str(exc)))
+
+
+def last_backup_block(store: Store) -> None:
+    """Admin: the last backup (any, from the audit log) and the schedule the running room keeps."""
+    settings = context.settings()
+    last = inbox_queries.last_backups(store, 1)
+    if last:
+        row = last[0]
+        when = f"{row['happened_at']:%Y-%m-%d %H:%M}"
+        st.markdown(md(f"Last backup: {when} UTC by {row['actor']} into {row['folder']}"))
+    else:
+        st.markdown("No backup has been taken of this room yet.")
+    if settings.backup_time is None:
+        st.caption(
+            "Scheduled backups are off: set CXROOM_BACKUP_TIME (HH:MM), CXROOM_BACKUP_DIR and CXROOM_BACKUP_KEEP "
+            "and restart the room."
+        )
+        return
+    st.caption(
+        md(
+            f"Scheduled daily at {settings.backup_time:%H:%M} into {settings.backup_path}, "
+            f"keeping the newest {settings.backup_keep}."
+        )
+    )
+    scheduled = (inbox_summary(settings.inbox_path).get("backup") or {}).get("last")
+    if scheduled and scheduled.get("ok"):
+        st.success(
+            md(
+                f"Last scheduled backup {scheduled['at']}: {scheduled['tables']} tables, {scheduled['rows']:,} rows, "
+                f"{scheduled['media_files']} media files, {scheduled['verified_files']} files verified against "
+                f"its manifest in {scheduled['seconds']} s."
+            ),
+            icon=":material/verified:",
+        )
+    elif scheduled:
+        st.error(md(f"The scheduled backup of {scheduled['at']} failed: {scheduled.get('error')}"))

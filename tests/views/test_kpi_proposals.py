@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store
-from cxroom.ui.kpi_proposals import editor_key
+from cxroom.ui.listening.kpi_proposals import editor_key
 from tests.importers.helpers import CALL_CENTRE_KPIS, add_stages, csv_rows, shared
 from tests.views.test_listening import button, pending
 

@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from cxroom.inbox.state import inbox_summary
-from cxroom.queries import inbox as inbox_queries
 from cxroom.ui import context
 from cxroom.ui.kit.text import md
 
@@ -72,39 +71,3 @@ def _recent_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
-
-
-def last_backup_block(store: Any) -> None:
-    """Admin: the last backup (any, from the audit log) and the schedule the running room keeps."""
-    settings = context.settings()
-    last = inbox_queries.last_backups(store, 1)
-    if last:
-        row = last[0]
-        when = f"{row['happened_at']:%Y-%m-%d %H:%M}"
-        st.markdown(md(f"Last backup: {when} UTC by {row['actor']} into {row['folder']}"))
-    else:
-        st.markdown("No backup has been taken of this room yet.")
-    if settings.backup_time is None:
-        st.caption(
-            "Scheduled backups are off: set CXROOM_BACKUP_TIME (HH:MM), CXROOM_BACKUP_DIR and CXROOM_BACKUP_KEEP "
-            "and restart the room."
-        )
-        return
-    st.caption(
-        md(
-            f"Scheduled daily at {settings.backup_time:%H:%M} into {settings.backup_path}, "
-            f"keeping the newest {settings.backup_keep}."
-        )
-    )
-    scheduled = (inbox_summary(settings.inbox_path).get("backup") or {}).get("last")
-    if scheduled and scheduled.get("ok"):
-        st.success(
-            md(
-                f"Last scheduled backup {scheduled['at']}: {scheduled['tables']} tables, {scheduled['rows']:,} rows, "
-                f"{scheduled['media_files']} media files, {scheduled['verified_files']} files verified against "
-                f"its manifest in {scheduled['seconds']} s."
-            ),
-            icon=":material/verified:",
-        )
-    elif scheduled:
-        st.error(md(f"The scheduled backup of {scheduled['at']} failed: {scheduled.get('error')}"))

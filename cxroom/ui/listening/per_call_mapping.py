@@ -13,19 +13,18 @@ from cxroom.importers.report import FilePreview
 from cxroom.queries import imports as q
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
+from cxroom.ui.listening.pickers import date_format_choice, pick_column
 
 MEASURES = {"rate": "% yes (rate)", "mean": "mean", "count": "number of calls"}
 
 
-def per_call_mapping(
-    store: Store, p: FilePreview, base: dict[str, Any], *, pick: Any, date_choice: Any
-) -> dict[str, Any] | None:
-    """The mapping of a per-call file, or None while it is incomplete. ``pick`` and ``date_choice``
-    are the Listening form's column and date-format pickers (one look for every form)."""
+def per_call_mapping(store: Store, p: FilePreview, base: dict[str, Any]) -> dict[str, Any] | None:
+    """The mapping of a per-call file, or None while it is incomplete. It uses the Listening
+    forms' column and date-format pickers (one look for every form)."""
     per = base.get("aggregate") or "day"
     st.caption(f"One row per call: the rows are aggregated per {'day' if per == 'day' else 'calendar month'}.")
-    period = pick("Date column", p.headers, base.get("period"), "per_call_period", required=True)
-    date_format = date_choice(p, period, base.get("date_format"), "per_call_date_format")
+    period = pick_column("Date column", p.headers, base.get("period"), "per_call_period", required=True)
+    date_format = date_format_choice(p, period, base.get("date_format"), "per_call_date_format")
     if date_format == "required":
         return None
     proposed = base.get("measures") or {}

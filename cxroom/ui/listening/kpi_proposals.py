@@ -17,6 +17,7 @@ from cxroom.queries import imports as qi
 from cxroom.services import kpi_proposals as kp
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
+from cxroom.ui.listening.state import PREVIEW_KEY
 
 DIRECTIONS = {Direction.LOWER_BETTER.value: "lower is better", Direction.HIGHER_BETTER.value: "higher is better"}
 FREQUENCIES = ["daily", "weekly", "monthly"]
@@ -137,7 +138,7 @@ def propose(
         except (CxroomError, ValueError, KeyError) as exc:
             st.error(md(str(exc)))
             return
-        st.session_state.pop("listening_preview", None)
+        st.session_state.pop(PREVIEW_KEY, None)
         st.session_state.pop(key, None)
         st.session_state[FLASH] = "Created " + ", ".join(_said(k) for k in proposals)
         st.rerun()
