@@ -298,8 +298,8 @@ def table(result: dict[str, Any]) -> str:
     else:
         lines.append(f"{'review agenda generation':<52} {agenda.get('note', 'n/a (not measured)')}")
     if result.get("import_s") is not None:
-        n = result.get("import_rows") or 0
-        row(f"import {n:,} complaints (importer)", result.get("import_s"), result.get("import_ratio"),
+        rows = result.get("import_rows") or 0
+        row(f"import {rows:,} complaints (importer)", result.get("import_s"), result.get("import_ratio"),
             _verdict(result, "import_ratio"))
         lines.append(f"{'   DuckDB raw read_csv of the same file':<52} {_s(result.get('import_raw_s')):>10} "
                      f"{'(floor)':>8}")

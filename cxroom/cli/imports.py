@@ -35,7 +35,7 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def register(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     common: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> dict[str, Callable[..., int]]:
     """Add the `import` and `add` commands; returns {command: handler(args, settings)} for cxroom.cli.entry.
