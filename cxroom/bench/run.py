@@ -70,7 +70,8 @@ def run_worker(script: str, name: str, cfg: dict[str, Any], workdir: Path, env: 
     )
     if proc.returncode != 0 or not out_path.exists():
         raise BenchError(f"bench/{script} failed for {name} (exit {proc.returncode})")
-    return json.loads(out_path.read_text())
+    result: dict[str, Any] = json.loads(out_path.read_text())
+    return result
 
 
 def run(opts: Options) -> dict[str, Any]:
