@@ -307,7 +307,7 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"{'   … in CPU time (importer / raw read_csv)':<52} {'':>10} "
                      f"{_x(result.get('import_cpu_ratio')):>8}")
         if result.get("import_inbox_s") is not None:
-            row(f"import {n:,} complaints through the inbox", result.get("import_inbox_s"),
+            row(f"import {rows:,} complaints through the inbox", result.get("import_inbox_s"),
                 result.get("import_inbox_ratio"), _verdict(result, "import_inbox_ratio"))
             lines.append(f"{'   … of which the hand-over (copy, claim, report)':<52} "
                          f"{_s(result.get('import_inbox_overhead_s')):>10}")
