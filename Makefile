@@ -43,6 +43,7 @@ browser-deps:
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## Lint, import contracts, then every test (unit, store, AppTest, browser).
 test: install-dev browser-deps lint

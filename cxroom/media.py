@@ -181,7 +181,7 @@ def _ogg_pages_chain(data: bytes) -> bool:
 def _wav_frames_complete(data: bytes) -> bool:
     """Without ffmpeg: does a PCM WAV hold every frame its header announces?"""
     try:
-        with wave.open(io.BytesIO(data)) as wav:
+        with wave.open(io.BytesIO(data), "rb") as wav:
             frames = wav.getnframes()
             return frames > 0 and len(wav.readframes(frames)) == frames * wav.getsampwidth() * wav.getnchannels()
     except (wave.Error, EOFError):
@@ -228,13 +228,13 @@ def _ogg_duration(data: bytes) -> float | None:
     last = data.rfind(b"OggS")
     if last < 0 or len(data) < last + 14:
         return None
-    granule = struct.unpack_from("<q", data, last + 6)[0]
+    granule: int = struct.unpack_from("<q", data, last + 6)[0]
     if data.find(b"OpusHead") != -1:
-        pre_skip = struct.unpack_from("<H", data, data.find(b"OpusHead") + 10)[0]
+        pre_skip: int = struct.unpack_from("<H", data, data.find(b"OpusHead") + 10)[0]
         return max(granule - pre_skip, 0) / 48_000.0
     vorbis = data.find(b"\x01vorbis")
     if vorbis != -1:
-        rate = struct.unpack_from("<I", data, vorbis + 12)[0]
+        rate: int = struct.unpack_from("<I", data, vorbis + 12)[0]
         return granule / rate if rate else None
     return None
 
@@ -262,7 +262,7 @@ def audio_duration(data: bytes, mime: str, path: Path | None = None) -> float | 
             return found
     if mime == "audio/wav":
         try:
-            with wave.open(io.BytesIO(data)) as wav:
+            with wave.open(io.BytesIO(data), "rb") as wav:
                 return wav.getnframes() / float(wav.getframerate())
         except (wave.Error, EOFError):
             pass  # compressed WAV (e.g. mu-law): ffprobe below knows it

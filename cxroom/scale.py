@@ -132,4 +132,5 @@ def build_scale(
         )
         bulk.close_batch(tx, batch, rows_read=spec.complaints, rows_imported=spec.complaints)
     store.checkpoint()
-    return room_queries.room_info(store)["tables"]
+    tables: dict[str, int] = room_queries.room_info(store)["tables"]
+    return tables

@@ -70,7 +70,8 @@ def run_worker(script: str, name: str, cfg: dict[str, Any], workdir: Path, env: 
     )
     if proc.returncode != 0 or not out_path.exists():
         raise BenchError(f"bench/{script} failed for {name} (exit {proc.returncode})")
-    return json.loads(out_path.read_text())
+    result: dict[str, Any] = json.loads(out_path.read_text())
+    return result
 
 
 def run(opts: Options) -> dict[str, Any]:
@@ -298,15 +299,15 @@ def table(result: dict[str, Any]) -> str:
     else:
         lines.append(f"{'review agenda generation':<52} {agenda.get('note', 'n/a (not measured)')}")
     if result.get("import_s") is not None:
-        n = result.get("import_rows") or 0
-        row(f"import {n:,} complaints (importer)", result.get("import_s"), result.get("import_ratio"),
+        rows = result.get("import_rows") or 0
+        row(f"import {rows:,} complaints (importer)", result.get("import_s"), result.get("import_ratio"),
             _verdict(result, "import_ratio"))
         lines.append(f"{'   DuckDB raw read_csv of the same file':<52} {_s(result.get('import_raw_s')):>10} "
                      f"{'(floor)':>8}")
         lines.append(f"{'   … in CPU time (importer / raw read_csv)':<52} {'':>10} "
                      f"{_x(result.get('import_cpu_ratio')):>8}")
         if result.get("import_inbox_s") is not None:
-            row(f"import {n:,} complaints through the inbox", result.get("import_inbox_s"),
+            row(f"import {rows:,} complaints through the inbox", result.get("import_inbox_s"),
                 result.get("import_inbox_ratio"), _verdict(result, "import_inbox_ratio"))
             lines.append(f"{'   … of which the hand-over (copy, claim, report)':<52} "
                          f"{_s(result.get('import_inbox_overhead_s')):>10}")

@@ -35,7 +35,7 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def register(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     common: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> dict[str, Callable[..., int]]:
     """Add the `import` and `add` commands; returns {command: handler(args, settings)} for cxroom.cli.entry.
@@ -183,7 +183,8 @@ def run(
     except DatabaseLockedError:
         # The app has the room open: hand the file to its inbox and answer with the inbox's report.
         try:
-            return inbox_client().hand_over(args, _current_settings(), out, err, print_report=_print_report)
+            code: int = inbox_client().hand_over(args, _current_settings(), out, err, print_report=_print_report)
+            return code
         except CxroomError as exc:
             err.write(f"error: {_one_line(str(exc))}\n")
             return EXIT_FAILED
@@ -374,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     try:
-        return args.cxroom_handler(args, Settings.from_env())
+        handler: Callable[[argparse.Namespace, Settings], int] = args.cxroom_handler
+        return handler(args, Settings.from_env())
     finally:
         from cxroom.store import close_all
 

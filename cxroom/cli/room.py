@@ -14,9 +14,13 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxroom.errors import DatabaseLockedError
 from cxroom.settings import Settings
+
+if TYPE_CHECKING:
+    from cxroom.store import Store
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -25,7 +29,7 @@ EXIT_USAGE = 2
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-def _open(settings: Settings):
+def _open(settings: Settings) -> Store:
     from cxroom.store import Store
 
     return Store(settings.db_path)

@@ -35,7 +35,7 @@ BESIDE_THE_APP = (
 
 
 def register(
-    subparsers: argparse._SubParsersAction,  # type: ignore[type-arg]
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     common: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> dict[str, Callable[..., int]]:
     """Add the `setup` command; returns {"setup": handler(args, settings)} for cxroom.cli.entry."""

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from cxroom.importers.errors import ImportFileError
 
@@ -157,7 +159,7 @@ def _wide_bom(head: bytes) -> str | None:
     return None
 
 
-def _blocks(fh, digest=None):  # type: ignore[no-untyped-def]
+def _blocks(fh: BinaryIO, digest: hashlib._Hash | None = None) -> Iterator[bytes]:
     """The file in blocks that end on a newline (the last one may not)."""
     carry = b""
     while chunk := fh.read(_CHUNK):
@@ -239,7 +241,7 @@ def write_utf8_copy(
     return result
 
 
-def _lines(block: bytes):  # type: ignore[no-untyped-def]
+def _lines(block: bytes) -> Iterator[tuple[bytes, bool]]:
     """(line without its newline, is it the unterminated last piece) for each line of a block."""
     parts = block.split(b"\n")
     for i, part in enumerate(parts):

@@ -130,7 +130,8 @@ def _words(text: str) -> list[str]:
     Symbols and marks stay inside the run ("otrzyma³em"), so that a reading
     which puts one inside a word is seen.
     """
-    words, current = [], []
+    words: list[str] = []
+    current: list[str] = []
     for char in text:
         category = unicodedata.category(char)
         separator = category[0] in "PZ" or category == "Nd" or char in "\t\r\n"

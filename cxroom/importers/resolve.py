@@ -199,8 +199,9 @@ def profile_columns(tx: Tx, staged: Staged) -> tuple[dict[str, dict[str, Any]], 
                 "fits": det.fits,
             }
     for header, stats in numeric.items():
-        col = staged.col(header)
-        stats["zeros"] = int(tx.fetch_value(f"SELECT count(*) FROM {staged.table} WHERE {sx.number(col)} = 0"))
+        numeric_col = staged.col(header)
+        assert numeric_col is not None  # every header profiled here is one of the staged file's
+        stats["zeros"] = int(tx.fetch_value(f"SELECT count(*) FROM {staged.table} WHERE {sx.number(numeric_col)} = 0"))
     return dates, numeric
 
 

@@ -227,7 +227,8 @@ def calls(store: Store) -> pd.DataFrame:
 
 def progress(store: Store) -> SetupProgress:
     row = store.fetch_dicts(PROGRESS)[0]
-    return SetupProgress(**{k: (bool(v) if k == "is_demo" else int(v)) for k, v in row.items()})
+    counts = {k: int(v) for k, v in row.items() if k != "is_demo"}
+    return SetupProgress(**counts, is_demo=bool(row["is_demo"]))
 
 
 def has_stages(store: Store) -> bool:

@@ -151,7 +151,7 @@ def verify_backup(folder: Path) -> dict[str, Any]:
             f"{folder} has no manifest.json; it is not a complete cxroom backup. Nothing was restored."
         )
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BackupDamagedError(f"The backup's manifest.json is damaged ({exc}). Nothing was restored.") from exc
     if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):

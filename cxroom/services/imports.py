@@ -267,7 +267,8 @@ def preview_file(
                     )
                 )
         except _DryRun as signal:
-            return signal.payload
+            preview: FilePreview = signal.payload
+            return preview
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -170,14 +170,14 @@ def change_rules(
             tx.execute("DELETE FROM category_rules WHERE id = ?", [item.rule_id])
             tx.audit("delete", "category_rule", item.rule_id, before, None)
             touched.add(str(before["category"]))
-        for item in edit:
-            before = _lookup.row(tx, "category_rules", item.rule_id)
-            values = _rule_values(tx, item.data, item.rule_id)
+        for change in edit:
+            before = _lookup.row(tx, "category_rules", change.rule_id)
+            values = _rule_values(tx, change.data, change.rule_id)
             columns = ["source", "category", "subcategory", "stage_id", "moment_id"]
             changes = dict(zip(columns, values, strict=True))
-            tx.update_versioned("category_rules", item.rule_id, item.expected_version, changes)
-            tx.audit("update", "category_rule", item.rule_id, before, item.data.model_dump())
-            touched.update({str(before["category"]), item.data.category})
+            tx.update_versioned("category_rules", change.rule_id, change.expected_version, changes)
+            tx.audit("update", "category_rule", change.rule_id, before, change.data.model_dump())
+            touched.update({str(before["category"]), change.data.category})
         outcome = Moved(updated=len(edit), deleted=len(delete))
         for data in create:
             values = _rule_values(tx, data, -1)

@@ -273,8 +273,10 @@ class _Apply:
                     self.call(("moments", i), accountability.set_moment_silo, moment_id=mid, silo_name=silo, role=role)
                     label = f"{entry.stage}: {entry.name}: {silo} ({role})"
                     (sec.created if before is None else sec.updated).append(label)
-        names = {int(m["id"]): f"{m['stage']}: {m['name']}" for m in moments.values()}
-        sec.not_in_file += [f"{names[k[0]]}: {r['silo']} ({r['role']})" for k, r in links.items() if k not in described]
+        moment_names = {int(m["id"]): f"{m['stage']}: {m['name']}" for m in moments.values()}
+        sec.not_in_file += [
+            f"{moment_names[k[0]]}: {r['silo']} ({r['role']})" for k, r in links.items() if k not in described
+        ]
 
     # -- KPIs, survey questions, category rules ----------------------------------------
 

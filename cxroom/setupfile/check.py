@@ -45,7 +45,8 @@ class _Seen:
     """First occurrence of each key, to name it when a key comes again."""
 
     def __init__(self, loaded: Loaded, problems: list[Problem]) -> None:
-        self.loaded, self.problems, self.first = loaded, problems, {}
+        self.loaded, self.problems = loaded, problems
+        self.first: dict[Any, tuple[Any, ...]] = {}
 
     def once(self, key: Any, loc: tuple[Any, ...], what: str) -> None:
         if key in self.first:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from ruamel.yaml import YAML
@@ -28,7 +28,7 @@ from ruamel.yaml.events import AliasEvent
 
 from cxroom.models import HEX_COLOUR, Frequency, Name, QuestionKind, Reliability, Slug, Text
 
-FORMAT = 1
+FORMAT: Final = 1
 WHY = ("drives_revenue", "forms_relationship", "rescues_at_risk", "grows_wallet")
 Why = Literal["drives_revenue", "forms_relationship", "rescues_at_risk", "grows_wallet"]
 RoomName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]

@@ -109,7 +109,9 @@ def parse_rules_csv(text: str, known: Known) -> tuple[list[RuleEntry], list[int]
         said = (f"missing column(s) {', '.join(missing)}" if missing else "") + (
             f"{'; ' if missing else ''}unknown column(s) {', '.join(unknown)}" if unknown else "")
         raise SetupFileError([Problem(1, "header", f"{said}; the columns are {', '.join(CSV_COLUMNS)}")])
-    entries, lines, seen = [], [], {}
+    entries: list[RuleEntry] = []
+    lines: list[int] = []
+    seen: dict[tuple[str | None, str, str], int] = {}
     line = reader.line_num
     for row in reader:
         start, line = line + 1, reader.line_num

@@ -83,7 +83,7 @@ def run(
             *dates.column_errors(m.received_at, c_date, fmt, window, empty_message="the date is empty"),
             checks.err(m.category, cat_missing, "'the category is empty'"),
         ]
-        if c_sev:
+        if c_sev and m.severity is not None:  # a severity column is found only when one is mapped
             errors.append(
                 checks.err(
                     m.severity,

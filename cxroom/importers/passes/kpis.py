@@ -89,6 +89,7 @@ def run(
         parts = []
         for header, (kpi_id, _freq) in known.items():
             col = staged.col(header)
+            assert col is not None  # known KPI columns are the staged file's own headers
             parts.append(
                 f"SELECT rn, {sx.lit(header)} AS header, {kpi_id} AS kpi_id, {sx.number(col)} AS value, "
                 f"{col} AS raw, {sx.is_missing(col)} AS missing, {period_sql} AS period FROM {t}"
@@ -96,7 +97,7 @@ def run(
         readings_sql = " UNION ALL ".join(parts)
     else:
         name_col, value_col = staged.col(m.kpi_name), staged.col(m.value)
-        assert name_col and value_col
+        assert name_col and value_col and m.value is not None
         tx.execute(
             f"CREATE TEMP TABLE kn_{t} AS SELECT unnest(?::VARCHAR[]) AS kname, unnest(?::BIGINT[]) AS kpi_id",
             [list(kpis), [v[0] for v in kpis.values()]],

@@ -59,10 +59,10 @@ def run(
         assert qcol
         texts = tx.fetch_all(f"SELECT DISTINCT trim({qcol}) FROM {t} WHERE NOT {sx.is_missing(qcol)}")
         wanted = {str(r[0]): m.default_kind for r in texts}
-    for text_, kind in wanted.items():
+    for text_, default_kind in wanted.items():
         tx.execute(
             "INSERT INTO survey_questions (survey, text, kind) VALUES (?, ?, ?) ON CONFLICT (survey, text) DO NOTHING",
-            [m.survey, text_[:200], kind],
+            [m.survey, text_[:200], default_kind],
         )
     qrows = tx.fetch_all("SELECT id, text, kind FROM survey_questions WHERE survey = ?", [m.survey])
     qid = {str(r[1]): (int(r[0]), str(r[2])) for r in qrows}
@@ -71,6 +71,7 @@ def run(
         parts = []
         for header in m.questions:
             col = staged.col(header)
+            assert col is not None  # the mapping's questions were checked against the staged headers
             qid_, kind = qid[header[:200]]
             low, high = SCALES[kind]
             parts.append(
@@ -80,7 +81,7 @@ def run(
         answers_sql = " UNION ALL ".join(parts)
     else:
         qcol, vcol = staged.col(m.question), staged.col(m.value)
-        assert qcol and vcol
+        assert qcol and vcol and m.value is not None
         tx.execute(
             f"CREATE TEMP TABLE q_{t} AS SELECT unnest(?::VARCHAR[]) AS qtext, unnest(?::BIGINT[]) AS question_id, "
             "unnest(?::DOUBLE[]) AS low, unnest(?::DOUBLE[]) AS high",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -59,8 +59,8 @@ def as_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, pd.Timestamp):
-        return value.date()
-    return value
+        return cast(date, value.date())  # pandas ships no type information here (no stubs installed)
+    return cast(date, value)  # what is left is DuckDB's DATE, which it hands back as a datetime.date
 
 
 def series_months(month: date) -> tuple[date, ...]:
