@@ -23,9 +23,8 @@ from typing import Any
 
 from cxroom.errors import CxroomError, InvalidInputError
 from cxroom.inbox import backups
-from cxroom.inbox.jobs import ArtifactJob, CallJob, ImportJob, load_job, parse_job, sidecar_of
+from cxroom.inbox.jobs import load_job, parse_job, sidecar_of
 from cxroom.inbox.layout import (
-    IMPORT_KINDS,
     JOB_SUFFIX,
     KINDS,
     REPORT_SUFFIX,
@@ -37,16 +36,12 @@ from cxroom.inbox.layout import (
     stamped_name,
     write_json_atomically,
 )
+from cxroom.inbox.run import ACTOR, committed_before_crash, run_job
 from cxroom.inbox.state import HEARTBEAT_S, WorkerState
-from cxroom.media import MediaStore
-from cxroom.queries import inbox as inbox_queries
 from cxroom.queries import room as room_queries
-from cxroom.services.evidence_files import add_artifact_file, add_call_recording
-from cxroom.services.imports import import_file
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store, utcnow
 
-ACTOR = "inbox"
 POLL_S = 0.5
 # While idle, the drop folders' names are compared this often between full polls, so a file
 # renamed into the inbox is claimed within about LOOK_S (a full poll also opens the room and
@@ -197,7 +192,7 @@ class InboxWorker:
             return
         shown = job.file_name or dropped_as
         if recovering:
-            committed = _committed_before_crash(store, kind, job, shown, claimed_at)
+            committed = committed_before_crash(store, kind, job, shown, claimed_at)
             if committed is not None:
                 self._finish(store, layout, state, kind, name, dropped_as, claimed_at, "done", committed)
                 return
@@ -210,7 +205,7 @@ class InboxWorker:
             state.update(running={**running, "progress": round(fraction, 3), "message": message})
 
         try:
-            report = _run_job(store, settings, kind, job, folder / name, shown, progress)
+            report = run_job(store, settings, kind, job, folder / name, shown, progress)
             outcome = "done"
         except CxroomError as exc:
             report, outcome = {"error": " ".join(str(exc).split()), "file_name": shown}, "failed"
@@ -279,95 +274,6 @@ class InboxWorker:
         self._versions[layout.root] = version
         info = room_queries.room_info(store)
         state.update(room={**info, "data_version": version, "as_of": utcnow().isoformat(timespec="seconds")})
-
-
-def _run_job(
-    store: Store,
-    settings: Settings,
-    kind: str,
-    job: Any,
-    path: Path,
-    shown: str,
-    progress: Callable[[float, str], None],
-) -> dict[str, Any]:
-    if kind in IMPORT_KINDS:
-        assert isinstance(job, ImportJob)
-        report = import_file(
-            store,
-            kind=kind,
-            path=path,
-            source=job.source,
-            mapping=job.mapping,
-            options=job.import_options(),
-            dry_run=job.dry_run,
-            actor=ACTOR,
-            progress=progress,
-            file_name=shown,
-        )
-        return report.to_json()
-    media = MediaStore(settings)
-    data = path.read_bytes()
-    title = job.title or Path(shown).stem
-    if kind == "calls":
-        assert isinstance(job, CallJob)
-        new_id = add_call_recording(
-            store,
-            media,
-            data=data,
-            original_name=shown,
-            stage_slug=job.stage,
-            title=title,
-            recorded_at=job.recorded_at or datetime.now(),
-            moment_name=job.moment,
-            clip_start_s=job.clip_start,
-            clip_end_s=job.clip_end,
-            transcript=job.transcript,
-            consent=job.consent,
-            tags=job.tags,
-            actor=ACTOR,
-        )
-        return {"call_id": new_id, "stage": job.stage, "file_name": shown}
-    assert isinstance(job, ArtifactJob)
-    new_id = add_artifact_file(
-        store,
-        media,
-        data=data,
-        original_name=shown,
-        stage_slug=job.stage,
-        title=title,
-        kind=job.kind,
-        moment_name=job.moment,
-        caption=job.caption,
-        issued_on=job.issued_on,
-        actor=ACTOR,
-    )
-    return {"artifact_id": new_id, "stage": job.stage, "file_name": shown}
-
-
-def _committed_before_crash(
-    store: Store, kind: str, job: Any, shown: str, claimed_at: datetime
-) -> dict[str, Any] | None:
-    """The report of a claimed file whose work committed before the process died, else None."""
-    note = "recovered after a restart: this file's import had committed before the process stopped"
-    if kind in IMPORT_KINDS:
-        if getattr(job, "dry_run", False):
-            return None
-        found = inbox_queries.batch_of_claim(store, actor=ACTOR, kind=kind, file_name=shown, claimed_at=claimed_at)
-        if found is None:
-            return None
-        summary = found["summary"]
-        return {
-            **summary,
-            "batch_id": found["batch_id"],
-            "committed": True,
-            "errors": [],
-            "notes": [*summary.get("notes", []), note],
-        }
-    entity = "call" if kind == "calls" else "artifact"
-    new_id = inbox_queries.created_since_claim(store, actor=ACTOR, entity=entity, claimed_at=claimed_at)
-    if new_id is None:
-        return None
-    return {f"{entity}_id": new_id, "stage": getattr(job, "stage", None), "file_name": shown, "notes": [note]}
 
 
 def _brief(report: dict[str, Any]) -> dict[str, Any]:
