@@ -170,8 +170,13 @@ def _agenda(cfg: dict[str, Any], repeat: int) -> dict[str, Any]:
             items = len(proposed)
     except Exception as exc:
         return {"available": False, "note": f"n/a (failed: {exc})"}
-    return {"available": True, "cold_s": times[0], "warm_s": median(times[1:] or times), "items": items,
-            "note": "propose_agenda(agenda_inputs(...)): the queries and the ranking, no page"}
+    return {
+        "available": True,
+        "cold_s": times[0],
+        "warm_s": median(times[1:] or times),
+        "items": items,
+        "note": "propose_agenda(agenda_inputs(...)): the queries and the ranking, no page",
+    }
 
 
 def _share_one_runtime() -> None:

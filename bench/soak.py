@@ -110,14 +110,24 @@ def _sample(page: Any, server_pid: int, t_s: float, cdp: Any = None) -> dict[str
         cdp.send("HeapProfiler.collectGarbage")
     heap = page.evaluate("performance.memory ? performance.memory.usedJSHeapSize : 0") if page is not None else 0
     browser = _browser_rss_mb()
-    return {"t_s": t_s, "server_mb": rss_mb(server_pid), "browser_mb": browser.pop("total"),
-            "js_heap_mb": heap / 1024 / 1024, "browser_by_type_mb": browser}
+    return {
+        "t_s": t_s,
+        "server_mb": rss_mb(server_pid),
+        "browser_mb": browser.pop("total"),
+        "js_heap_mb": heap / 1024 / 1024,
+        "browser_by_type_mb": browser,
+    }
 
 
 def soak(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(args.workdir)
-    room = build_room(workdir, args.scale, end_month=date.fromisoformat(f"{args.end_month}-01"), reuse=True,
-                      say=lambda m: print(m, file=sys.stderr, flush=True))
+    room = build_room(
+        workdir,
+        args.scale,
+        end_month=date.fromisoformat(f"{args.end_month}-01"),
+        reuse=True,
+        say=lambda m: print(m, file=sys.stderr, flush=True),
+    )
     duration = args.minutes * 60
     warmup = min(60.0, duration / 10)
     if args.how == "plain":
@@ -128,6 +138,7 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
 
     def note(message: str) -> None:
         console[message] = console.get(message, 0) + 1
+
     refreshes = unfinished = retried_presses = not_started = 0
     slow_refreshes: list[float] = []
     log = workdir / f"soak-server-{args.scale}.log"
@@ -143,17 +154,24 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
             page.wait_for_selector(IDLE, timeout=180_000)
             if args.how == "rerun":
                 page.evaluate(COUNT_RUNS)
-            print(f"Soak: {args.minutes:g} min of the wall screen at {args.scale} scale, refreshed every "
-                  f"{args.interval:g} s by {args.how}; server pid {server.pid}", file=sys.stderr, flush=True)
+            print(
+                f"Soak: {args.minutes:g} min of the wall screen at {args.scale} scale, refreshed every "
+                f"{args.interval:g} s by {args.how}; server pid {server.pid}",
+                file=sys.stderr,
+                flush=True,
+            )
             started = time.monotonic()
             next_sample = started
             while (now := time.monotonic()) - started < duration:
                 if now >= next_sample:
                     samples.append(_sample(page, server.pid, now - started, cdp))
                     s = samples[-1]
-                    print(f"  {s['t_s']:7.0f} s  server {s['server_mb']:7.1f} MB  browser {s['browser_mb']:7.1f} MB"
-                          f"  JS heap {s['js_heap_mb']:6.1f} MB  refreshes {refreshes}  errors {len(errors)}",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"  {s['t_s']:7.0f} s  server {s['server_mb']:7.1f} MB  browser {s['browser_mb']:7.1f} MB"
+                        f"  JS heap {s['js_heap_mb']:6.1f} MB  refreshes {refreshes}  errors {len(errors)}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     next_sample += args.sample
                 tick = time.monotonic()
                 try:
@@ -223,19 +241,33 @@ def _soak_plain(args: argparse.Namespace, room: Any, workdir: Path, duration: fl
         wrapper.write_text(PLAIN_WRAPPER.format(url=f"{server.url}/?mode=wall", interval_ms=int(args.interval * 1000)))
         profile = workdir / "soak-plain-profile"
         proc = subprocess.Popen(
-            [str(CHROMIUM), *CHROMIUM_ARGS, "--headless=new", f"--window-size={VIEWPORT['width']},{VIEWPORT['height']}",
-             f"--user-data-dir={profile}", wrapper.as_uri()],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(CHROMIUM),
+                *CHROMIUM_ARGS,
+                "--headless=new",
+                f"--window-size={VIEWPORT['width']},{VIEWPORT['height']}",
+                f"--user-data-dir={profile}",
+                wrapper.as_uri(),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        print(f"Soak (no DevTools): {args.minutes:g} min of the wall screen at {args.scale} scale, reloaded every "
-              f"{args.interval:g} s; server pid {server.pid}, Chromium pid {proc.pid}", file=sys.stderr, flush=True)
+        print(
+            f"Soak (no DevTools): {args.minutes:g} min of the wall screen at {args.scale} scale, reloaded every "
+            f"{args.interval:g} s; server pid {server.pid}, Chromium pid {proc.pid}",
+            file=sys.stderr,
+            flush=True,
+        )
         started = time.monotonic()
         try:
             while (now := time.monotonic()) - started < duration:
                 samples.append(_sample(None, server.pid, now - started))
                 s = samples[-1]
-                print(f"  {s['t_s']:7.0f} s  server {s['server_mb']:7.1f} MB  browser {s['browser_mb']:7.1f} MB",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"  {s['t_s']:7.0f} s  server {s['server_mb']:7.1f} MB  browser {s['browser_mb']:7.1f} MB",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 time.sleep(max(0.0, min(args.sample, duration - (time.monotonic() - started))))
             samples.append(_sample(None, server.pid, time.monotonic() - started))
         finally:
@@ -246,15 +278,25 @@ def _soak_plain(args: argparse.Namespace, room: Any, workdir: Path, duration: fl
     refreshes = int(duration / args.interval)  # asked of the frame: without DevTools they cannot be counted
     out = _summary(args, room.complaints, samples, errors, refreshes, 0, [], warmup)
     out["refreshes_are_requested_not_counted"] = True
-    last, base = samples[-1]["browser_by_type_mb"], next(
-        (x for x in samples if x["t_s"] >= warmup), samples[0])["browser_by_type_mb"]
+    last, base = (
+        samples[-1]["browser_by_type_mb"],
+        next((x for x in samples if x["t_s"] >= warmup), samples[0])["browser_by_type_mb"],
+    )
     out["browser_growth_by_type_mb"] = {k: last.get(k, 0.0) - base.get(k, 0.0) for k in sorted({*last, *base})}
     out["console_errors"] = {}
     return out
 
 
-def _summary(args: argparse.Namespace, complaints: int, samples: list[dict[str, float]], errors: list[str],
-             refreshes: int, unfinished: int, slow: list[float], warmup: float) -> dict[str, Any]:
+def _summary(
+    args: argparse.Namespace,
+    complaints: int,
+    samples: list[dict[str, float]],
+    errors: list[str],
+    refreshes: int,
+    unfinished: int,
+    slow: list[float],
+    warmup: float,
+) -> dict[str, Any]:
     after = [s for s in samples if s["t_s"] >= warmup] or samples
     base, end = after[0], samples[-1]
     out: dict[str, Any] = {
@@ -289,11 +331,15 @@ def _summary(args: argparse.Namespace, complaints: int, samples: list[dict[str, 
 
 def report(out: dict[str, Any]) -> str:
     if out.get("refreshes_are_requested_not_counted"):
-        done = (f"{out['refreshes']} reloads asked of the frame (no DevTools: not counted; the JS heap is not "
-                "readable, errors come from the server log only)")
+        done = (
+            f"{out['refreshes']} reloads asked of the frame (no DevTools: not counted; the JS heap is not "
+            "readable, errors come from the server log only)"
+        )
     else:
-        done = (f"{out['refreshes']} refreshes ({out['refreshes_slower_than_interval']} took longer than the "
-                f"interval, {out['refreshes_unfinished']} did not finish)")
+        done = (
+            f"{out['refreshes']} refreshes ({out['refreshes_slower_than_interval']} took longer than the "
+            f"interval, {out['refreshes_unfinished']} did not finish)"
+        )
     lines = [
         f"Soak · {out['minutes']:.1f} min · {out['scale']} room ({out['complaints']:,} complaints) · wall screen "
         f"refreshed every {out['interval_s']:g} s by {out['how']}: {done}",
@@ -306,21 +352,28 @@ def report(out: dict[str, Any]) -> str:
             f"{out[f'{name}_end_mb']:>6.1f} MB {out[f'{name}_max_mb']:>6.1f} MB {out[f'{name}_growth_mb']:>+6.1f} MB "
             f"{'n/a' if slope is None else f'{slope:+.1f} MB':>13}"
         )
-    lines.append(f"baseline: the first sample after {out['warmup_s']:.0f} s of warm-up; slope: least squares "
-                 "after the warm-up, extrapolated to 30 minutes")
+    lines.append(
+        f"baseline: the first sample after {out['warmup_s']:.0f} s of warm-up; slope: least squares "
+        "after the warm-up, extrapolated to 30 minutes"
+    )
     lines.append(f"errors seen (on the page, refreshes that failed, server log): {out['errors_total']}")
     lines.extend(f"  {e}" for e in out["errors"][:10])
     console = out.get("console_errors", {})
     lines.append(f"browser console errors and failed requests (not shown to the viewer): {sum(console.values())}")
     lines.extend(f"  {n} × {message}" for message, n in sorted(console.items(), key=lambda kv: -kv[1])[:10])
     if out.get("browser_growth_by_type_mb"):
-        lines.append("browser growth by process type: " + ", ".join(
-            f"{k} {v:+.1f} MB" for k, v in out["browser_growth_by_type_mb"].items()))
+        lines.append(
+            "browser growth by process type: "
+            + ", ".join(f"{k} {v:+.1f} MB" for k, v in out["browser_growth_by_type_mb"].items())
+        )
     if out.get("r_presses_repeated"):
-        lines.append(f"R pressed again {out['r_presses_repeated']} time(s) when Streamlit ignored a press; "
-                     f"{out.get('refreshes_not_started', 0)} tick(s) skipped after six ignored presses")
-    lines.append(f"target (< {GROWTH_LIMIT_MB:g} MB per 30 min, no error): "
-                 f"{'met' if out['within_target'] else 'NOT met'}")
+        lines.append(
+            f"R pressed again {out['r_presses_repeated']} time(s) when Streamlit ignored a press; "
+            f"{out.get('refreshes_not_started', 0)} tick(s) skipped after six ignored presses"
+        )
+    lines.append(
+        f"target (< {GROWTH_LIMIT_MB:g} MB per 30 min, no error): {'met' if out['within_target'] else 'NOT met'}"
+    )
     return "\n".join(lines)
 
 

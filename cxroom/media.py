@@ -208,8 +208,21 @@ def check_audio_decodes(data: bytes, mime: str) -> None:
         src.write_bytes(data)
         try:
             result = subprocess.run(
-                ["ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-xerror", "-i", str(src),
-                 "-map", "0:a:0", "-f", "null", "-"],
+                [
+                    "ffmpeg",
+                    "-hide_banner",
+                    "-nostdin",
+                    "-v",
+                    "error",
+                    "-xerror",
+                    "-i",
+                    str(src),
+                    "-map",
+                    "0:a:0",
+                    "-f",
+                    "null",
+                    "-",
+                ],
                 capture_output=True,
                 text=True,
                 timeout=_DECODE_TIMEOUT_S,

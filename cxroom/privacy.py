@@ -70,9 +70,7 @@ _US_SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
 # Spanish DNI (8 digits + letter) and NIE (X/Y/Z + 7 digits + letter).
 _ES_ID = re.compile(r"\b(?:[XYZxyz][ -]?\d{7}|\d{7,8})(?:[ -]?[A-Z]|-?[a-z])\b")
 # Italian codice fiscale; the digit positions may hold the letters L-V (omocodia).
-_IT_CF = re.compile(
-    r"(?i)\b[a-z]{6}[0-9lmnp-v]{2}[abcdehlmprst][0-9lmnp-v]{2}[a-z][0-9lmnp-v]{3}[a-z]\b"
-)
+_IT_CF = re.compile(r"(?i)\b[a-z]{6}[0-9lmnp-v]{2}[abcdehlmprst][0-9lmnp-v]{2}[a-z][0-9lmnp-v]{3}[a-z]\b")
 
 # 13-19 digits; between two digits at most one dash, with spaces around it.
 _CARD = re.compile(r"(?<![\w.,])\d(?:[ ]{0,2}-?[ ]{0,2}\d){12,18}(?!\w|[.,]\d)")
@@ -103,6 +101,7 @@ _FOLDS_INTO_WORDS = re.compile("[\u017f\u212a\u0130\u0131]")
 def _may_name_reference(text: str) -> bool:
     lowered = text.lower()
     return any(word in lowered for word in _REFERENCE_WORDS) or _FOLDS_INTO_WORDS.search(text) is not None
+
 
 # A currency after a number makes it money ("1 250 000 €", "8615249 euros").
 _MONEY_AFTER = r"\s?(?:€|EUR\b|USD\b|GBP\b|CHF\b|euros?\b|dollars?\b|pounds?\b)"

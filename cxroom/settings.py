@@ -29,6 +29,8 @@ def oldest_import_date(environ: Mapping[str, str] | None = None) -> date:
         return date.fromisoformat(raw)
     except ValueError as exc:
         raise InvalidInputError(f"CXROOM_OLDEST_DATE must be a date like 2000-01-01, not {raw!r}.") from exc
+
+
 AUTH_MODES = ("single", "oidc", "header")
 
 
@@ -110,9 +112,7 @@ class Settings(BaseModel):
             raise InvalidInputError(f"A setting in the environment is not valid: {wrong}.") from exc
 
     @classmethod
-    def _from_values(
-        cls, env: Mapping[str, str], db_path: Path, media_dir: Path, limits: dict[str, int]
-    ) -> Settings:
+    def _from_values(cls, env: Mapping[str, str], db_path: Path, media_dir: Path, limits: dict[str, int]) -> Settings:
         return cls(
             db_path=db_path,
             media_dir=media_dir,

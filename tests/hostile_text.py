@@ -57,7 +57,7 @@ PAYLOADS: dict[str, str] = {
     "nested_colour_link": ":red[[zqclick](http://evil.example/red)]",
     "newline_image": "line one\n![x](http://evil.example/nl.png)",
     "unicode": "Zoë's café — naïve ✓ 日本 😀 \u200b\u2060",
-    "formula": "=HYPERLINK(\"http://evil.example/f\",\"click\")",
+    "formula": '=HYPERLINK("http://evil.example/f","click")',
     "backslashes": "C:\\Users\\evil\\ \\n \\*",
     "percent_template": "%{x} %{customdata[0]} <b>bold</b> <br> <a href='http://evil.example/plotly'>p</a>",
     "long_run": "![" * 30 + "x" + "](http://evil.example/deep)" * 30,
@@ -65,8 +65,24 @@ PAYLOADS: dict[str, str] = {
 
 # Words inside the payloads' markup: an element whose whole text is one of these was made from a payload.
 MARKUP_WORDS = [
-    "zqbold", "zqit", "zqgone", "zqcode", "zqheading", "zqitem", "zqquote", "zqone", "zqcell", "zqblock",
-    "zqalarm", "zqnote", "zqpretty", "zqtiny", "zqgrey", "zqfine", "zqbad", "zqclick",
+    "zqbold",
+    "zqit",
+    "zqgone",
+    "zqcode",
+    "zqheading",
+    "zqitem",
+    "zqquote",
+    "zqone",
+    "zqcell",
+    "zqblock",
+    "zqalarm",
+    "zqnote",
+    "zqpretty",
+    "zqtiny",
+    "zqgrey",
+    "zqfine",
+    "zqbad",
+    "zqclick",
 ]
 # Material icons and emoji the payloads name (the room itself uses none of them).
 PAYLOAD_ICONS = ["home", "thumb_up", "delete_forever", "skull"]

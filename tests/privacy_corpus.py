@@ -181,9 +181,7 @@ _CF_MONTHS = "ABCDEHLMPRST"
 
 def it_cf(rng: random.Random) -> str:
     day = rng.randint(1, 28) + rng.choice([0, 40])
-    body = (
-        _letters(rng, 6) + _d(rng, 2) + rng.choice(_CF_MONTHS) + f"{day:02d}" + _letters(rng, 1) + _d(rng, 3)
-    )
+    body = _letters(rng, 6) + _d(rng, 2) + rng.choice(_CF_MONTHS) + f"{day:02d}" + _letters(rng, 1) + _d(rng, 3)
     code = body + codicefiscale.calc_check_digit(body)
     return code if rng.random() < 0.85 else code.lower()
 
@@ -247,8 +245,11 @@ def leaks(identifier: str, masked: str, sentence: str = "") -> bool:
         return True
     compact = "".join(ch for ch in identifier if ch.isalnum()).upper()
     masked_compact = "".join(ch for ch in masked if ch.isalnum()).upper()
-    return any(compact[i : i + 6] in masked_compact for i in range(0, max(0, len(compact) - 5)) if
-               any(ch.isdigit() for ch in compact[i : i + 6]))
+    return any(
+        compact[i : i + 6] in masked_compact
+        for i in range(0, max(0, len(compact) - 5))
+        if any(ch.isdigit() for ch in compact[i : i + 6])
+    )
 
 
 def identifier_corpus(per_kind: int = PER_KIND, seed: int = SEED) -> list[tuple[str, str, str, str]]:
@@ -263,18 +264,40 @@ def identifier_corpus(per_kind: int = PER_KIND, seed: int = SEED) -> list[tuple[
 
 # -- ordinary numbers ----------------------------------------------------------------------
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def a_date(rng: random.Random) -> str:
     y, m, d = rng.randint(1998, 2027), rng.randint(1, 12), rng.randint(1, 28)
     return rng.choice(
         [
-            f"{y}-{m:02d}-{d:02d}", f"{d:02d}/{m:02d}/{y}", f"{m}/{d}/{y}", f"{d:02d}.{m:02d}.{y}",
-            f"{d} {_MONTHS[m - 1]} {y}", f"{_MONTHS[m - 1]} {d}, {y}", f"{d:02d}/{m:02d}/{y % 100:02d}",
-            f"{y}/{m:02d}/{d:02d}", f"{y}{m:02d}{d:02d}", f"{y}-{m:02d}-{d:02d} {rng.randint(0, 23):02d}:{d:02d}",
-            f"{d}-{m}-{y}", f"XX/XX/{y}", f"{_MONTHS[m - 1][:3]} {y}", f"{y}-{y + 1}",
+            f"{y}-{m:02d}-{d:02d}",
+            f"{d:02d}/{m:02d}/{y}",
+            f"{m}/{d}/{y}",
+            f"{d:02d}.{m:02d}.{y}",
+            f"{d} {_MONTHS[m - 1]} {y}",
+            f"{_MONTHS[m - 1]} {d}, {y}",
+            f"{d:02d}/{m:02d}/{y % 100:02d}",
+            f"{y}/{m:02d}/{d:02d}",
+            f"{y}{m:02d}{d:02d}",
+            f"{y}-{m:02d}-{d:02d} {rng.randint(0, 23):02d}:{d:02d}",
+            f"{d}-{m}-{y}",
+            f"XX/XX/{y}",
+            f"{_MONTHS[m - 1][:3]} {y}",
+            f"{y}-{y + 1}",
         ]
     )
 
@@ -286,12 +309,27 @@ def an_amount(rng: random.Random) -> str:
     eu_space = us.replace(",", " ")
     return rng.choice(
         [
-            f"${us}.{cents:02d}", f"£{us}", f"€{eu_dot},{cents:02d}", f"{eu_dot},{cents:02d} €",
-            f"{eu_space} €", f"EUR {eu_dot},{cents:02d}", f"USD {us}", f"{us} dollars", f"{whole} euros",
-            f"${whole / 1000:.1f}k", f"{{${us}.{cents:02d}}}", f"¥{whole}", f"CHF {us}.{cents:02d}",
-            f"{eu_space},{cents:02d} EUR", f"{rng.randint(1, 99)}.{cents:02d} GBP",
-            f"{whole:,}.{cents:02d} USD", f"Rs. {whole:,}", f"£{whole}", f"{us}.{cents:02d}",
-            f"{eu_dot}", f"{us} in fees",
+            f"${us}.{cents:02d}",
+            f"£{us}",
+            f"€{eu_dot},{cents:02d}",
+            f"{eu_dot},{cents:02d} €",
+            f"{eu_space} €",
+            f"EUR {eu_dot},{cents:02d}",
+            f"USD {us}",
+            f"{us} dollars",
+            f"{whole} euros",
+            f"${whole / 1000:.1f}k",
+            f"{{${us}.{cents:02d}}}",
+            f"¥{whole}",
+            f"CHF {us}.{cents:02d}",
+            f"{eu_space},{cents:02d} EUR",
+            f"{rng.randint(1, 99)}.{cents:02d} GBP",
+            f"{whole:,}.{cents:02d} USD",
+            f"Rs. {whole:,}",
+            f"£{whole}",
+            f"{us}.{cents:02d}",
+            f"{eu_dot}",
+            f"{us} in fees",
         ]
     )
 
@@ -299,15 +337,23 @@ def an_amount(rng: random.Random) -> str:
 def a_time_or_count(rng: random.Random) -> str:
     return rng.choice(
         [
-            f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}", f"{rng.randint(1, 12)}.{rng.randint(10, 59)}pm",
-            f"{rng.randint(1, 99)}%", f"{rng.randint(1, 99)}.{rng.randint(0, 9)} %", f"{rng.randint(2, 300)} minutes",
-            f"{rng.randint(2, 40)} days", f"{rng.randint(1, 9)} out of {rng.randint(10, 12)}",
-            f"page {rng.randint(1, 40)} of {rng.randint(40, 90)}", "COVID-19",
+            f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
+            f"{rng.randint(1, 12)}.{rng.randint(10, 59)}pm",
+            f"{rng.randint(1, 99)}%",
+            f"{rng.randint(1, 99)}.{rng.randint(0, 9)} %",
+            f"{rng.randint(2, 300)} minutes",
+            f"{rng.randint(2, 40)} days",
+            f"{rng.randint(1, 9)} out of {rng.randint(10, 12)}",
+            f"page {rng.randint(1, 40)} of {rng.randint(40, 90)}",
+            "COVID-19",
             f"Q{rng.randint(1, 4)} {rng.randint(2019, 2027)}",
-            f"v{rng.randint(1, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 9)}", f"{rng.randint(1, 9)} cars",
-            f"{rng.randint(10, 250)} km", f"{rng.randint(1000, 99999):,} miles",
+            f"v{rng.randint(1, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 9)}",
+            f"{rng.randint(1, 9)} cars",
+            f"{rng.randint(10, 250)} km",
+            f"{rng.randint(1000, 99999):,} miles",
             f"{rng.randint(8, 11)}:{rng.randint(10, 59)}-{rng.randint(12, 17)}:{rng.randint(10, 59)}",
-            f"{rng.randint(2, 9)} x {rng.randint(100, 999)}", f"{rng.randint(1, 5)}/{rng.randint(5, 10)} stars",
+            f"{rng.randint(2, 9)} x {rng.randint(100, 999)}",
+            f"{rng.randint(1, 5)}/{rng.randint(5, 10)} stars",
             f"{rng.randint(1, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)} views",
             f"{rng.randint(10_000, 99_999)} points",
         ]
@@ -351,8 +397,9 @@ def ordinary_corpus(per_kind: int = PER_KIND, seed: int = SEED) -> list[tuple[st
     for _ in range(per_kind):
         (ref, expected), (ref2, expected2) = a_policy_or_claim(rng), a_policy_or_claim(rng)
         template = rng.choice(ORDINARY_SENTENCES)
-        items.append(("policy/claim reference", template.format(x=ref, x2=ref2),
-                      template.format(x=expected, x2=expected2)))
+        items.append(
+            ("policy/claim reference", template.format(x=ref, x2=ref2), template.format(x=expected, x2=expected2))
+        )
     return items
 
 

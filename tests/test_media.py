@@ -125,8 +125,20 @@ def _ffmpeg_audio(tmp_path: Path, name: str, *args: str, seconds: float = 2.0) -
         pytest.skip("ffmpeg is not installed")
     out = tmp_path / name
     subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi",
-         "-i", f"sine=frequency=440:duration={seconds}", *args, str(out)],
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-nostdin",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={seconds}",
+            *args,
+            str(out),
+        ],
         check=True,
         timeout=60,
     )

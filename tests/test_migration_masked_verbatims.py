@@ -41,9 +41,7 @@ def test_upgrading_a_room_masks_every_stored_verbatim(tmp_path: Path) -> None:
     store = Store(tmp_path / "room.duckdb")  # applies 0007
     assert store.schema_version() >= 7
     rows = store.fetch_dicts("SELECT verbatim, verbatim_masked FROM complaints ORDER BY external_id")
-    assert [r["verbatim_masked"] for r in rows] == [
-        None if t is None else mask_personal_data(t) for t in OLD_ROWS
-    ]
+    assert [r["verbatim_masked"] for r in rows] == [None if t is None else mask_personal_data(t) for t in OLD_ROWS]
     assert rows[0]["verbatim_masked"] == "card [card] charged twice"
     store.close()
 
@@ -67,7 +65,12 @@ def test_filling_in_chunks_gives_the_same_text(tmp_path: Path, monkeypatch: pyte
 
 
 def test_bulk_inserts_fill_the_masked_text(empty_store: Store) -> None:
-    add_complaints(empty_store, [(datetime(2026, 10, 2), "Billing", "IBAN GB82 WEST 1234 5698 7654 32 refused"),
-                                 (datetime(2026, 10, 3), "Billing", None)])
+    add_complaints(
+        empty_store,
+        [
+            (datetime(2026, 10, 2), "Billing", "IBAN GB82 WEST 1234 5698 7654 32 refused"),
+            (datetime(2026, 10, 3), "Billing", None),
+        ],
+    )
     rows = empty_store.fetch_dicts("SELECT verbatim, verbatim_masked FROM complaints ORDER BY received_at")
     assert [r["verbatim_masked"] for r in rows] == ["IBAN [iban] refused", None]

@@ -110,8 +110,11 @@ def _leaks(identifier: str, masked: str) -> bool:
 
 def test_recall_on_structured_identifiers_is_at_least_98_percent() -> None:
     corpus = _corpus()
-    misses = [(kind, ident, mask_personal_data(text)) for kind, ident, text in corpus
-              if _leaks(ident, mask_personal_data(text))]
+    misses = [
+        (kind, ident, mask_personal_data(text))
+        for kind, ident, text in corpus
+        if _leaks(ident, mask_personal_data(text))
+    ]
     recall = 1 - len(misses) / len(corpus)
     per_kind = {k: sum(1 for m in misses if m[0] == k) for k in KINDS}
     assert recall >= 0.98, f"recall {recall:.3f}; misses per kind {per_kind}; e.g. {misses[:5]}"
@@ -129,8 +132,10 @@ def test_every_kind_is_masked_with_its_label(kind: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Quoted one price. Policy LM-48213. Please call me on 555-312-4567.",
-         "Quoted one price. Policy [reference]. Please call me on [phone]."),
+        (
+            "Quoted one price. Policy LM-48213. Please call me on 555-312-4567.",
+            "Quoted one price. Policy [reference]. Please call me on [phone].",
+        ),
         ("Please e-mail it to sam.12@example.com.", "Please e-mail it to [email]."),
         ("card 4111 1111 1111 1111 expired", "card [card] expired"),
         ("IBAN GB29 NWBK 6016 1331 9268 19 please", "IBAN [iban] please"),
@@ -250,8 +255,10 @@ def test_the_database_prefilter_never_skips_a_text_the_masker_would_change() -> 
 
 def _real_narratives() -> list[str]:
     frames = []
-    for name, column in (("cfpb_narratives_sample.csv", "Consumer complaint narrative"),
-                         ("cfpb_original_format_sample.csv", "Consumer_complaint_narrative")):
+    for name, column in (
+        ("cfpb_narratives_sample.csv", "Consumer complaint narrative"),
+        ("cfpb_original_format_sample.csv", "Consumer_complaint_narrative"),
+    ):
         path = SHARED_REAL_DATA / name
         if path.exists():
             frames.append(pd.read_csv(path)[column])

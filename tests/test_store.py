@@ -70,8 +70,12 @@ def test_migrations_are_applied_by_set_not_by_the_highest_number(tmp_path: Path)
     assert upgraded.applied_migrations() == set(shipped)
     # 6's table and column are there; 7 was not applied a second time (one row each)
     assert "kpi_readings_superseded" in upgraded.table_names()
-    columns = {c for (c,) in upgraded.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'import_rejects'")}
+    columns = {
+        c
+        for (c,) in upgraded.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'import_rejects'"
+        )
+    }
     assert "values_only" in columns
     assert upgraded.fetch_value("SELECT count(*) FROM schema_migrations WHERE version = 7") == 1
     assert upgraded.migrate() == []

@@ -48,8 +48,11 @@ with tab_import:
             rows_are = st.selectbox(
                 "Rows in the file",
                 [None, "day", "month"],
-                format_func=lambda v: {None: "One row per period (KPI values)", "day": "One row per call, per day",
-                                       "month": "One row per call, per month"}[v],
+                format_func=lambda v: {
+                    None: "One row per period (KPI values)",
+                    "day": "One row per call, per day",
+                    "month": "One row per call, per month",
+                }[v],
                 key="import_aggregate",
                 help="A call log (answered, speed of answer, rating per call) becomes daily or monthly KPI "
                 "readings: rates, means and the number of calls.",

@@ -90,9 +90,7 @@ def visit(context: Any, url: str, ready: str, arg: Any = None) -> tuple[float, f
         page.close()
 
 
-def measure_browser(
-    room: Room, *, repeat: int, logs: Path, say: Say = print, quick: bool = False
-) -> dict[str, Any]:
+def measure_browser(room: Room, *, repeat: int, logs: Path, say: Say = print, quick: bool = False) -> dict[str, Any]:
     """Floor and wall in Chromium at 1920x1080, and the wall server's memory.
 
     ``quick`` (the smoke test) skips the separate first visits and the wall-screen mode."""

@@ -82,8 +82,12 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> dic
         "See docs/benchmarks.md.",
     )
     common(p)  # accepted for symmetry; the benchmark builds its own rooms
-    p.add_argument("--scale", choices=["demo", "medium", "large"], default="large",
-                   help="largest room to measure; the smaller ones are measured too (default: large)")
+    p.add_argument(
+        "--scale",
+        choices=["demo", "medium", "large"],
+        default="large",
+        help="largest room to measure; the smaller ones are measured too (default: large)",
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON (keys: docs/benchmarks.md)")
     p.add_argument("--save", help="also write the JSON to this file")
     p.add_argument("--workdir", help="keep rooms and the CSV here and reuse them next time (default: a temp folder)")
@@ -94,8 +98,12 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> dic
     p.add_argument("--browser-repeat", type=_positive, default=5, help="Chromium visits per page (default: 5)")
     p.add_argument("--sessions", type=_count, default=20, help="concurrent AppTest sessions (default: 20)")
     p.add_argument("--session-reruns", type=_positive, default=3, help="reruns per concurrent session (default: 3)")
-    p.add_argument("--import-rows", type=_count, default=1_000_000,
-                   help="rows of the complaints CSV to import; 0 skips the import (default: 1000000)")
+    p.add_argument(
+        "--import-rows",
+        type=_count,
+        default=1_000_000,
+        help="rows of the complaints CSV to import; 0 skips the import (default: 1000000)",
+    )
     p.add_argument("--import-repeat", type=_positive, default=3, help="import timings (default: 3)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return {"bench": cmd_bench}

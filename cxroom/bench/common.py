@@ -189,9 +189,25 @@ def start_server(script: Path, *, env: dict[str, str], log: Path, timeout: float
     log.parent.mkdir(parents=True, exist_ok=True)
     out = log.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO,
+        env={**os.environ, **env},
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
     out.close()
     server = Server(proc, port, log)

@@ -98,8 +98,16 @@ def build_room(workdir: Path, scale: str, *, end_month: date, reuse: bool, say: 
             counts = _counts(db)
             if counts["schema_version"] == known.get("schema_version"):
                 say(f"  reusing the {scale} room in {folder}")
-                return Room(scale, db, media, counts["complaints"], counts["survey_responses"],
-                            counts["kpi_readings"], counts["stages"], None)
+                return Room(
+                    scale,
+                    db,
+                    media,
+                    counts["complaints"],
+                    counts["survey_responses"],
+                    counts["kpi_readings"],
+                    counts["stages"],
+                    None,
+                )
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
@@ -122,5 +130,13 @@ def build_room(workdir: Path, scale: str, *, end_month: date, reuse: bool, say: 
     build_s = time.perf_counter() - started
     counts = _counts(db)
     _write_marker(folder, scale, end_month, counts["schema_version"])
-    return Room(scale, db, media, counts["complaints"], counts["survey_responses"], counts["kpi_readings"],
-                counts["stages"], build_s)
+    return Room(
+        scale,
+        db,
+        media,
+        counts["complaints"],
+        counts["survey_responses"],
+        counts["kpi_readings"],
+        counts["stages"],
+        build_s,
+    )

@@ -66,7 +66,10 @@ def run_worker(script: str, name: str, cfg: dict[str, Any], workdir: Path, env: 
     out_path.unlink(missing_ok=True)
     proc = subprocess.run(
         [sys.executable, str(REPO / "bench" / script), str(cfg_path), str(out_path)],
-        cwd=REPO, env={**os.environ, **env}, timeout=3600, check=False,
+        cwd=REPO,
+        env={**os.environ, **env},
+        timeout=3600,
+        check=False,
     )
     if proc.returncode != 0 or not out_path.exists():
         raise BenchError(f"bench/{script} failed for {name} (exit {proc.returncode})")
@@ -111,8 +114,13 @@ def _run_in(opts: Options, workdir: Path, result: dict[str, Any], say: Say, *, r
             "end_month": opts.end_month.isoformat(),
         }
         try:
-            worker = run_worker("apptest_worker.py", f"apptest-{scale}", cfg, workdir,
-                                {**room_env(room.db, room.media), "STREAMLIT_LOGGER_LEVEL": "error"})
+            worker = run_worker(
+                "apptest_worker.py",
+                f"apptest-{scale}",
+                cfg,
+                workdir,
+                {**room_env(room.db, room.media), "STREAMLIT_LOGGER_LEVEL": "error"},
+            )
         except (BenchError, subprocess.TimeoutExpired) as exc:
             result["errors"].append(str(exc))
             continue
@@ -122,13 +130,34 @@ def _run_in(opts: Options, workdir: Path, result: dict[str, Any], say: Say, *, r
         worker["complaints"] = room.complaints
         by_scale[scale] = worker
     result["by_scale"] = {
-        s: {k: w.get(k) for k in ("complaints", "floor_apptest_s", "wall_warm_s", "wall_warm_ratio", "wall_cold_s",
-                                  "wall_cold_ratio", "wall_rerun_s", "wall_first_s", "wall_elements")}
+        s: {
+            k: w.get(k)
+            for k in (
+                "complaints",
+                "floor_apptest_s",
+                "wall_warm_s",
+                "wall_warm_ratio",
+                "wall_cold_s",
+                "wall_cold_ratio",
+                "wall_rerun_s",
+                "wall_first_s",
+                "wall_elements",
+            )
+        }
         for s, w in by_scale.items()
     }
     mine = by_scale.get(opts.scale, {})
-    for key in ("floor_apptest_s", "wall_warm_s", "wall_warm_ratio", "wall_cold_s", "wall_cold_ratio",
-                "wall_rerun_s", "wall_first_s", "wall_elements", "wall_stage_columns"):
+    for key in (
+        "floor_apptest_s",
+        "wall_warm_s",
+        "wall_warm_ratio",
+        "wall_cold_s",
+        "wall_cold_ratio",
+        "wall_rerun_s",
+        "wall_first_s",
+        "wall_elements",
+        "wall_stage_columns",
+    ):
         result[key] = mine.get(key)
     result["floor_apptest_samples"] = mine.get("floor_apptest_samples")
     result["wall_warm_samples"] = mine.get("wall_warm_samples")
@@ -160,8 +189,14 @@ def _run_in(opts: Options, workdir: Path, result: dict[str, Any], say: Say, *, r
         except Exception as exc:  # the rest of the run still counts
             result["errors"].append(f"import: {exc}")
     for key in (
-        "import_rows", "import_s", "import_raw_s", "import_ratio", "import_cpu_ratio", "import_inbox_s",
-        "import_inbox_ratio", "import_inbox_overhead_s",
+        "import_rows",
+        "import_s",
+        "import_raw_s",
+        "import_ratio",
+        "import_cpu_ratio",
+        "import_inbox_s",
+        "import_inbox_ratio",
+        "import_inbox_overhead_s",
     ):
         result.setdefault(key, None)
 
@@ -181,8 +216,16 @@ def _pages(result: dict[str, Any], pages: dict[str, Any]) -> None:
 def _browser(opts: Options, top: Room, workdir: Path, result: dict[str, Any], say: Say) -> None:
     from cxroom.bench.browser import chromium_available, measure_browser
 
-    keys = ("floor_browser_s", "browser_wall_s", "browser_wall_extra_s", "browser_wall_idle_s",
-            "browser_wall_screen_s", "browser_wall_first_s", "server_rss_mb", "server_rss_open_mb")
+    keys = (
+        "floor_browser_s",
+        "browser_wall_s",
+        "browser_wall_extra_s",
+        "browser_wall_idle_s",
+        "browser_wall_screen_s",
+        "browser_wall_first_s",
+        "server_rss_mb",
+        "server_rss_open_mb",
+    )
     result["browser"] = {}
     if not opts.browser:
         result["browser"] = {"available": False, "note": "n/a (--no-browser)"}
@@ -191,8 +234,10 @@ def _browser(opts: Options, top: Room, workdir: Path, result: dict[str, Any], sa
     else:
         say(f"  Chromium timings and server memory, {top.scale} room…")
         try:
-            result["browser"] = {"available": True,
-                                 **measure_browser(top, repeat=opts.browser_repeat, logs=workdir, say=say)}
+            result["browser"] = {
+                "available": True,
+                **measure_browser(top, repeat=opts.browser_repeat, logs=workdir, say=say),
+            }
         except Exception as exc:  # the rest of the run still counts
             result["errors"].append(f"browser: {exc}")
             result["browser"] = {"available": False, "note": f"n/a (failed: {exc})"}
@@ -206,8 +251,13 @@ def check_targets(result: dict[str, Any]) -> dict[str, Any]:
     for key, (limit, text) in TARGETS.items():
         value = result.get(key)
         ok = None if value is None or (isinstance(value, float) and math.isnan(value)) else value <= limit
-        out[key] = {"value": value, "limit": limit, "met": ok, "target": text,
-                    "applies": result.get("scale") == TARGET_SCALE}
+        out[key] = {
+            "value": value,
+            "limit": limit,
+            "met": ok,
+            "target": text,
+            "applies": result.get("scale") == TARGET_SCALE,
+        }
     return out
 
 
@@ -231,9 +281,14 @@ def _verdict(result: dict[str, Any], key: str) -> str:
     if not target:
         return ""
     limit = target["limit"]
-    shown = {"wall_warm_ratio": f"≤ {limit:g}x", "wall_cold_ratio": f"≤ {limit:g}x",
-             "browser_wall_extra_s": f"≤ +{limit:g} s", "import_ratio": f"≤ {limit:g}x",
-             "import_inbox_ratio": f"≤ {limit:g}x", "server_rss_mb": f"≤ {limit:g} MB"}[key]
+    shown = {
+        "wall_warm_ratio": f"≤ {limit:g}x",
+        "wall_cold_ratio": f"≤ {limit:g}x",
+        "browser_wall_extra_s": f"≤ +{limit:g} s",
+        "import_ratio": f"≤ {limit:g}x",
+        "import_inbox_ratio": f"≤ {limit:g}x",
+        "server_rss_mb": f"≤ {limit:g} MB",
+    }[key]
     met = target["met"]
     mark = "n/a" if met is None else ("ok" if met else "MISSED")
     if not target["applies"] and met is not None:
@@ -263,26 +318,54 @@ def table(result: dict[str, Any]) -> str:
     for scale, w in result.get("by_scale", {}).items():
         here = scale == result["scale"]
         n = f"{w.get('complaints') or 0:,}"
-        row(f"wall, AppTest warm · {scale} ({n} complaints)", w.get("wall_warm_s"), w.get("wall_warm_ratio"),
-            _verdict(result, "wall_warm_ratio") if here else "")
-        row(f"wall, AppTest cold · {scale}", w.get("wall_cold_s"), w.get("wall_cold_ratio"),
-            _verdict(result, "wall_cold_ratio") if here else "")
-    row("wall, same session rerun", result.get("wall_rerun_s"),
-        ratio(result.get("wall_rerun_s"), result.get("floor_apptest_s")))
-    row("wall, first run of a fresh server process", result.get("wall_first_s"),
-        ratio(result.get("wall_first_s"), result.get("floor_apptest_s")))
+        row(
+            f"wall, AppTest warm · {scale} ({n} complaints)",
+            w.get("wall_warm_s"),
+            w.get("wall_warm_ratio"),
+            _verdict(result, "wall_warm_ratio") if here else "",
+        )
+        row(
+            f"wall, AppTest cold · {scale}",
+            w.get("wall_cold_s"),
+            w.get("wall_cold_ratio"),
+            _verdict(result, "wall_cold_ratio") if here else "",
+        )
+    row(
+        "wall, same session rerun",
+        result.get("wall_rerun_s"),
+        ratio(result.get("wall_rerun_s"), result.get("floor_apptest_s")),
+    )
+    row(
+        "wall, first run of a fresh server process",
+        result.get("wall_first_s"),
+        ratio(result.get("wall_first_s"), result.get("floor_apptest_s")),
+    )
     browser = result.get("browser") or {}
     if browser.get("available"):
-        row("wall, Chromium 1920x1080: every stage column", result.get("browser_wall_s"),
-            result.get("browser_wall_ratio"))
-        lines.append(f"{'   … more than the floor page':<52} {_s(result.get('browser_wall_extra_s')):>10} {'':>8}   "
-                     f"{_verdict(result, 'browser_wall_extra_s')}")
-        row("wall, Chromium: script finished", result.get("browser_wall_idle_s"),
-            ratio(result.get("browser_wall_idle_s"), result.get("floor_browser_s")))
-        row("wall screen (?mode=wall), Chromium", result.get("browser_wall_screen_s"),
-            ratio(result.get("browser_wall_screen_s"), result.get("floor_browser_s")))
-        row("wall, Chromium, first visit (cold server)", result.get("browser_wall_first_s"),
-            ratio(result.get("browser_wall_first_s"), result.get("floor_browser_s")))
+        row(
+            "wall, Chromium 1920x1080: every stage column",
+            result.get("browser_wall_s"),
+            result.get("browser_wall_ratio"),
+        )
+        lines.append(
+            f"{'   … more than the floor page':<52} {_s(result.get('browser_wall_extra_s')):>10} {'':>8}   "
+            f"{_verdict(result, 'browser_wall_extra_s')}"
+        )
+        row(
+            "wall, Chromium: script finished",
+            result.get("browser_wall_idle_s"),
+            ratio(result.get("browser_wall_idle_s"), result.get("floor_browser_s")),
+        )
+        row(
+            "wall screen (?mode=wall), Chromium",
+            result.get("browser_wall_screen_s"),
+            ratio(result.get("browser_wall_screen_s"), result.get("floor_browser_s")),
+        )
+        row(
+            "wall, Chromium, first visit (cold server)",
+            result.get("browser_wall_first_s"),
+            ratio(result.get("browser_wall_first_s"), result.get("floor_browser_s")),
+        )
     else:
         lines.append(f"{'wall in Chromium':<52} {browser.get('note', 'n/a')}")
     for name, label in (("stage", "stage detail ?stage=claim"), ("fixes", "fix board"), ("reviews", "reviews page")):
@@ -294,34 +377,59 @@ def table(result: dict[str, Any]) -> str:
             lines.append(f"{label:<52} {page.get('note', 'n/a (not measured)')}")
     agenda = result.get("pages", {}).get("agenda") or {}
     if agenda.get("available"):
-        row(f"review agenda generation ({agenda.get('items')} items)", agenda.get("warm_s"),
-            ratio(agenda.get("warm_s"), result.get("floor_apptest_s")))
+        row(
+            f"review agenda generation ({agenda.get('items')} items)",
+            agenda.get("warm_s"),
+            ratio(agenda.get("warm_s"), result.get("floor_apptest_s")),
+        )
     else:
         lines.append(f"{'review agenda generation':<52} {agenda.get('note', 'n/a (not measured)')}")
     if result.get("import_s") is not None:
         rows = result.get("import_rows") or 0
-        row(f"import {rows:,} complaints (importer)", result.get("import_s"), result.get("import_ratio"),
-            _verdict(result, "import_ratio"))
-        lines.append(f"{'   DuckDB raw read_csv of the same file':<52} {_s(result.get('import_raw_s')):>10} "
-                     f"{'(floor)':>8}")
-        lines.append(f"{'   … in CPU time (importer / raw read_csv)':<52} {'':>10} "
-                     f"{_x(result.get('import_cpu_ratio')):>8}")
+        row(
+            f"import {rows:,} complaints (importer)",
+            result.get("import_s"),
+            result.get("import_ratio"),
+            _verdict(result, "import_ratio"),
+        )
+        lines.append(
+            f"{'   DuckDB raw read_csv of the same file':<52} {_s(result.get('import_raw_s')):>10} {'(floor)':>8}"
+        )
+        lines.append(
+            f"{'   … in CPU time (importer / raw read_csv)':<52} {'':>10} {_x(result.get('import_cpu_ratio')):>8}"
+        )
         if result.get("import_inbox_s") is not None:
-            row(f"import {rows:,} complaints through the inbox", result.get("import_inbox_s"),
-                result.get("import_inbox_ratio"), _verdict(result, "import_inbox_ratio"))
-            lines.append(f"{'   … of which the hand-over (copy, claim, report)':<52} "
-                         f"{_s(result.get('import_inbox_overhead_s')):>10}")
+            row(
+                f"import {rows:,} complaints through the inbox",
+                result.get("import_inbox_s"),
+                result.get("import_inbox_ratio"),
+                _verdict(result, "import_inbox_ratio"),
+            )
+            lines.append(
+                f"{'   … of which the hand-over (copy, claim, report)':<52} "
+                f"{_s(result.get('import_inbox_overhead_s')):>10}"
+            )
     if browser.get("available"):
-        row("server peak memory (VmHWM), wall open", result.get("server_rss_mb"), None,
-            _verdict(result, "server_rss_mb"), unit="MB")
+        row(
+            "server peak memory (VmHWM), wall open",
+            result.get("server_rss_mb"),
+            None,
+            _verdict(result, "server_rss_mb"),
+            unit="MB",
+        )
     conc = result.get("concurrent") or {}
     if conc.get("sessions"):
         floor = result.get("floor_apptest_s")
-        row(f"{conc['sessions']} concurrent sessions rerunning the wall: p50", conc.get("p50_s"),
-            ratio(conc.get("p50_s"), floor))
+        row(
+            f"{conc['sessions']} concurrent sessions rerunning the wall: p50",
+            conc.get("p50_s"),
+            ratio(conc.get("p50_s"), floor),
+        )
         row("   … p95", conc.get("p95_s"), ratio(conc.get("p95_s"), floor))
-        lines.append(f"{'   … throughput':<52} {conc.get('reruns_per_s') or 0:>8.2f}/s   "
-                     f"({conc.get('runs')} reruns, {conc.get('errors_total')} errors)")
+        lines.append(
+            f"{'   … throughput':<52} {conc.get('reruns_per_s') or 0:>8.2f}/s   "
+            f"({conc.get('runs')} reruns, {conc.get('errors_total')} errors)"
+        )
     lines.append("-" * 90)
     missed = [k for k, t in result.get("targets", {}).items() if t["met"] is False]
     lines.append(f"targets missed: {', '.join(missed) if missed else 'none'} · run took {_s(result.get('elapsed_s'))}")

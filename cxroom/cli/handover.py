@@ -210,4 +210,3 @@ def _job_options(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         "caption": args.caption,
         "issued_on": issued,
     }
-

@@ -108,8 +108,15 @@ def date(col: str, fmt: str) -> str:
     return f"(CASE WHEN regexp_full_match({v}, {lit(guard)}) THEN try_strptime({v}, {lit(fmt)}) END)"
 
 
-_DIRECTIVE_DIGITS = {"Y": "[0-9]{4}", "y": "[0-9]{2}", "m": "[0-9]{1,2}", "d": "[0-9]{1,2}", "H": "[0-9]{1,2}",
-                     "M": "[0-9]{2}", "S": "[0-9]{2}"}
+_DIRECTIVE_DIGITS = {
+    "Y": "[0-9]{4}",
+    "y": "[0-9]{2}",
+    "m": "[0-9]{1,2}",
+    "d": "[0-9]{1,2}",
+    "H": "[0-9]{1,2}",
+    "M": "[0-9]{2}",
+    "S": "[0-9]{2}",
+}
 
 
 def _digits_pattern(fmt: str) -> str | None:

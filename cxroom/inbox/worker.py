@@ -178,8 +178,15 @@ class InboxWorker:
         return worked
 
     def _run_claimed(
-        self, store: Store, settings: Settings, layout: InboxLayout, state: WorkerState, kind: str, name: str,
-        *, recovering: bool,
+        self,
+        store: Store,
+        settings: Settings,
+        layout: InboxLayout,
+        state: WorkerState,
+        kind: str,
+        name: str,
+        *,
+        recovering: bool,
     ) -> None:
         folder = layout.processing(kind)
         doc = read_json(folder / (name + JOB_SUFFIX))
@@ -277,8 +284,16 @@ class InboxWorker:
 
 
 def _brief(report: dict[str, Any]) -> dict[str, Any]:
-    keys = ("batch_id", "rows_read", "rows_imported", "rows_duplicate", "rows_rejected", "values_rejected", "call_id",
-            "artifact_id")
+    keys = (
+        "batch_id",
+        "rows_read",
+        "rows_imported",
+        "rows_duplicate",
+        "rows_rejected",
+        "values_rejected",
+        "call_id",
+        "artifact_id",
+    )
     return {k: report[k] for k in keys if k in report}
 
 

@@ -162,9 +162,7 @@ def survey_score(changes: Sequence[SurveyChange]) -> float | None:
     if not usable:
         return None
     total = sum(c.n for c in usable)
-    weighted = sum(
-        _clamp(100.0 + SURVEY_POINTS_PER_PCT * min(0.0, c.change_pct_of_scale)) * c.n for c in usable
-    )
+    weighted = sum(_clamp(100.0 + SURVEY_POINTS_PER_PCT * min(0.0, c.change_pct_of_scale)) * c.n for c in usable)
     return weighted / total
 
 

@@ -54,9 +54,12 @@ def masked_verbatims_table(tx: Tx, name: str, texts_sql: str, params: list[objec
     )
     total = int(tx.fetch_value(f"SELECT count(*) FROM {name}_in") or 0)
     for first in range(0, total, CHUNK_ROWS):
-        texts = [t for (t,) in tx.fetch_all(
-            f"SELECT verbatim FROM {name}_in WHERE k > ? AND k <= ? ORDER BY k", [first, first + CHUNK_ROWS]
-        )]
+        texts = [
+            t
+            for (t,) in tx.fetch_all(
+                f"SELECT verbatim FROM {name}_in WHERE k > ? AND k <= ? ORDER BY k", [first, first + CHUNK_ROWS]
+            )
+        ]
         frame = pd.DataFrame({"verbatim": texts, "verbatim_masked": [mask_personal_data(t) for t in texts]})
         tx.cur.register(f"{name}_chunk", frame)
         try:
@@ -77,9 +80,7 @@ def masked_sql(raw: str, table_alias: str) -> str:
     )
 
 
-def masked_for_insert(
-    tx: Tx, table: str, raw: str, alias: str = "mv", *, column: str = "verbatim"
-) -> tuple[str, str]:
+def masked_for_insert(tx: Tx, table: str, raw: str, alias: str = "mv", *, column: str = "verbatim") -> tuple[str, str]:
     """For an INSERT ... SELECT from ``table`` (its ``column`` appearing as ``raw``):
     the masked-text expression and the join it needs (survey comments pass ``column="comment"``).
 

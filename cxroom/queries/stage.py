@@ -176,10 +176,13 @@ WHERE c.stage_id = ?
 ORDER BY c.on_wall DESC, c.recorded_at DESC, c.id
 """
 
-STAGE_FIXES = FIX_VIEW + f"""
+STAGE_FIXES = (
+    FIX_VIEW
+    + f"""
 WHERE f.stage_id = ?
 ORDER BY NOT {fix_status.active_sql()}, f.chartered_on DESC, f.id
 """
+)
 
 
 @dataclass(frozen=True)

@@ -177,7 +177,8 @@ def verify_backup(folder: Path) -> dict[str, Any]:
     unlisted = sorted(
         str(path.relative_to(folder))
         for path in folder.rglob("*")
-        if (path.is_file() or path.is_symlink()) and path != manifest_path
+        if (path.is_file() or path.is_symlink())
+        and path != manifest_path
         and str(path.relative_to(folder)) not in listed
     )
     _refuse([f"{name}: not listed in its manifest" for name in unlisted], "The backup holds files it should not")

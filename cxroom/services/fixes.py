@@ -175,9 +175,7 @@ def charter_in(
         tx.execute(INSERT_MEMBER, [new_id, person, silo])
     for kpi, value, period, target in kpis:
         tx.execute(INSERT_FIX_KPI, [new_id, kpi, value, period, target])
-    add_to_timeline(
-        tx, new_id, when=when, from_status=None, to_status=FixStatus.CHARTERED.value, note="Team chartered"
-    )
+    add_to_timeline(tx, new_id, when=when, from_status=None, to_status=FixStatus.CHARTERED.value, note="Team chartered")
     tx.audit("create", "fix", new_id, None, data.model_dump())
     return submits.Created(new_id, repeated=False)
 

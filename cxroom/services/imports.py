@@ -253,7 +253,11 @@ def preview_file(
                         rows_read=staged.rows_read,
                         sample=sample,
                         suggested=resolve.suggest_mapping(
-                            kind, staged.headers, profile[1], src, options,
+                            kind,
+                            staged.headers,
+                            profile[1],
+                            src,
+                            options,
                             resolve.flag_columns(tx, staged) if kind == "kpis" and options.aggregate else None,
                         ),
                         saved=saved if saved and resolve.mapping_fits(saved, staged.headers) else None,

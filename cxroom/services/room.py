@@ -225,7 +225,9 @@ def reorder_moments(store: Store, stage_id: int, order: NewOrder, *, actor: str)
         _apply_order(tx, "moments", current, order)
         after = tx.fetch_dicts("SELECT name FROM moments WHERE stage_id = ? ORDER BY position, id", [stage_id])
         tx.audit(
-            "reorder", "moment", None,
+            "reorder",
+            "moment",
+            None,
             {"stage_id": stage_id, "order": [r["name"] for r in current]},
             {"stage_id": stage_id, "order": [r["name"] for r in after]},
         )
@@ -325,5 +327,3 @@ def delete_silo(store: Store, silo_id: int, *, expected_version: int, actor: str
             raise InvalidInputError(f"The silo '{before['name']}' cannot be deleted: {listed} refer to it.")
         tx.execute("DELETE FROM silos WHERE id = ?", [silo_id])
         tx.audit("delete", "silo", silo_id, before, None)
-
-

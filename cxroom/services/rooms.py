@@ -130,8 +130,12 @@ def create_room(current: Store, home: Path, data: NewRoom, *, actor: str) -> Roo
                         "room",
                         slug,
                         None,
-                        {"room_name": data.name, "people_copied": len(users), "screen_links_copied": len(tokens),
-                         "created_from": str(current.path)},
+                        {
+                            "room_name": data.name,
+                            "people_copied": len(users),
+                            "screen_links_copied": len(tokens),
+                            "created_from": str(current.path),
+                        },
                     )
             finally:
                 new.close()

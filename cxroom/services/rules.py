@@ -104,7 +104,7 @@ class Moved:
         return sum(n for _, _, n in self.moved)
 
     def message(self) -> str:
-        """"23 complaints moved to Make a claim; 4 left unmapped." and what is still unmapped."""
+        """ "23 complaints moved to Make a claim; 4 left unmapped." and what is still unmapped."""
         parts = [
             f"{n:,} complaint{'s' if n != 1 else ''} moved to {stage}{f' › {moment}' if moment else ''}"
             for stage, moment, n in self.moved

@@ -125,8 +125,11 @@ class _Apply:
             loc, now = ("stages", i), current.get(entry.slug)
             if now is None:
                 data = StageCreate(
-                    slug=entry.slug, name=entry.name, customer_goal=entry.customer_goal,
-                    description=entry.description, colour=entry.colour,
+                    slug=entry.slug,
+                    name=entry.name,
+                    customer_goal=entry.customer_goal,
+                    description=entry.description,
+                    colour=entry.colour,
                 )
                 new_id = self.call(loc, room.create_stage, data)
                 if entry.archived:
@@ -197,10 +200,14 @@ class _Apply:
                         sec.unchanged += 1
                         continue
                     silo_id, silo_name = silos[fold(name)]
-                    cells.append(AccountabilityCell(
-                        stage_id=stages[entry.slug], silo_id=silo_id,
-                        before=None if before is None else SiloRole(before), after=role,
-                    ))
+                    cells.append(
+                        AccountabilityCell(
+                            stage_id=stages[entry.slug],
+                            silo_id=silo_id,
+                            before=None if before is None else SiloRole(before),
+                            after=role,
+                        )
+                    )
                     (sec.created if before is None else sec.updated).append(f"{entry.slug}: {silo_name} ({role})")
         if cells:
             self.call(("stages",), accountability.apply_accountability, AccountabilityChange(cells=cells))
@@ -216,8 +223,14 @@ class _Apply:
             flags = {flag: flag in entry.why for flag in WHY}
             label = f"{entry.stage}: {entry.name}"
             if now is None:
-                data = MomentCreate(stage_slug=entry.stage, name=entry.name, description=entry.description,
-                                    reliability=entry.state, is_key=entry.key, **flags)
+                data = MomentCreate(
+                    stage_slug=entry.stage,
+                    name=entry.name,
+                    description=entry.description,
+                    reliability=entry.state,
+                    is_key=entry.key,
+                    **flags,
+                )
                 self.call(loc, room.create_moment, data)
                 sec.created.append(label)
                 continue
@@ -228,8 +241,12 @@ class _Apply:
                 self.call(loc, room.update_moment, mid, edit, expected_version=self.version("moments", mid))
             if entry.state.value != now["reliability"]:
                 changed.append(f"state {now['reliability']} -> {entry.state.value}")
-                change = ReliabilityChange(moment_id=mid, to_state=entry.state, reason=STATE_REASON,
-                                           expected_version=self.version("moments", mid))
+                change = ReliabilityChange(
+                    moment_id=mid,
+                    to_state=entry.state,
+                    reason=STATE_REASON,
+                    expected_version=self.version("moments", mid),
+                )
                 self.call(loc, room.change_reliability, change)
             if changed:
                 sec.updated.append(f"{label} ({', '.join(changed)})")
@@ -293,17 +310,31 @@ class _Apply:
             now = current.get(fold(e.name))
             if now is None:
                 data = KpiCreate(
-                    stage_slug=e.stage, moment_name=moment["name"] if moment else None, name=e.name, unit=e.unit,
-                    direction=direction, target=e.target, warning=e.warning, frequency=e.frequency,
-                    silo_name=silo["name"] if silo else None, definition=e.definition,
+                    stage_slug=e.stage,
+                    moment_name=moment["name"] if moment else None,
+                    name=e.name,
+                    unit=e.unit,
+                    direction=direction,
+                    target=e.target,
+                    warning=e.warning,
+                    frequency=e.frequency,
+                    silo_name=silo["name"] if silo else None,
+                    definition=e.definition,
                 )
                 self.call(("kpis", i), evidence.create_kpi, data)
                 sec.created.append(e.name)
                 continue
             wanted = KpiDefinition(
-                stage_id=stages[e.stage], moment_id=int(moment["id"]) if moment else None, name=e.name, unit=e.unit,
-                direction=direction, target=e.target, warning=e.warning, frequency=e.frequency,
-                silo_id=int(silo["id"]) if silo else None, definition=e.definition,
+                stage_id=stages[e.stage],
+                moment_id=int(moment["id"]) if moment else None,
+                name=e.name,
+                unit=e.unit,
+                direction=direction,
+                target=e.target,
+                warning=e.warning,
+                frequency=e.frequency,
+                silo_id=int(silo["id"]) if silo else None,
+                definition=e.definition,
             )
             diff = [k for k, v in wanted.model_dump(mode="json").items() if v != _value(now[k])]
             if diff:
@@ -334,8 +365,13 @@ class _Apply:
                 continue
             edit = QuestionEdit(survey=e.survey, text=e.text, kind=e.kind, stage_ids=have + added)
             qid = int(now["id"])
-            self.call(("survey_questions", i), curation.update_question, qid, edit,
-                      expected_version=self.version("survey_questions", qid))
+            self.call(
+                ("survey_questions", i),
+                curation.update_question,
+                qid,
+                edit,
+                expected_version=self.version("survey_questions", qid),
+            )
             sec.updated.append(label)
         in_file = {(e.survey, e.text): e.stages for e in self.setup.survey_questions}
         for key, x in current.items():
@@ -347,7 +383,9 @@ class _Apply:
     def rules(self) -> None:
         tree = self.loaded.tree
         self.report.complaints_mapped = create_rules(
-            self.tx, self.setup.category_rules, self.section("category_rules"),
+            self.tx,
+            self.setup.category_rules,
+            self.section("category_rules"),
             lambda i, msg: problem(tree, ("category_rules", i), msg),
         )
 

@@ -41,9 +41,7 @@ def rule_label(source: str | None, category: str, subcategory: str | None) -> st
     return f"{source or 'any source'}: {category}" + (f" / {subcategory}" if subcategory else "")
 
 
-def create_rules(
-    tx: Tx, entries: list[RuleEntry], sec: Section, fail: Callable[[int, str], Problem]
-) -> int:
+def create_rules(tx: Tx, entries: list[RuleEntry], sec: Section, fail: Callable[[int, str], Problem]) -> int:
     """Create the rules not in the room yet; returns how many complaints found a stage through them."""
     svc, before = joined(tx), q.mapped_complaints(tx)
     current = {rule_key(r["source"], r["category"], r["subcategory"]): r for r in q.rules(tx)}
@@ -59,15 +57,23 @@ def create_rules(
                 sec.skipped.append(f"{label}: the room sends it to {where}; change it on the Listening page")
             continue
         data = CategoryRuleCreate(
-            source=e.source, category=e.category, subcategory=e.subcategory, stage_slug=e.stage,
+            source=e.source,
+            category=e.category,
+            subcategory=e.subcategory,
+            stage_slug=e.stage,
             moment_name=moments[(e.stage, fold(e.moment))] if e.moment else None,
         )
         try:
             evidence.create_category_rule(svc, data, actor=tx.actor)
         except CxroomError as exc:
             raise SetupFileError([fail(i, str(exc))]) from None
-        current[key] = {"source": e.source, "category": e.category, "subcategory": e.subcategory,
-                        "stage": e.stage, "moment": e.moment}  # the same rule again later is unchanged
+        current[key] = {
+            "source": e.source,
+            "category": e.category,
+            "subcategory": e.subcategory,
+            "stage": e.stage,
+            "moment": e.moment,
+        }  # the same rule again later is unchanged
         sec.created.append(label)
     in_file = {rule_key(e.source, e.category, e.subcategory) for e in entries}
     sec.not_in_file = [
@@ -107,7 +113,8 @@ def parse_rules_csv(text: str, known: Known) -> tuple[list[RuleEntry], list[int]
     unknown = [h for h in header if h and h not in CSV_COLUMNS]
     if missing or unknown:
         said = (f"missing column(s) {', '.join(missing)}" if missing else "") + (
-            f"{'; ' if missing else ''}unknown column(s) {', '.join(unknown)}" if unknown else "")
+            f"{'; ' if missing else ''}unknown column(s) {', '.join(unknown)}" if unknown else ""
+        )
         raise SetupFileError([Problem(1, "header", f"{said}; the columns are {', '.join(CSV_COLUMNS)}")])
     entries: list[RuleEntry] = []
     lines: list[int] = []

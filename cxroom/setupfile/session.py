@@ -51,8 +51,11 @@ def applying(store: Store, actor: str, report: ApplyReport, *, what: str, file_n
             yield tx
             if report.dry_run or not report.changes:
                 raise _RollBack
-            summary = {name: {"created": len(s.created), "updated": len(s.updated)}
-                       for name, s in report.sections.items() if s.created or s.updated}
+            summary = {
+                name: {"created": len(s.created), "updated": len(s.updated)}
+                for name, s in report.sections.items()
+                if s.created or s.updated
+            }
             tx.audit(what, "room", None, None, {"file": file_name, "changes": report.changes, "sections": summary})
     except _RollBack:
         pass

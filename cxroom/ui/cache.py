@@ -157,8 +157,18 @@ def _render_pdf(data: bytes, *, first: int, last: int, scale_to: int) -> tuple[b
         source.write_bytes(data)
         try:
             subprocess.run(
-                [tool, "-png", "-f", str(first), "-l", str(last), "-scale-to", str(scale_to), str(source),
-                 str(Path(folder) / "p")],
+                [
+                    tool,
+                    "-png",
+                    "-f",
+                    str(first),
+                    "-l",
+                    str(last),
+                    "-scale-to",
+                    str(scale_to),
+                    str(source),
+                    str(Path(folder) / "p"),
+                ],
                 capture_output=True,
                 timeout=60,
                 check=True,

@@ -205,4 +205,3 @@ def sidebar_badge(user: User) -> None:
             st.caption(f"Signed in as **{md(user.name)}** · {user.role.value.replace('_', ' ')}")
         if user.mode == "oidc" and st.button("Sign out", key="identity_sign_out"):
             st.logout()
-

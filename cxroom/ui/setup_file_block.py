@@ -100,16 +100,26 @@ def render(store: Store, actor: str) -> None:
     slug = slugify(setup_queries.room_name(store), max_length=40)
     left, right = st.columns(2)
     left.download_button(
-        "Download the set-up file", data=export_text(store), file_name=f"{slug}-setup.yaml",
-        mime="application/x-yaml", key="setup_file_download", icon=":material/download:",
+        "Download the set-up file",
+        data=export_text(store),
+        file_name=f"{slug}-setup.yaml",
+        mime="application/x-yaml",
+        key="setup_file_download",
+        icon=":material/download:",
     )
     right.download_button(
-        "Download the category rules (CSV)", data=export_rules_csv(store), file_name=f"{slug}-rules.csv",
-        mime="text/csv", key="setup_rules_download", icon=":material/table:",
+        "Download the category rules (CSV)",
+        data=export_rules_csv(store),
+        file_name=f"{slug}-rules.csv",
+        mime="text/csv",
+        key="setup_rules_download",
+        icon=":material/table:",
     )
     st.file_uploader(
         "Upload a set-up file (.yaml) or category rules (.csv) to see what it would change",
-        type=["yaml", "yml", "csv"], key="setup_file_upload", on_change=_take_upload,
+        type=["yaml", "yml", "csv"],
+        key="setup_file_upload",
+        on_change=_take_upload,
     )
     result = st.session_state.pop(RESULT, None)
     if result:
@@ -124,8 +134,10 @@ def render(store: Store, actor: str) -> None:
         return
     report, problems = _checked(store, pending, actor)
     if problems:
-        st.error(f"{md(pending['name'])} cannot be applied; nothing was changed. Fix these lines and upload "
-                 "it again:", icon=":material/error:")
+        st.error(
+            f"{md(pending['name'])} cannot be applied; nothing was changed. Fix these lines and upload it again:",
+            icon=":material/error:",
+        )
         st.code("\n".join(problems), language=None)
         return
     assert report is not None
@@ -133,8 +145,12 @@ def render(store: Store, actor: str) -> None:
     st.code("\n".join(report.lines()), language=None)
     if report.changes:
         st.button(
-            f"Apply {report.changes} change(s)", type="primary", key="setup_file_apply",
-            on_click=_apply, args=(store, pending, actor), icon=":material/play_arrow:",
+            f"Apply {report.changes} change(s)",
+            type="primary",
+            key="setup_file_apply",
+            on_click=_apply,
+            args=(store, pending, actor),
+            icon=":material/play_arrow:",
         )
     else:
         st.info("The room already matches this file.", icon=":material/info:")

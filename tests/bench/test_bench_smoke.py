@@ -48,8 +48,22 @@ TIMINGS = [
 ]
 RATIOS = ["wall_warm_ratio", "wall_cold_ratio", "import_ratio", "import_cpu_ratio", "import_inbox_ratio"]
 BROWSER = ["floor_browser_s", "browser_wall_s", "browser_wall_screen_s", "browser_wall_first_s", "server_rss_mb"]
-OTHER = ["scale", "machine", "rooms", "by_scale", "targets", "concurrent", "concurrent_sessions", "import_rows",
-         "browser", "browser_wall_extra_s", "browser_wall_ratio", "pages", "errors", "elapsed_s"]
+OTHER = [
+    "scale",
+    "machine",
+    "rooms",
+    "by_scale",
+    "targets",
+    "concurrent",
+    "concurrent_sessions",
+    "import_rows",
+    "browser",
+    "browser_wall_extra_s",
+    "browser_wall_ratio",
+    "pages",
+    "errors",
+    "elapsed_s",
+]
 
 
 def _positive(value: object) -> bool:
@@ -68,13 +82,35 @@ def workdir(tmp_path: Path, demo_settings: Settings) -> Path:
 @pytest.mark.slow
 def test_bench_json_at_demo_scale(workdir: Path) -> None:
     args = [
-        sys.executable, "-m", "cxroom", "bench", "--scale", "demo", "--json", "--quiet", "--no-browser",
-        "--workdir", str(workdir), "--end-month", DEMO_END_MONTH.isoformat()[:7], "--repeat", "1",
-        "--cold-repeat", "1", "--sessions", "2", "--session-reruns", "1", "--import-rows", "2000",
-        "--import-repeat", "1",
+        sys.executable,
+        "-m",
+        "cxroom",
+        "bench",
+        "--scale",
+        "demo",
+        "--json",
+        "--quiet",
+        "--no-browser",
+        "--workdir",
+        str(workdir),
+        "--end-month",
+        DEMO_END_MONTH.isoformat()[:7],
+        "--repeat",
+        "1",
+        "--cold-repeat",
+        "1",
+        "--sessions",
+        "2",
+        "--session-reruns",
+        "1",
+        "--import-rows",
+        "2000",
+        "--import-repeat",
+        "1",
     ]
-    proc = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300, env=dict(os.environ),
-                          check=False)
+    proc = subprocess.run(
+        args, cwd=REPO, capture_output=True, text=True, timeout=300, env=dict(os.environ), check=False
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(proc.stdout)
 
@@ -94,8 +130,14 @@ def test_bench_json_at_demo_scale(workdir: Path) -> None:
     assert 0 < result["import_inbox_overhead_s"] < result["import_inbox_s"]
     assert result["concurrent_sessions"] == 2
     assert result["concurrent"]["runs"] == 2 and result["concurrent"]["errors_total"] == 0
-    assert set(result["targets"]) == {"wall_warm_ratio", "wall_cold_ratio", "browser_wall_extra_s", "import_ratio",
-                                      "import_inbox_ratio", "server_rss_mb"}
+    assert set(result["targets"]) == {
+        "wall_warm_ratio",
+        "wall_cold_ratio",
+        "browser_wall_extra_s",
+        "import_ratio",
+        "import_inbox_ratio",
+        "server_rss_mb",
+    }
     assert all(not t["applies"] for t in result["targets"].values())  # the targets are set for the large room
     assert result["targets"]["wall_warm_ratio"]["met"] in (True, False)
     assert result["browser"]["available"] is False and result["server_rss_mb"] is None

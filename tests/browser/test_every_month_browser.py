@@ -36,8 +36,9 @@ def _settled(page: Any) -> None:
 
 
 def _alpha_complaints(page: Any) -> str:
-    return page.inner_text(".st-key-stage-alpha [data-testid=stMetric]:has-text('Complaints in') "
-                           "[data-testid=stMetricValue]")
+    return page.inner_text(
+        ".st-key-stage-alpha [data-testid=stMetric]:has-text('Complaints in') [data-testid=stMetricValue]"
+    )
 
 
 def test_march_2017_opens_by_url_and_by_picker(chromium: Callable[..., Any], decade_db: Path) -> None:

@@ -49,25 +49,49 @@ URL_PAYLOADS = ["image_and_link", "bare_url", "emoji", "material_icon", "katex_i
 
 # (table, column, unique?) holding text typed by people or read from files.
 COLUMNS = [
-    ("stages", "name", True), ("stages", "customer_goal", False), ("stages", "description", False),
-    ("silos", "name", True), ("moments", "name", False), ("moments", "description", False),
+    ("stages", "name", True),
+    ("stages", "customer_goal", False),
+    ("stages", "description", False),
+    ("silos", "name", True),
+    ("moments", "name", False),
+    ("moments", "description", False),
     ("moment_state_history", "reason", False),
-    ("kpis", "name", True), ("kpis", "definition", False),
-    ("survey_questions", "survey", False), ("survey_questions", "text", True),
-    ("calls", "title", False), ("calls", "channel", False),
-    ("artifacts", "title", False), ("artifacts", "caption", False), ("artifacts", "asks_of_customer", False),
-    ("reviews", "title", False), ("review_agenda_items", "title", False),
-    ("review_findings", "text", False), ("review_findings", "evidence", False),
-    ("review_decisions", "text", False), ("review_decisions", "owner", False),
-    ("fixes", "title", False), ("fixes", "problem", False), ("fixes", "sponsor", False), ("fixes", "lead", False),
-    ("fixes", "findings", False), ("fixes", "recommendations", False), ("fixes", "results", False),
-    ("fix_members", "person", False), ("fix_updates", "note", False), ("fix_updates", "author", False),
-    ("fix_celebrations", "evidence", False), ("fix_attachments", "title", False),
-    ("import_batches", "source", False), ("import_batches", "file_name", False),
+    ("kpis", "name", True),
+    ("kpis", "definition", False),
+    ("survey_questions", "survey", False),
+    ("survey_questions", "text", True),
+    ("calls", "title", False),
+    ("calls", "channel", False),
+    ("artifacts", "title", False),
+    ("artifacts", "caption", False),
+    ("artifacts", "asks_of_customer", False),
+    ("reviews", "title", False),
+    ("review_agenda_items", "title", False),
+    ("review_findings", "text", False),
+    ("review_findings", "evidence", False),
+    ("review_decisions", "text", False),
+    ("review_decisions", "owner", False),
+    ("fixes", "title", False),
+    ("fixes", "problem", False),
+    ("fixes", "sponsor", False),
+    ("fixes", "lead", False),
+    ("fixes", "findings", False),
+    ("fixes", "recommendations", False),
+    ("fixes", "results", False),
+    ("fix_members", "person", False),
+    ("fix_updates", "note", False),
+    ("fix_updates", "author", False),
+    ("fix_celebrations", "evidence", False),
+    ("fix_attachments", "title", False),
+    ("import_batches", "source", False),
+    ("import_batches", "file_name", False),
     # who did it, as the room recorded them
-    ("moment_state_history", "changed_by", False), ("review_findings", "created_by", False),
-    ("review_decisions", "created_by", False), ("fix_celebrations", "celebrated_by", False),
-    ("fix_attachments", "added_by", False), ("import_batches", "created_by", False),
+    ("moment_state_history", "changed_by", False),
+    ("review_findings", "created_by", False),
+    ("review_decisions", "created_by", False),
+    ("fix_celebrations", "celebrated_by", False),
+    ("fix_attachments", "added_by", False),
+    ("import_batches", "created_by", False),
 ]
 # Row by row, so that neighbouring rows hold different payloads.
 REWRITE = "UPDATE {table} SET {column} = ? WHERE rowid = ?"
@@ -159,8 +183,12 @@ def hostile_room(demo_settings: Settings, tmp_path_factory: pytest.TempPathFacto
     finally:
         store.close()
     return {
-        "db": target, "media": demo_settings.media_dir, "token": token, "review": planned,
-        "fix": fix_id, "items": agenda_items,
+        "db": target,
+        "media": demo_settings.media_dir,
+        "token": token,
+        "review": planned,
+        "fix": fix_id,
+        "items": agenda_items,
     }
 
 
@@ -189,7 +217,12 @@ def _urls(room: dict[str, Any], role: str) -> list[str]:
         f"wall?month={_q(next(p))}&mode={_q(next(p))}&screen={_q(next(p))}&of=2&spotlight={_q(next(p))}",
         f"stage?stage={HOSTILE_STAGE}&month=2026-10",
         f"stage?stage={_q(next(p))}&month={_q(next(p))}",
-        "overview", "reviews", "fixes", f"fix?fix={fix}", f"fix?fix={_q(next(p))}", "celebrations",
+        "overview",
+        "reviews",
+        "fixes",
+        f"fix?fix={fix}",
+        f"fix?fix={_q(next(p))}",
+        "celebrations",
     ]
     if role == "viewer":
         return urls
@@ -200,8 +233,15 @@ def _urls(room: dict[str, Any], role: str) -> list[str]:
         f"presenter?review={review}&stage={_q(next(p))}&item={_q(next(p))}",
         f"presenter?review={_q(next(p))}",
     ]
-    sections = ["Stages", "Moments of truth", "Silos %26 accountability", "KPIs", "Survey questions",
-                "Artifacts %26 calls", "Rooms"]
+    sections = [
+        "Stages",
+        "Moments of truth",
+        "Silos %26 accountability",
+        "KPIs",
+        "Survey questions",
+        "Artifacts %26 calls",
+        "Rooms",
+    ]
     urls += [f"setup?section={quote(s, safe='%')}" for s in sections]
     urls += ["first-run", "listening", "audit"]
     return urls

@@ -82,7 +82,11 @@ def test_cli_import_beside_the_open_wall_shows_after_a_refresh(
         csv = refund_delays(tmp_path / "cli.csv", "CLI", 37)
         result = subprocess.run(
             [sys.executable, "-m", "cxroom", "import", "complaints", str(csv)],
-            cwd=REPO, env=env, capture_output=True, text=True, timeout=180,
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
         )
         assert result.returncode == 0, result.stderr
         assert re.match(r"batch #\d+: 37 rows read, 37 imported, 0 duplicate, 0 rejected", result.stdout)

@@ -28,9 +28,7 @@ def _open(page: Any, url: str) -> str:
     return str(page.inner_text("[data-testid=stApp]"))
 
 
-def test_a_second_app_on_the_same_room_shows_the_rooms_message(
-    chromium: Callable[..., Any], tmp_path: Path
-) -> None:
+def test_a_second_app_on_the_same_room_shows_the_rooms_message(chromium: Callable[..., Any], tmp_path: Path) -> None:
     db = tmp_path / "room.duckdb"
     Store(db).close()  # an empty room, migrated
     first = AppServer(db, CXROOM_AUTH="single").start()

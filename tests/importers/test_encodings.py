@@ -79,7 +79,7 @@ LEGACY = [
 def test_whole_legacy_files_are_read_right(
     empty_store: Store, tmp_path: Path, encoding: str, issues: list[str]
 ) -> None:
-    rows = [f"{i},2024-03-0{i + 1},{issue},\"{issue}; {issue.lower()}\"\n" for i, issue in enumerate(issues)]
+    rows = [f'{i},2024-03-0{i + 1},{issue},"{issue}; {issue.lower()}"\n' for i, issue in enumerate(issues)]
     text = HEADER + "".join(rows)
     path = tmp_path / f"{encoding}.csv"
     path.write_bytes(text.encode(encoding))
@@ -93,7 +93,7 @@ def test_a_multi_line_row_counts_once_and_bytes_valid_nowhere_are_quarantined(
 ) -> None:
     body = (
         HEADER.encode()
-        + "1,2024-01-02,Überweisung,\"Zeile eins\nZeile zwei: Größe\nZeile drei: Straße\"\n".encode("cp1252")
+        + '1,2024-01-02,Überweisung,"Zeile eins\nZeile zwei: Größe\nZeile drei: Straße"\n'.encode("cp1252")
         + "2,2024-01-03,Crédit,ok\n".encode()
         + b"3,2024-01-04,Bad \x81\x8d bytes,x\n"
     )

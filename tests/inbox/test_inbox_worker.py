@@ -216,8 +216,12 @@ def test_the_status_counts_values_skipped_apart_from_rows(room: Settings, tmp_pa
     layout = InboxLayout(room.inbox_path)
     survey = tmp_path / "cabin.csv"
     survey.write_text("id,Seat comfort,Food\n1,5,4\n2,x,4\n3,x,9\n", encoding="utf-8")
-    mapping = {"survey": "cabin", "response_id": "id", "fixed_period": "2024-05",
-               "questions": {"Seat comfort": "csat", "Food": "csat"}}
+    mapping = {
+        "survey": "cabin",
+        "response_id": "id",
+        "fixed_period": "2024-05",
+        "questions": {"Seat comfort": "csat", "Food": "csat"},
+    }
     drop(layout, "surveys", survey, options={"source": "cabin", "mapping": mapping})
     run_until_idle(worker)
     status = json.loads(layout.status_file.read_text(encoding="utf-8"))

@@ -151,8 +151,11 @@ def test_a_room_with_many_fixes_due_gets_the_most_urgent_and_one_item_for_the_re
         FixFacts(100 + i, HELP.id, f"Fix {i}", "implementing", "Cy", HELD - timedelta(days=10 * i))
         for i in range(1, 21)
     )
-    fixes = (*overdue, FixFacts(1, PAY.id, "Results ready", "results", "Ann", date(2027, 1, 1)),
-             FixFacts(2, PAY.id, "Needs a decision", "recommending", "Bob", date(2027, 1, 1)))
+    fixes = (
+        *overdue,
+        FixFacts(1, PAY.id, "Results ready", "results", "Ann", date(2027, 1, 1)),
+        FixFacts(2, PAY.id, "Needs a decision", "recommending", "Bob", date(2027, 1, 1)),
+    )
     inputs = _inputs(fixes=fixes)
     items = [i for i in propose_agenda(inputs) if i.section is AgendaSection.FIXES_DUE]
     assert len(items) == MAX_FIX_ITEMS + 1

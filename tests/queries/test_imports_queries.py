@@ -98,8 +98,12 @@ def test_quarantine_tells_skipped_values_from_rows_not_imported(empty_store: Sto
     assert (report.rows_imported, report.rows_rejected, report.values_rejected) == (3, 2, 2)
     frame = q.quarantine(empty_store, report.batch_id)
     outcome = dict(zip(frame["row"], frame["outcome"], strict=True))
-    assert outcome == {2: "value skipped, row imported", 3: "row not imported", 4: "row not imported",
-                       5: "value skipped, row imported"}
+    assert outcome == {
+        2: "value skipped, row imported",
+        3: "row not imported",
+        4: "row not imported",
+        5: "value skipped, row imported",
+    }
     assert frame.set_index("row").loc[2, "Seat comfort"] == "x"
     counts = q.quarantine_counts(empty_store, report.batch_id)
     assert counts == {"rows_not_imported": 2, "rows_with_values_skipped": 2, "values_skipped": 2}
@@ -113,14 +117,21 @@ def test_quarantine_tells_skipped_values_from_rows_not_imported(empty_store: Sto
 def test_quarantine_counts_two_bad_values_of_one_kept_row(empty_store: Store, tmp_path: Path) -> None:
     add_stages(empty_store)
     path = write(tmp_path / "s.csv", "id,A,B,C\n1,x,y,5\n2,5,5,5\n")
-    mapping = {"survey": "s", "response_id": "id", "fixed_period": "2024-05",
-               "questions": {"A": "csat", "B": "csat", "C": "csat"}}
+    mapping = {
+        "survey": "s",
+        "response_id": "id",
+        "fixed_period": "2024-05",
+        "questions": {"A": "csat", "B": "csat", "C": "csat"},
+    }
     report = import_file(empty_store, kind="surveys", path=path, mapping=mapping, actor="system")
     assert (report.rows_imported, report.values_rejected) == (2, 2)
     frame = q.quarantine(empty_store, report.batch_id)
     assert frame["outcome"].tolist() == ["values skipped, row imported"]
     assert q.quarantine_counts(empty_store, report.batch_id) == {
-        "rows_not_imported": 0, "rows_with_values_skipped": 1, "values_skipped": 2}
+        "rows_not_imported": 0,
+        "rows_with_values_skipped": 1,
+        "values_skipped": 2,
+    }
 
 
 @pytest.mark.parametrize("header", ["reason", "outcome", "row", "column", "raw record", "Issue"])

@@ -54,9 +54,7 @@ def test_every_unmapped_group_once_with_its_own_count(cfpb_room: Store) -> None:
     own = cfpb_room.execute(
         "SELECT source, category, subcategory, count(*) FROM complaints WHERE stage_id IS NULL GROUP BY ALL"
     )
-    assert sorted(map(tuple, frame[["source", "category", "subcategory", "complaints"]].values.tolist())) == sorted(
-        own
-    )
+    assert sorted(map(tuple, frame[["source", "category", "subcategory", "complaints"]].values.tolist())) == sorted(own)
     assert qm.unmapped_totals(cfpb_room) == (len(own), sum(r[3] for r in own))
     assert list(frame["complaints"]) == sorted(frame["complaints"], reverse=True)
     # Pages: no row twice, none lost; one source only.

@@ -35,8 +35,21 @@ PLAIN = [
     "Nobody called me back.",
 ]
 # Searches an attacker would try: digits and names found only inside identifiers.
-PROBES = ["4111", "1111 1111", "7946", "0958", "müller73", "beispiel", "WEST 1234", "5698", "12 34 56", "536-90",
-          "4417", "008815", "POL-2024"]
+PROBES = [
+    "4111",
+    "1111 1111",
+    "7946",
+    "0958",
+    "müller73",
+    "beispiel",
+    "WEST 1234",
+    "5698",
+    "12 34 56",
+    "536-90",
+    "4417",
+    "008815",
+    "POL-2024",
+]
 
 
 def _write_csv(folder: Path, texts: list[str], first_day: int = 1) -> Path:
@@ -53,8 +66,9 @@ def _write_csv(folder: Path, texts: list[str], first_day: int = 1) -> Path:
 def masked_room(empty_store: Store, tmp_path: Path) -> tuple[Store, int]:
     stage_id = room.create_stage(empty_store, StageCreate(slug="pay", name="Pay"), actor="system")
     evidence.create_category_rule(empty_store, CategoryRuleCreate(category="Billing", stage_slug="pay"), actor="system")
-    report = import_file(empty_store, kind="complaints", path=_write_csv(tmp_path, IDENTIFIED + PLAIN),
-                         source="web", actor="system")
+    report = import_file(
+        empty_store, kind="complaints", path=_write_csv(tmp_path, IDENTIFIED + PLAIN), source="web", actor="system"
+    )
     assert report.rows_imported == len(IDENTIFIED + PLAIN)
     return empty_store, stage_id
 

@@ -159,18 +159,28 @@ def test_survey_scores_match_a_computation_in_pandas(demo_store: Store, demo_wal
 def test_moments_silos_fixes_artifacts_and_calls(demo_store: Store, demo_wall: WallData) -> None:
     for col in demo_wall.columns:
         sid = col.stage.id
-        names = [r[0] for r in demo_store.execute("SELECT name FROM moments WHERE stage_id = ? ORDER BY position, id",
-                                                   [sid])]
+        names = [
+            r[0] for r in demo_store.execute("SELECT name FROM moments WHERE stage_id = ? ORDER BY position, id", [sid])
+        ]
         assert [m.name for m in col.moments] == names
-        silos = {r[0] for r in demo_store.execute(
-            "SELECT s.name FROM stage_silos ss JOIN silos s ON s.id = ss.silo_id WHERE ss.stage_id = ?", [sid])}
+        silos = {
+            r[0]
+            for r in demo_store.execute(
+                "SELECT s.name FROM stage_silos ss JOIN silos s ON s.id = ss.silo_id WHERE ss.stage_id = ?", [sid]
+            )
+        }
         assert {s.name for s in col.silos} == silos
-        active = {r[0] for r in demo_store.execute(
-            "SELECT title FROM fixes WHERE stage_id = ? AND status NOT IN ('celebrated', 'dropped')", [sid])}
+        active = {
+            r[0]
+            for r in demo_store.execute(
+                "SELECT title FROM fixes WHERE stage_id = ? AND status NOT IN ('celebrated', 'dropped')", [sid]
+            )
+        }
         assert {f.title for f in col.fixes if f.status != "celebrated"} == active
         assert len(col.artifacts) == demo_store.fetch_value("SELECT count(*) FROM artifacts WHERE stage_id = ?", [sid])
         assert len(col.calls) == demo_store.fetch_value(
-            "SELECT count(*) FROM calls WHERE stage_id = ? AND on_wall", [sid])
+            "SELECT count(*) FROM calls WHERE stage_id = ? AND on_wall", [sid]
+        )
     states = {m.state for c in demo_wall.columns for m in c.moments}
     assert states <= {"broken", "unreliable", "reliable", "differentiating"}
 
@@ -206,9 +216,11 @@ class _Counting:
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self.store, name)
         if name in {"execute", "fetch_df", "fetch_dicts", "fetch_value", "fetch_one"}:
+
             def counted(*args: Any, **kwargs: Any) -> Any:
                 self.calls += 1
                 return attr(*args, **kwargs)
+
             return counted
         return attr
 

@@ -62,8 +62,14 @@ def small_room(store: Store) -> None:
     )
     kpi = evidence.create_kpi(
         store,
-        KpiCreate(stage_slug="alpha", name="Answered in time", unit="%", direction=Direction.HIGHER_BETTER,
-                  target=90, warning=80),
+        KpiCreate(
+            stage_slug="alpha",
+            name="Answered in time",
+            unit="%",
+            direction=Direction.HIGHER_BETTER,
+            target=90,
+            warning=80,
+        ),
         actor=ACTOR,
     )
     readings = pd.DataFrame(
@@ -79,8 +85,9 @@ def small_room(store: Store) -> None:
     add_complaints(store, rows)
     question = evidence.create_question(
         store,
-        SurveyQuestionCreate(survey="Pulse", text="How likely are you to recommend us?", kind=QuestionKind.NPS,
-                             stage_slugs=["alpha"]),
+        SurveyQuestionCreate(
+            survey="Pulse", text="How likely are you to recommend us?", kind=QuestionKind.NPS, stage_slugs=["alpha"]
+        ),
         actor=ACTOR,
     )
     answers = pd.DataFrame(

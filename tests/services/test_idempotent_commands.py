@@ -212,8 +212,14 @@ def test_active_fixes_on_the_same_moment_or_title_are_found_for_the_warning(stor
     assert like("Something new", "Adjuster calls back") == [on_moment]
     assert like("  claim STATUS by text ", None) == [by_title]
     assert like("Something new", None) == []
-    fixes.move_fix(store, on_moment, to_status=FixStatus.DROPPED, note="Merged into another team", expected_version=1,
-                   actor=FACILITATOR)
+    fixes.move_fix(
+        store,
+        on_moment,
+        to_status=FixStatus.DROPPED,
+        note="Merged into another team",
+        expected_version=1,
+        actor=FACILITATOR,
+    )
     assert like("Something new", "Adjuster calls back") == []  # only active fixes count
 
 
@@ -249,11 +255,23 @@ def test_a_charter_like_an_active_fix_is_refused_naming_it_until_sent_deliberate
 def test_a_plan_for_a_month_with_a_review_is_refused_naming_it_until_sent_deliberately(store: Store) -> None:
     first = rs.plan_review(store, _review(), agenda=(), actor=FACILITATOR, nonce=NONCE)
     with pytest.raises(SimilarExists) as refused:
-        rs.plan_review_once(store, _review("Second October review", held_on=date(2026, 11, 28)), agenda=(),
-                            actor=FACILITATOR, nonce=NONCE, allow_similar=False)
+        rs.plan_review_once(
+            store,
+            _review("Second October review", held_on=date(2026, 11, 28)),
+            agenda=(),
+            actor=FACILITATOR,
+            nonce=NONCE,
+            allow_similar=False,
+        )
     assert [r["id"] for r in refused.value.existing] == [first] and "October 2026" in str(refused.value)
-    december = rs.plan_review_once(store, _review("Next", held_on=date(2026, 12, 9)), agenda=(), actor=FACILITATOR,
-                                   nonce=NONCE, allow_similar=False)
+    december = rs.plan_review_once(
+        store,
+        _review("Next", held_on=date(2026, 12, 9)),
+        agenda=(),
+        actor=FACILITATOR,
+        nonce=NONCE,
+        allow_similar=False,
+    )
     assert december.repeated is False
     assert _audits(store, "create", "review") == 2
 

@@ -107,7 +107,11 @@ def test_explicit_formats_quarantine_short_years_and_excel_zero(empty_store: Sto
     assert "before 2000-01-01" in reasons(report)[1] and "two-digit year" in reasons(report)[2]
     excel = write(tmp_path / "x.csv", "id,Date received,Issue\n11,1,Billing\n12,45000,Fees\n13,2958465,Fees\n")
     report = import_file(
-        empty_store, kind="complaints", path=excel, source="x", options=ImportOptions(date_format="excel"),
+        empty_store,
+        kind="complaints",
+        path=excel,
+        source="x",
+        options=ImportOptions(date_format="excel"),
         actor="system",
     )
     assert (report.rows_imported, report.rows_rejected) == (1, 2)

@@ -33,7 +33,8 @@ def _room(store: Store, frequency: str = "daily", names: dict[str, str] = KPIS) 
     add_stages(store)
     for name, direction in names.items():
         evidence.create_kpi(
-            store, KpiCreate(stage_slug="get-help", name=name, direction=direction, frequency=frequency),
+            store,
+            KpiCreate(stage_slug="get-help", name=name, direction=direction, frequency=frequency),
             actor="system",
         )
     return store
@@ -146,8 +147,15 @@ def test_a_mapping_names_its_own_kpis_and_a_frequency_mismatch_is_refused(empty_
     # Daily values cannot go into monthly KPIs: a clear refusal, nothing written.
     before = empty_store.fetch_value("SELECT count(*) FROM import_batches")
     with pytest.raises(ImportFileError, match="aggregate per month"):
-        import_file(empty_store, kind="kpis", path=path, options=ImportOptions(aggregate="day"),
-                    mapping={**mapping, "aggregate": "day"}, source="other", actor="system")
+        import_file(
+            empty_store,
+            kind="kpis",
+            path=path,
+            options=ImportOptions(aggregate="day"),
+            mapping={**mapping, "aggregate": "day"},
+            source="other",
+            actor="system",
+        )
     assert empty_store.fetch_value("SELECT count(*) FROM import_batches") == before
 
 

@@ -104,7 +104,11 @@ def test_undo_of_survey_and_complaint_batches_removes_only_their_rows(demo_copy:
     complaints = demo_copy.execute("SELECT id, external_id, received_at FROM complaints ORDER BY id")
     survey = write(tmp_path / "s.csv", "id,Seat comfort\nr-1,5\nr-2,4\n")
     s = import_file(
-        demo_copy, kind="surveys", path=survey, source="cabin", options=ImportOptions(period="2024-05"),
+        demo_copy,
+        kind="surveys",
+        path=survey,
+        source="cabin",
+        options=ImportOptions(period="2024-05"),
         actor="system",
     )
     c_path = write(tmp_path / "c.csv", "id,Date received,Issue\nX-1,2024-05-01,Billing\nX-2,2024-05-02,Fees\n")

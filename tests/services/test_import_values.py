@@ -37,7 +37,6 @@ def test_one_bad_rating_among_twelve_keeps_the_column_and_quarantines_the_value(
     lines = "".join(f"{i},{r},{(i % 5) + 1}\n" for i, r in enumerate(ratings, start=1))
     path = write(tmp_path / "s.csv", "id,Seat comfort,Food\n" + lines)
 
-
     report = import_file(
         room_store, kind="surveys", path=path, source="cabin", options=ImportOptions(period="2024-05"), actor="system"
     )
@@ -124,7 +123,6 @@ def test_empty_and_not_available_are_no_value_and_are_counted(room_store: Store,
 
 def test_columns_left_out_of_a_wide_file_are_named(room_store: Store, tmp_path: Path) -> None:
     path = write(tmp_path / "s.csv", "id,Gender,Seat comfort\n1,Female,5\n2,Male,4\n")
-
 
     report = import_file(
         room_store, kind="surveys", path=path, source="c", options=ImportOptions(period="2024-05"), actor="system"

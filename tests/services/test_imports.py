@@ -72,8 +72,14 @@ def test_complaint_ids_are_unique_and_follow_the_file_across_imports_and_other_i
     first = import_file(empty_store, kind="complaints", path=cfpb(CFPB_FILES[0]), source="one", actor="system")
     frame = pd.DataFrame(
         {
-            "source": "typed in", "external_id": ["T-1", "T-2"], "received_at": pd.Timestamp("2026-10-01"),
-            "channel": "web", "category": "Billing", "subcategory": "", "verbatim": None, "severity": "normal",
+            "source": "typed in",
+            "external_id": ["T-1", "T-2"],
+            "received_at": pd.Timestamp("2026-10-01"),
+            "channel": "web",
+            "category": "Billing",
+            "subcategory": "",
+            "verbatim": None,
+            "severity": "normal",
         }
     )
     with empty_store.transaction("system") as tx:
@@ -87,9 +93,12 @@ def test_complaint_ids_are_unique_and_follow_the_file_across_imports_and_other_i
     assert total == first.rows_imported + 2 + third.rows_imported and distinct == total and missing == 0
     header, rows = csv_rows(cfpb(CFPB_FILES[1]))
     id_col = header.index(CFPB_COLUMNS[CFPB_FILES[1]][0])
-    in_id_order = [r[0] for r in empty_store.execute(
-        "SELECT external_id FROM complaints WHERE batch_id = ? ORDER BY id", [third.batch_id]
-    )]
+    in_id_order = [
+        r[0]
+        for r in empty_store.execute(
+            "SELECT external_id FROM complaints WHERE batch_id = ? ORDER BY id", [third.batch_id]
+        )
+    ]
     assert in_id_order == [r[id_col] for r in rows]
 
 

@@ -188,14 +188,25 @@ def test_refused_calls_write_no_file(room: tuple[Store, MediaStore, Settings], t
         kwargs: dict[str, object] = {"stage_slug": "get-help", "title": label, **override}
         with pytest.raises(error):
             add_call_recording(
-                store, media, data=data, original_name=f"{label}.mp3", recorded_at=datetime(2026, 5, 1), actor=actor,
+                store,
+                media,
+                data=data,
+                original_name=f"{label}.mp3",
+                recorded_at=datetime(2026, 5, 1),
+                actor=actor,
                 **kwargs,  # type: ignore[arg-type]
             )
         assert files(media) == before, f"{label}: a refused call left a file"
 
     call_id = add_call_recording(
-        store, media, data=mp3, original_name="ok.mp3", stage_slug="get-help", title="ok",
-        recorded_at=datetime(2026, 5, 1), actor=FACILITATOR,
+        store,
+        media,
+        data=mp3,
+        original_name="ok.mp3",
+        stage_slug="get-help",
+        title="ok",
+        recorded_at=datetime(2026, 5, 1),
+        actor=FACILITATOR,
     )
     assert len(files(media)) == len(before) + 1
     assert store.fetch_value("SELECT duration_s FROM calls WHERE id = ?", [call_id]) == pytest.approx(3, abs=0.1)
@@ -206,15 +217,22 @@ def test_an_oversized_telephony_wav_is_refused_at_once_not_after_converting(
 ) -> None:
     store, media, _ = room
     # three hours of 8 kHz mu-law: 86 MB, over the 63 MB audio limit, and a minute of ffmpeg to convert
-    big = _ffmpeg(tmp_path, "long.wav", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "10800",
-                  "-c:a", "pcm_mulaw")
+    big = _ffmpeg(
+        tmp_path, "long.wav", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "10800", "-c:a", "pcm_mulaw"
+    )
     assert len(big) > 86_000_000
     before = files(media)
     started = time.perf_counter()
     with pytest.raises(MediaRejectedError, match=r"86\.4 MB; the limit for audio is 62\.9 MB"):
         add_call_recording(
-            store, media, data=big, original_name="long.wav", stage_slug="get-help", title="Long",
-            recorded_at=datetime(2026, 5, 1), actor=FACILITATOR,
+            store,
+            media,
+            data=big,
+            original_name="long.wav",
+            stage_slug="get-help",
+            title="Long",
+            recorded_at=datetime(2026, 5, 1),
+            actor=FACILITATOR,
         )
     elapsed = time.perf_counter() - started
     assert elapsed < 2.0, f"refusing by size took {elapsed:.1f} s"

@@ -63,48 +63,94 @@ def build_small_room(store: Store) -> dict[str, int]:
     complaints, a category rule, an artifact and two calls; a viewer and a facilitator."""
     ids: dict[str, int] = {}
     for slug, name in [("shop", "Shop"), ("buy", "Buy"), ("pay", "Pay")]:
-        ids[slug] = room.create_stage(store, StageCreate(slug=slug, name=name, customer_goal=f"Goal of {name}"),
-                                      actor="cli")
+        ids[slug] = room.create_stage(
+            store, StageCreate(slug=slug, name=name, customer_goal=f"Goal of {name}"), actor="cli"
+        )
     ids["bill"] = room.create_moment(
-        store, MomentCreate(stage_slug="pay", name="First bill matches the quote", reliability=Reliability.BROKEN,
-                            drives_revenue=True), actor="cli")
-    ids["autopay"] = room.create_moment(store, MomentCreate(stage_slug="pay", name="Autopay set up first time"),
-                                        actor="cli")
+        store,
+        MomentCreate(
+            stage_slug="pay", name="First bill matches the quote", reliability=Reliability.BROKEN, drives_revenue=True
+        ),
+        actor="cli",
+    )
+    ids["autopay"] = room.create_moment(
+        store, MomentCreate(stage_slug="pay", name="Autopay set up first time"), actor="cli"
+    )
     ids["spare"] = room.create_moment(store, MomentCreate(stage_slug="pay", name="Spare moment"), actor="cli")
     for silo in ["Billing", "Sales", "Digital"]:
         ids[silo] = room.create_silo(store, SiloCreate(name=silo), actor="cli")
     accountability.set_stage_silo(store, stage_slug="pay", silo_name="Billing", role=SiloRole.OWNER, actor="cli")
-    ids["kpi"] = evidence.create_kpi(store, KpiCreate(
-        stage_slug="pay", moment_name="First bill matches the quote", name="Bills matching the quote", unit="%",
-        direction=Direction.HIGHER_BETTER, target=99, warning=97, silo_name="Billing"), actor="cli")
-    ids["kpi2"] = evidence.create_kpi(store, KpiCreate(
-        stage_slug="buy", name="Quote completion", unit="%", direction=Direction.HIGHER_BETTER), actor="cli")
-    ids["question"] = evidence.create_question(store, SurveyQuestionCreate(
-        survey="Relationship", text="How easy was it to pay?", kind=QuestionKind.CES, stage_slugs=["pay"]),
-        actor="cli")
+    ids["kpi"] = evidence.create_kpi(
+        store,
+        KpiCreate(
+            stage_slug="pay",
+            moment_name="First bill matches the quote",
+            name="Bills matching the quote",
+            unit="%",
+            direction=Direction.HIGHER_BETTER,
+            target=99,
+            warning=97,
+            silo_name="Billing",
+        ),
+        actor="cli",
+    )
+    ids["kpi2"] = evidence.create_kpi(
+        store,
+        KpiCreate(stage_slug="buy", name="Quote completion", unit="%", direction=Direction.HIGHER_BETTER),
+        actor="cli",
+    )
+    ids["question"] = evidence.create_question(
+        store,
+        SurveyQuestionCreate(
+            survey="Relationship", text="How easy was it to pay?", kind=QuestionKind.CES, stage_slugs=["pay"]
+        ),
+        actor="cli",
+    )
     evidence.create_category_rule(store, CategoryRuleCreate(category="Billing error", stage_slug="pay"), actor="cli")
-    ids["artifact"] = evidence.add_artifact(store, ArtifactCreate(
-        stage_slug="pay", title="First bill", kind=ArtifactKind.BILL, media_sha256=f"{1:064x}"),
-        _fake_media(1, "image/png"), actor="cli")
+    ids["artifact"] = evidence.add_artifact(
+        store,
+        ArtifactCreate(stage_slug="pay", title="First bill", kind=ArtifactKind.BILL, media_sha256=f"{1:064x}"),
+        _fake_media(1, "image/png"),
+        actor="cli",
+    )
     for n, title in [(2, "Older call"), (3, "Newer call")]:
-        ids[title] = evidence.add_call(store, CallCreate(
-            stage_slug="pay", title=title, media_sha256=f"{n:064x}", duration_s=60, clip_start_s=5, clip_end_s=20,
-            recorded_at=datetime(2026, 9, n), transcript=[{"start": 0, "end": 4, "speaker": "Customer",
-                                                          "text": "Hello"}]),
-            _fake_media(n, "audio/mpeg", 60), actor="cli")
+        ids[title] = evidence.add_call(
+            store,
+            CallCreate(
+                stage_slug="pay",
+                title=title,
+                media_sha256=f"{n:064x}",
+                duration_s=60,
+                clip_start_s=5,
+                clip_end_s=20,
+                recorded_at=datetime(2026, 9, n),
+                transcript=[{"start": 0, "end": 4, "speaker": "Customer", "text": "Hello"}],
+            ),
+            _fake_media(n, "audio/mpeg", 60),
+            actor="cli",
+        )
     with store.transaction("system") as tx:
         for i in range(5):
-            tx.execute("INSERT INTO complaints (source, external_id, received_at, category, stage_id) "
-                       "VALUES ('test', ?, ?, 'Billing error', ?)", [f"p{i}", datetime(2026, 8 + i % 2, 3), ids["pay"]])
+            tx.execute(
+                "INSERT INTO complaints (source, external_id, received_at, category, stage_id) "
+                "VALUES ('test', ?, ?, 'Billing error', ?)",
+                [f"p{i}", datetime(2026, 8 + i % 2, 3), ids["pay"]],
+            )
         for i in range(2):
-            tx.execute("INSERT INTO complaints (source, external_id, received_at, category, stage_id) "
-                       "VALUES ('test', ?, ?, 'Quote', ?)", [f"b{i}", datetime(2026, 9, 3), ids["buy"]])
-        tx.execute("INSERT INTO kpi_readings VALUES (?, DATE '2026-08-01', 97.5, NULL), "
-                   "(?, DATE '2026-09-01', 98.1, NULL)", [ids["kpi"], ids["kpi"]])
+            tx.execute(
+                "INSERT INTO complaints (source, external_id, received_at, category, stage_id) "
+                "VALUES ('test', ?, ?, 'Quote', ?)",
+                [f"b{i}", datetime(2026, 9, 3), ids["buy"]],
+            )
+        tx.execute(
+            "INSERT INTO kpi_readings VALUES (?, DATE '2026-08-01', 97.5, NULL), (?, DATE '2026-09-01', 98.1, NULL)",
+            [ids["kpi"], ids["kpi"]],
+        )
         for i, v in enumerate([2, 3, 5]):
-            tx.execute("INSERT INTO survey_responses (response_id, question_id, value, answered_at) "
-                       "VALUES (?, ?, ?, ?)",
-                       [f"r{i}", ids["question"], v, datetime(2026, 9, 10)])
+            tx.execute(
+                "INSERT INTO survey_responses (response_id, question_id, value, answered_at) VALUES (?, ?, ?, ?)",
+                [f"r{i}", ids["question"], v, datetime(2026, 9, 10)],
+            )
     trust.set_user_role(store, email=VIEWER, display_name="Vera Viewer", role=Role.VIEWER, actor="cli")
     trust.set_user_role(store, email=FACILITATOR, display_name="Fay Facilitator", role=Role.FACILITATOR, actor="cli")
     return ids
@@ -123,8 +169,14 @@ def _audit(store: Store, entity: str, action: str) -> list[dict[str, object]]:
     rows = store.fetch_dicts(
         "SELECT actor, before, after FROM audit_log WHERE entity = ? AND action = ? ORDER BY id", [entity, action]
     )
-    return [{**r, "before": json.loads(r["before"]) if r["before"] else None,
-             "after": json.loads(r["after"]) if r["after"] else None} for r in rows]
+    return [
+        {
+            **r,
+            "before": json.loads(r["before"]) if r["before"] else None,
+            "after": json.loads(r["after"]) if r["after"] else None,
+        }
+        for r in rows
+    ]
 
 
 # -- stages ---------------------------------------------------------------------------
@@ -168,23 +220,33 @@ def test_reordering_stages_moves_the_wall_columns_and_is_audited(small: tuple[St
     seen = q.stages(store)
     order = [ids["pay"], ids["shop"], ids["buy"]]
     versions = dict(zip(seen["id"], seen["version"], strict=True))
-    room.reorder_stages(store, NewOrder(items=[VersionedRef(id=i, expected_version=versions[i]) for i in order]),
-                        actor=FACILITATOR)
+    room.reorder_stages(
+        store, NewOrder(items=[VersionedRef(id=i, expected_version=versions[i]) for i in order]), actor=FACILITATOR
+    )
     assert room_queries.stage_overview(store)["name"].tolist() == ["Pay", "Shop", "Buy"]
     entry = _audit(store, "stage", "reorder")[-1]
     assert entry["before"] == {"order": ["shop", "buy", "pay"]}
     assert entry["after"] == {"order": ["pay", "shop", "buy"]}
     # The same request again is stale: the moved stages have new versions.
     with pytest.raises(ConflictError):
-        room.reorder_stages(store, NewOrder(items=[VersionedRef(id=i, expected_version=versions[i]) for i in order]),
-                            actor=FACILITATOR)
+        room.reorder_stages(
+            store, NewOrder(items=[VersionedRef(id=i, expected_version=versions[i]) for i in order]), actor=FACILITATOR
+        )
 
 
 def test_a_reorder_that_misses_a_stage_is_a_conflict_and_changes_nothing(small: tuple[Store, dict[str, int]]) -> None:
     store, ids = small
     with pytest.raises(ConflictError, match="list of stages changed"):
-        room.reorder_stages(store, NewOrder(items=[VersionedRef(id=ids["buy"], expected_version=1),
-                                                   VersionedRef(id=ids["shop"], expected_version=1)]), actor="cli")
+        room.reorder_stages(
+            store,
+            NewOrder(
+                items=[
+                    VersionedRef(id=ids["buy"], expected_version=1),
+                    VersionedRef(id=ids["shop"], expected_version=1),
+                ]
+            ),
+            actor="cli",
+        )
     assert room_queries.stage_overview(store)["name"].tolist() == ["Shop", "Buy", "Pay"]
     with pytest.raises(ValidationError):
         NewOrder(items=[VersionedRef(id=1, expected_version=1), VersionedRef(id=1, expected_version=1)])
@@ -205,20 +267,29 @@ def test_a_viewer_may_not_change_the_room(small: tuple[Store, dict[str, int]]) -
     attempts = [
         lambda: room.update_stage(store, ids["pay"], StageUpdate(name="X"), expected_version=1, actor=VIEWER),
         lambda: room.archive_stage(store, ids["pay"], expected_version=1, actor=VIEWER),
-        lambda: room.reorder_stages(store, NewOrder(items=[VersionedRef(id=ids["pay"], expected_version=1)]),
-                                    actor=VIEWER),
+        lambda: room.reorder_stages(
+            store, NewOrder(items=[VersionedRef(id=ids["pay"], expected_version=1)]), actor=VIEWER
+        ),
         lambda: room.update_moment(store, ids["bill"], MomentEdit(name="X"), expected_version=1, actor=VIEWER),
         lambda: room.delete_moment(store, ids["spare"], expected_version=1, actor=VIEWER),
         lambda: room.update_silo(store, ids["Sales"], SiloEdit(name="X"), expected_version=1, actor=VIEWER),
         lambda: accountability.remove_stage_silo(store, stage_id=ids["pay"], silo_id=ids["Billing"], actor=VIEWER),
-        lambda: accountability.apply_accountability(store, AccountabilityChange(cells=[AccountabilityCell(
-            stage_id=ids["shop"], silo_id=ids["Sales"], before=None, after=SiloRole.OWNER)]), actor=VIEWER),
+        lambda: accountability.apply_accountability(
+            store,
+            AccountabilityChange(
+                cells=[
+                    AccountabilityCell(stage_id=ids["shop"], silo_id=ids["Sales"], before=None, after=SiloRole.OWNER)
+                ]
+            ),
+            actor=VIEWER,
+        ),
     ]
     for attempt in attempts:
         with pytest.raises(PermissionDeniedError, match="viewer"):
             attempt()
-    assert store.fetch_value("SELECT count(*) FROM audit_log WHERE actor = ? AND action = 'refused'",
-                             [VIEWER]) == len(attempts)
+    assert store.fetch_value("SELECT count(*) FROM audit_log WHERE actor = ? AND action = 'refused'", [VIEWER]) == len(
+        attempts
+    )
     assert q.stages(store)["name"].tolist() == ["Shop", "Buy", "Pay"]
     assert store.fetch_value("SELECT count(*) FROM moments") == 3
 
@@ -232,12 +303,17 @@ def test_editing_a_moment_changes_why_it_matters(small: tuple[Store, dict[str, i
     room.update_moment(store, ids["bill"], edit, expected_version=1, actor=FACILITATOR)
     row = q.moments(store).set_index("id").loc[ids["bill"]]
     assert row["name"] == "First bill = quote" and bool(row["is_key"])
-    assert (bool(row["drives_revenue"]), bool(row["forms_relationship"]), bool(row["rescues_at_risk"]),
-            bool(row["grows_wallet"])) == (False, True, True, False)
+    assert (
+        bool(row["drives_revenue"]),
+        bool(row["forms_relationship"]),
+        bool(row["rescues_at_risk"]),
+        bool(row["grows_wallet"]),
+    ) == (False, True, True, False)
     assert row["reliability"] == "broken"  # reliability changes only with a reason
     with pytest.raises(InvalidInputError, match="already has a moment"):
-        room.update_moment(store, ids["autopay"], MomentEdit(name="FIRST BILL = QUOTE"), expected_version=1,
-                           actor=FACILITATOR)
+        room.update_moment(
+            store, ids["autopay"], MomentEdit(name="FIRST BILL = QUOTE"), expected_version=1, actor=FACILITATOR
+        )
     with pytest.raises(ConflictError):
         room.update_moment(store, ids["bill"], MomentEdit(name="Stale"), expected_version=1, actor=FACILITATOR)
 
@@ -246,9 +322,16 @@ def test_reliability_changes_need_a_reason_and_keep_their_history(small: tuple[S
     store, ids = small
     with pytest.raises(ValidationError):
         ReliabilityChange(moment_id=ids["bill"], to_state=Reliability.RELIABLE, reason="", expected_version=1)
-    room.change_reliability(store, ReliabilityChange(moment_id=ids["bill"], to_state=Reliability.RELIABLE,
-                                                     reason="Bills matched quotes for 3 months", expected_version=1),
-                            actor=FACILITATOR)
+    room.change_reliability(
+        store,
+        ReliabilityChange(
+            moment_id=ids["bill"],
+            to_state=Reliability.RELIABLE,
+            reason="Bills matched quotes for 3 months",
+            expected_version=1,
+        ),
+        actor=FACILITATOR,
+    )
     history = q.moment_history(store, ids["bill"])
     assert history["to_state"].tolist() == ["reliable", "broken"]
     assert history["reason"].iloc[0] == "Bills matched quotes for 3 months"
@@ -258,8 +341,9 @@ def test_reliability_changes_need_a_reason_and_keep_their_history(small: tuple[S
 def test_reordering_moments_within_their_stage(small: tuple[Store, dict[str, int]]) -> None:
     store, ids = small
     order = [ids["spare"], ids["bill"], ids["autopay"]]
-    room.reorder_moments(store, ids["pay"], NewOrder(items=[VersionedRef(id=i, expected_version=1) for i in order]),
-                         actor=FACILITATOR)
+    room.reorder_moments(
+        store, ids["pay"], NewOrder(items=[VersionedRef(id=i, expected_version=1) for i in order]), actor=FACILITATOR
+    )
     moments = q.moments(store)
     assert moments[moments["stage_id"] == ids["pay"]]["id"].tolist() == order
     assert _audit(store, "moment", "reorder")[-1]["after"]["order"][0] == "Spare moment"
@@ -287,8 +371,13 @@ def test_only_an_unused_moment_can_be_deleted(small: tuple[Store, dict[str, int]
 
 def test_silos_can_be_renamed_and_deleted_only_when_unused(small: tuple[Store, dict[str, int]]) -> None:
     store, ids = small
-    room.update_silo(store, ids["Digital"], SiloEdit(name="Digital & app", description="Web and app"),
-                     expected_version=1, actor=FACILITATOR)
+    room.update_silo(
+        store,
+        ids["Digital"],
+        SiloEdit(name="Digital & app", description="Web and app"),
+        expected_version=1,
+        actor=FACILITATOR,
+    )
     assert "Digital & app" in q.silos(store)["name"].tolist()
     with pytest.raises(InvalidInputError, match="already exists"):
         room.update_silo(store, ids["Sales"], SiloEdit(name="billing"), expected_version=1, actor=FACILITATOR)
@@ -302,14 +391,17 @@ def test_the_accountability_matrix_saves_all_cells_or_none(small: tuple[Store, d
     store, ids = small
     cells = [
         AccountabilityCell(stage_id=ids["shop"], silo_id=ids["Sales"], before=None, after=SiloRole.OWNER),
-        AccountabilityCell(stage_id=ids["pay"], silo_id=ids["Billing"], before=SiloRole.OWNER,
-                           after=SiloRole.CONTRIBUTOR),
+        AccountabilityCell(
+            stage_id=ids["pay"], silo_id=ids["Billing"], before=SiloRole.OWNER, after=SiloRole.CONTRIBUTOR
+        ),
         AccountabilityCell(stage_id=ids["pay"], silo_id=ids["Digital"], before=None, after=None),  # untouched
     ]
     assert accountability.apply_accountability(store, AccountabilityChange(cells=cells), actor=FACILITATOR) == 2
     matrix = q.accountability(store).dropna(subset=["role"])
     assert sorted(zip(matrix["stage_name"], matrix["silo_name"], matrix["role"], strict=True)) == [
-        ("Pay", "Billing", "contributor"), ("Shop", "Sales", "owner")]
+        ("Pay", "Billing", "contributor"),
+        ("Shop", "Sales", "owner"),
+    ]
     # A stale cell (someone else changed Pay/Billing meanwhile) refuses the whole save.
     stale = [
         AccountabilityCell(stage_id=ids["buy"], silo_id=ids["Sales"], before=None, after=SiloRole.OWNER),
@@ -318,8 +410,7 @@ def test_the_accountability_matrix_saves_all_cells_or_none(small: tuple[Store, d
     with pytest.raises(ConflictError, match="Pay"):
         accountability.apply_accountability(store, AccountabilityChange(cells=stale), actor=FACILITATOR)
     assert len(q.accountability(store).dropna(subset=["role"])) == 2  # Buy/Sales was not saved either
-    unlink = [AccountabilityCell(stage_id=ids["pay"], silo_id=ids["Billing"], before=SiloRole.CONTRIBUTOR,
-                                 after=None)]
+    unlink = [AccountabilityCell(stage_id=ids["pay"], silo_id=ids["Billing"], before=SiloRole.CONTRIBUTOR, after=None)]
     accountability.apply_accountability(store, AccountabilityChange(cells=unlink), actor=FACILITATOR)
     assert _audit(store, "stage_silo", "unlink")[-1]["before"] == {"role": "contributor"}
 

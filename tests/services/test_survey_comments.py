@@ -136,7 +136,7 @@ def test_comments_with_personal_data_are_masked_and_empty_cells_are_no_comment(
         tmp_path / "pulse.csv",
         "Response ID,Date,Score,Feedback\n"
         "A1,2024-05-02,5,Great service — mail me at ana.silva@example.com\n"
-        "A2,2024-05-03,2,\"Card 4111 1111 1111 1111 was charged twice,\nplease call +44 20 7946 0958\"\n"
+        'A2,2024-05-03,2,"Card 4111 1111 1111 1111 was charged twice,\nplease call +44 20 7946 0958"\n'
         "A3,2024-05-04,4,   \n"
         "A4,2024-05-05,3,N/A\n"
         "A5,2024-05-06,1,<img src=x onerror=alert(1)> **slow**\n",
@@ -183,8 +183,13 @@ def test_long_form_files_and_explicit_mappings_carry_comments(room_store: Store,
     assert _comments_by_response(room_store) == {"R1": ("Easy enough", "Easy enough")}
     # A mapping file may name one comment column as a plain string.
     wide = write(tmp_path / "wide.csv", "id,date,csat,notes typed by agent\nW1,2024-06-03,4,Kept me waiting\n")
-    mapping = {"survey": "wide", "response_id": "id", "answered_at": "date", "questions": {"csat": "csat"},
-               "comments": "notes typed by agent"}
+    mapping = {
+        "survey": "wide",
+        "response_id": "id",
+        "answered_at": "date",
+        "questions": {"csat": "csat"},
+        "comments": "notes typed by agent",
+    }
     report = import_file(room_store, kind="surveys", path=wide, mapping=mapping, source="wide", actor="system")
     assert report.comments_imported == 1
     assert _comments_by_response(room_store)["W1"] == ("Kept me waiting", "Kept me waiting")

@@ -86,8 +86,17 @@ def test_export_apply_export_gives_the_same_file(demo_store: Store, empty_store:
     again = export_text(empty_store)
     assert again == exported
     # every section of the demo made it across, counted independently of the report
-    for table in ("stages", "moments", "silos", "stage_silos", "moment_silos", "kpis", "survey_questions",
-                  "survey_question_stages", "category_rules"):
+    for table in (
+        "stages",
+        "moments",
+        "silos",
+        "stage_silos",
+        "moment_silos",
+        "kpis",
+        "survey_questions",
+        "survey_question_stages",
+        "category_rules",
+    ):
         count = f'SELECT count(*) FROM "{table}"'
         assert empty_store.fetch_value(count) == demo_store.fetch_value(count) > 0, table
 
@@ -105,15 +114,27 @@ def test_export_is_deterministic_and_round_trips_a_hand_written_file(empty_store
 def test_applying_twice_changes_nothing_at_all(empty_store: Store) -> None:
     first = apply_text(empty_store, SMALL, actor="cli")
     assert {name: len(s.created) + len(s.updated) for name, s in first.sections.items()} == {
-        "room": 1, "stages": 3, "silos": 2, "accountability": 3 + 1, "moments": 2, "kpis": 2,
-        "survey_questions": 1, "category_rules": 2,
+        "room": 1,
+        "stages": 3,
+        "silos": 2,
+        "accountability": 3 + 1,
+        "moments": 2,
+        "kpis": 2,
+        "survey_questions": 1,
+        "category_rules": 2,
     }
     before = checksums(empty_store)
     second = apply_text(empty_store, SMALL, actor="cli")
     assert second.changes == 0 and not second.committed
     assert {name: s.unchanged for name, s in second.sections.items()} == {
-        "room": 1, "stages": 3, "silos": 2, "accountability": 4, "moments": 2, "kpis": 2,
-        "survey_questions": 1, "category_rules": 2,
+        "room": 1,
+        "stages": 3,
+        "silos": 2,
+        "accountability": 4,
+        "moments": 2,
+        "kpis": 2,
+        "survey_questions": 1,
+        "category_rules": 2,
     }
     assert checksums(empty_store) == before  # not even the data version or the audit log moved
 
@@ -134,8 +155,10 @@ def test_changes_are_applied_through_the_services_and_audited_as_the_actor(empty
     apply_text(empty_store, SMALL, actor="cli")
     edited = (
         SMALL.replace("  - slug: join\n    name: Join\n    owners: [Sales]\n", "")  # join moves after pay
-        .replace("  - slug: old\n    name: Old stage\n    archived: true\n",
-                 "  - slug: join\n    name: Join us\n    owners: [Sales]\n    contributors: [Billing]\n")
+        .replace(
+            "  - slug: old\n    name: Old stage\n    archived: true\n",
+            "  - slug: join\n    name: Join us\n    owners: [Sales]\n    contributors: [Billing]\n",
+        )
         .replace("target: 98", "target: 99")
         .replace("state: broken", "state: unreliable")
     )
@@ -155,17 +178,26 @@ def test_changes_are_applied_through_the_services_and_audited_as_the_actor(empty
         "WHERE m.name = 'First bill right' ORDER BY h.id"
     )
     assert history[-1] == ("unreliable", "fay@bank.example", "Set by the room's set-up file")
-    audited = empty_store.execute(
-        "SELECT action, entity FROM audit_log WHERE actor = 'fay@bank.example' ORDER BY id"
-    )
+    audited = empty_store.execute("SELECT action, entity FROM audit_log WHERE actor = 'fay@bank.example' ORDER BY id")
     assert ("update", "stage") in audited and ("update", "kpi") in audited
     assert ("change_reliability", "moment") in audited and audited[-1] == ("apply_setup_file", "room")
 
 
 def test_nothing_absent_from_the_file_is_deleted(empty_store: Store) -> None:
     apply_text(empty_store, SMALL, actor="cli")
-    before = {t: empty_store.fetch_value(f'SELECT count(*) FROM "{t}"') for t in ("stages", "moments", "kpis",
-              "silos", "stage_silos", "category_rules", "survey_questions", "survey_question_stages")}
+    before = {
+        t: empty_store.fetch_value(f'SELECT count(*) FROM "{t}"')
+        for t in (
+            "stages",
+            "moments",
+            "kpis",
+            "silos",
+            "stage_silos",
+            "category_rules",
+            "survey_questions",
+            "survey_question_stages",
+        )
+    }
     report = apply_text(empty_store, "format: 1\nstages:\n  - slug: join\n    name: Join\n", actor="cli")
     assert report.changes == 0
     after = {t: empty_store.fetch_value(f'SELECT count(*) FROM "{t}"') for t in before}
@@ -174,7 +206,9 @@ def test_nothing_absent_from_the_file_is_deleted(empty_store: Store) -> None:
     assert kept["stages"].not_in_file == ["pay", "old"]
     assert sorted(kept["kpis"].not_in_file) == ["Bills right first time", "Complaints per 1000"]
     assert kept["accountability"].not_in_file == [  # links are never removed either, only listed
-        "join: Sales (owner)", "pay: Billing (owner)", "pay: Sales (contributor)",
+        "join: Sales (owner)",
+        "pay: Billing (owner)",
+        "pay: Sales (contributor)",
         "pay: First bill right: Billing (owner)",
     ]
     assert len(kept["category_rules"].not_in_file) == 2
@@ -210,7 +244,8 @@ def test_a_refusal_half_way_rolls_everything_back_and_names_the_line(empty_store
     with empty_store.transaction("cli") as tx:  # an answer: the question's kind is now fixed
         tx.execute(
             "INSERT INTO survey_responses (response_id, question_id, value, answered_at) "
-            "VALUES ('r1', ?, 9, TIMESTAMP '2024-01-05')", [qid]
+            "VALUES ('r1', ?, 9, TIMESTAMP '2024-01-05')",
+            [qid],
         )
     before = checksums(empty_store)
     changed = SMALL.replace("room: Harbour Bank", "room: Harbour Bank Ltd").replace("kind: nps", "kind: csat")
@@ -243,9 +278,39 @@ def test_the_example_file_is_what_the_room_exports_once_applied(empty_store: Sto
 
 
 AWKWARD = [
-    "a  \nb", "line\n\nnext", "tab\there", "#hash", "key: value", "- dash", "'quote", '"dq', "null", "true", "123",
-    "1e3", "Café 😀 ✓", "\\back", "x\r\ny", "lone\rcr", "a\u2028b", "trailing\n  indented\n", "yes", "no", "~",
-    "0x1F", ".inf", "2024-01-01", "@at", "*star", "&amp", "!bang", "%pct", "{brace}", "[list]", "|pipe", ">gt",
+    "a  \nb",
+    "line\n\nnext",
+    "tab\there",
+    "#hash",
+    "key: value",
+    "- dash",
+    "'quote",
+    '"dq',
+    "null",
+    "true",
+    "123",
+    "1e3",
+    "Café 😀 ✓",
+    "\\back",
+    "x\r\ny",
+    "lone\rcr",
+    "a\u2028b",
+    "trailing\n  indented\n",
+    "yes",
+    "no",
+    "~",
+    "0x1F",
+    ".inf",
+    "2024-01-01",
+    "@at",
+    "*star",
+    "&amp",
+    "!bang",
+    "%pct",
+    "{brace}",
+    "[list]",
+    "|pipe",
+    ">gt",
     "bell\x07x",
 ]
 
@@ -263,8 +328,9 @@ def test_text_yaml_would_read_as_something_else_round_trips(empty_store: Store, 
     try:
         assert apply_text(other, exported, actor="cli").changes == 2 * len(AWKWARD)
         assert export_text(other) == exported
-        read = ("SELECT slug, name, description FROM stages "
-                "UNION ALL SELECT '', name, description FROM silos ORDER BY 1, 2")
+        read = (
+            "SELECT slug, name, description FROM stages UNION ALL SELECT '', name, description FROM silos ORDER BY 1, 2"
+        )
         assert other.execute(read) == empty_store.execute(read)
     finally:
         other.close()

@@ -108,8 +108,10 @@ CASES = [
         id="duplicate-key",
     ),
     pytest.param(
-        SMALL.replace("  - name: Complaints per 1000\n    stage: pay\n    direction: lower\n",
-                      "  - name: Complaints per 1000\n    stage: pay\n"),
+        SMALL.replace(
+            "  - name: Complaints per 1000\n    stage: pay\n    direction: lower\n",
+            "  - name: Complaints per 1000\n    stage: pay\n",
+        ),
         "name: Complaints per 1000",
         "kpis[1].direction: is required",
         id="missing-field",
@@ -154,7 +156,10 @@ def test_every_problem_is_reported_in_line_order(room: Store) -> None:
         ("- slug: a\n  name: A\n", "line 1: the file must be a set of 'key: value' sections"),
         ("format: 2\n", "line 1: format: must be 1"),
         ("stages:\n  slug: a\n", "line 1: stages: must be a list"),
-        ("stages:\n  - slug: a\n    name: A\n    archived: maybe\n", "line 4: stages[0].archived: must be true or false"),  # noqa: E501
+        (
+            "stages:\n  - slug: a\n    name: A\n    archived: maybe\n",
+            "line 4: stages[0].archived: must be true or false",
+        ),
     ],
 )
 def test_shapes_that_are_not_a_set_up_file(empty_store: Store, text: str, expected: str) -> None:

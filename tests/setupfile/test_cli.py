@@ -41,8 +41,15 @@ def test_apply_export_and_json_report(db: Path, tmp_path: Path, capsys: pytest.C
     assert code == 0 and report["ok"] and report["dry_run"] and not report["committed"]
     assert report["changes"] == 17 and not db.exists()  # a dry run on a new room makes no database
     assert set(report["sections"]["stages"]) == {
-        "created", "updated", "unchanged", "skipped", "not_in_file",
-        "created_names", "updated_names", "skipped_names", "not_in_file_names",
+        "created",
+        "updated",
+        "unchanged",
+        "skipped",
+        "not_in_file",
+        "created_names",
+        "updated_names",
+        "skipped_names",
+        "not_in_file_names",
     }
     code, out, _ = run(["setup", "apply", str(setup)], capsys)
     assert code == 0 and "stages             3 created, 0 updated, 0 unchanged" in out
@@ -58,8 +65,9 @@ def test_apply_export_and_json_report(db: Path, tmp_path: Path, capsys: pytest.C
     assert out.splitlines()[0] == "\ufeffsource,category,subcategory,stage,moment"
 
 
-def test_a_bad_file_lists_its_problems_and_makes_no_room(db: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_file_lists_its_problems_and_makes_no_room(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(SMALL.replace("direction: lower", "direction: down").replace("slug: old", "slug: join"))
     code, out, err = run(["setup", "apply", str(bad)], capsys)
@@ -84,7 +92,11 @@ def test_the_running_app_holds_the_room(tmp_path: Path) -> None:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "cxroom", "setup", "apply", str(setup), "--db", str(db)],
-            cwd=REPO, env={**os.environ}, capture_output=True, text=True, timeout=120,
+            cwd=REPO,
+            env={**os.environ},
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     finally:
         holder.close()

@@ -50,17 +50,23 @@ def check_wall(store: Store, kpi_file: Path, survey_file: Path) -> None:
 
     # -- complaints: every stage's count = the raw categories its rules name, counted in SQL
     rules = [(r["category"].lower(), r["stage"]) for r in setup["category_rules"]]
-    independent = dict(store.execute(
-        "WITH r AS (SELECT unnest(?::VARCHAR[]) AS category, unnest(?::VARCHAR[]) AS stage) "
-        "SELECT r.stage, count(*) FROM complaints c JOIN r ON r.category = lower(c.category) "
-        "WHERE c.received_at >= ? AND c.received_at < ? GROUP BY r.stage",
-        [[c for c, _ in rules], [s for _, s in rules], MONTH, date(2023, 5, 1)],
-    ))
+    independent = dict(
+        store.execute(
+            "WITH r AS (SELECT unnest(?::VARCHAR[]) AS category, unnest(?::VARCHAR[]) AS stage) "
+            "SELECT r.stage, count(*) FROM complaints c JOIN r ON r.category = lower(c.category) "
+            "WHERE c.received_at >= ? AND c.received_at < ? GROUP BY r.stage",
+            [[c for c, _ in rules], [s for _, s in rules], MONTH, date(2023, 5, 1)],
+        )
+    )
     shown = {col.stage.slug: col.complaints.this_month for col in wall.columns}
     assert shown == {slug: independent.get(slug, 0) for slug in shown}
-    assert sum(shown.values()) == store.fetch_value(
-        "SELECT count(*) FROM complaints WHERE received_at >= ? AND received_at < ?", [MONTH, date(2023, 5, 1)]
-    ) > 400
+    assert (
+        sum(shown.values())
+        == store.fetch_value(
+            "SELECT count(*) FROM complaints WHERE received_at >= ? AND received_at < ?", [MONTH, date(2023, 5, 1)]
+        )
+        > 400
+    )
     assert wall.unassigned_this_month == 0  # the file's rules cover every category of the samples
     mapped_stages = {s for _, s in rules}
     assert all(shown[s] > 0 for s in mapped_stages), shown
@@ -99,8 +105,18 @@ def test_six_commands_take_an_empty_room_to_the_wall(tmp_path: Path) -> None:
         ["setup", "apply", str(ROOM_FILE)],
         *[["import", "complaints", str(f), "--quiet"] for f in complaint_files],
         ["import", "kpis", str(kpi_file), "--start", KPI_START.isoformat(), "--frequency", "daily", "--quiet"],
-        ["import", "surveys", str(survey_file), "--source", "airline", "--period", "2023-04", "--na-values", "0",
-         "--quiet"],
+        [
+            "import",
+            "surveys",
+            str(survey_file),
+            "--source",
+            "airline",
+            "--period",
+            "2023-04",
+            "--na-values",
+            "0",
+            "--quiet",
+        ],
     ]
     assert len(commands) <= 6 and not db.exists()  # an empty room: not even a database yet
     outputs = [cxroom(*command, env=env).stdout for command in commands]

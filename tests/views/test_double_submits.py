@@ -53,7 +53,8 @@ def test_two_clicks_on_charter_the_fix_team_make_one_fix(app_for: Callable[..., 
     review = int(store.fetch_value("SELECT max(id) FROM reviews WHERE status <> 'closed'"))
     # A finding on a stage with no moment: no look-alike fix, so only the double click is at stake.
     finding = capture.add_finding(
-        store, FindingCreate(review_id=review, text="Quotes expire before customers can pay", stage_slug="buy"),
+        store,
+        FindingCreate(review_id=review, text="Quotes expire before customers can pay", stage_slug="buy"),
         actor="system",
     )
     at = _open(app_for, room, "views/review.py", review=str(review))
@@ -118,9 +119,9 @@ def test_a_charter_like_an_active_fix_warns_links_and_goes_ahead_on_confirm(
 def test_a_cancelled_warning_charters_nothing(app_for: Callable[..., AppTest], room: Settings) -> None:
     store = open_store(room.db_path)
     title = str(store.fetch_value("SELECT title FROM fixes WHERE status = 'implementing' ORDER BY id LIMIT 1"))
-    stage = str(store.fetch_value(
-        "SELECT s.slug FROM fixes f JOIN stages s ON s.id = f.stage_id WHERE f.title = ?", [title]
-    ))
+    stage = str(
+        store.fetch_value("SELECT s.slug FROM fixes f JOIN stages s ON s.id = f.stage_id WHERE f.title = ?", [title])
+    )
     before = _count(store, "SELECT count(*) FROM fixes")
     at = _open(app_for, room, "views/fixes.py")
     at.selectbox(key="charter-stage").set_value(stage).run()
@@ -183,9 +184,9 @@ def test_two_clicks_on_record_the_finding_and_the_decision_record_each_once(
     decision = "Give every caller one case number"
     for _ in range(2):
         at.text_area(key="decision-text").input(decision)
-        at.selectbox(key="decision-owner").set_value(store.fetch_value(
-            "SELECT attendees[1] FROM reviews WHERE id = ?", [review]
-        ))
+        at.selectbox(key="decision-owner").set_value(
+            store.fetch_value("SELECT attendees[1] FROM reviews WHERE id = ?", [review])
+        )
         at.button(key="decision-save").click()
         at.run()
         assert not at.exception and not at.error, [e.value for e in at.error]

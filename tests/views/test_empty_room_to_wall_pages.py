@@ -82,7 +82,7 @@ def test_the_browser_walk_through(app_for: Callable[..., AppTest], tmp_settings:
     at.text_input(key="survey_na").input("0")
     ok(at.run())
     header, rows = csv_rows(survey_file)
-    ratings = header[header.index("Inflight wifi service"):header.index("Cleanliness") + 1]
+    ratings = header[header.index("Inflight wifi service") : header.index("Cleanliness") + 1]
     at.multiselect(key="survey_questions").set_value(ratings)
     ok(at.run())
     ok(button(at, "Import").click().run())

@@ -15,8 +15,18 @@ from cxroom.settings import Settings
 from cxroom.ui.kit.text import md
 from tests.hostile_text import PAYLOADS, as_read
 
-URL_PAYLOADS = ["image_and_link", "bare_url", "emoji", "material_icon", "katex_inline", "colour", "html_img",
-                "streamlit_logo", "bare_email", "heading"]
+URL_PAYLOADS = [
+    "image_and_link",
+    "bare_url",
+    "emoji",
+    "material_icon",
+    "katex_inline",
+    "colour",
+    "html_img",
+    "streamlit_logo",
+    "bare_email",
+    "heading",
+]
 
 
 def _open(app_for: Callable[..., AppTest], settings: Settings, page: str, **params: str) -> AppTest:
@@ -39,8 +49,13 @@ def _quoted(at: AppTest, payload: str) -> list[str]:
 @pytest.mark.parametrize("name", URL_PAYLOADS)
 @pytest.mark.parametrize(
     ("page", "param"),
-    [("views/fix.py", "fix"), ("views/wall.py", "month"), ("views/wall.py", "mode"), ("views/stage.py", "stage"),
-     ("views/review.py", "review")],
+    [
+        ("views/fix.py", "fix"),
+        ("views/wall.py", "month"),
+        ("views/wall.py", "mode"),
+        ("views/stage.py", "stage"),
+        ("views/review.py", "review"),
+    ],
 )
 def test_a_bad_parameter_is_quoted_as_text(
     app_for: Callable[..., AppTest], demo_settings: Settings, page: str, param: str, name: str
@@ -81,15 +96,20 @@ def test_a_hostile_file_is_described_as_text(
     at.switch_page("views/listening.py")
     at.run()
     at.session_state["listening_file"] = {
-        "name": name, "path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "name": name,
+        "path": str(path),
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "size": path.stat().st_size,
     }
     at.run()
     at.text_input(key="import_source").input(PAYLOADS["emoji"]).run()
     button(at, "Import").click().run()
     assert not at.exception, at.exception
-    shown = [str(e.value) for kind in ("markdown", "caption", "info", "warning", "success", "error", "subheader")
-             for e in at.get(kind)]
+    shown = [
+        str(e.value)
+        for kind in ("markdown", "caption", "info", "warning", "success", "error", "subheader")
+        for e in at.get(kind)
+    ]
     assert any(md(name) in s for s in shown), shown  # the file facts name the file, escaped
     assert any(md(PAYLOADS["emoji"]) in s for s in shown), shown  # the report names the source, escaped
     for text in shown:

@@ -70,8 +70,13 @@ def test_import_report_batches_undo_and_mapping(
     button(at, "Import").click().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Rows read": "400", "Imported": "400", "Duplicates": "0", "Rejected": "0",
-                       "Values rejected": "0"}
+    assert metrics == {
+        "Rows read": "400",
+        "Imported": "400",
+        "Duplicates": "0",
+        "Rejected": "0",
+        "Values rejected": "0",
+    }
     assert at.subheader[0].value.startswith("Batch #") and at.subheader[0].value.endswith("imported")
     # Importing the same file again: all duplicates.
     button(at, "Import").click().run()
@@ -132,8 +137,7 @@ def test_rejected_rows_are_reported_with_a_quarantine_download(
     button(at, "Import").click().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Rows read": "3", "Imported": "1", "Duplicates": "0", "Rejected": "2",
-                       "Values rejected": "0"}
+    assert metrics == {"Rows read": "3", "Imported": "1", "Duplicates": "0", "Rejected": "2", "Values rejected": "0"}
     errors = at.dataframe[1].value if len(at.dataframe) > 1 else at.dataframe[0].value
     assert set(errors["row"]) == {2, 3}
     assert at.get("download_button")
@@ -177,13 +181,13 @@ def test_skipped_values_and_rejected_rows_are_told_apart_in_the_report_and_the_q
     button(at, "Import").click().run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Rows read": "5", "Imported": "4", "Duplicates": "0", "Rejected": "1",
-                       "Values rejected": "3"}
+    assert metrics == {"Rows read": "5", "Imported": "4", "Duplicates": "0", "Rejected": "1", "Values rejected": "3"}
     assert any(b.proto.label == "Download the quarantine (CSV)" for b in at.get("download_button"))
 
     # The Batches tab: the counts apart, and each quarantined row says what became of it.
-    assert any("Quarantine: 1 row(s) not imported · 3 value(s) skipped from 2 imported row(s)" in m.value
-               for m in at.markdown)
+    assert any(
+        "Quarantine: 1 row(s) not imported · 3 value(s) skipped from 2 imported row(s)" in m.value for m in at.markdown
+    )
     quarantine = next(d.value for d in at.dataframe if "outcome" in d.value.columns)
     outcome = dict(zip(quarantine["row"], quarantine["outcome"], strict=True))
     assert outcome == {2: "value skipped, row imported", 3: "row not imported", 5: "values skipped, row imported"}

@@ -37,7 +37,8 @@ def test_a_call_log_imports_as_monthly_kpis_from_the_page(
     store = room_with_stages(tmp_settings)
     for name in ("Answer rate", "Mean satisfaction rating"):
         evidence.create_kpi(
-            store, KpiCreate(stage_slug="get-help", name=name, direction="higher_better", frequency="monthly"),
+            store,
+            KpiCreate(stage_slug="get-help", name=name, direction="higher_better", frequency="monthly"),
             actor="system",
         )
     store.close()
@@ -47,8 +48,12 @@ def test_a_call_log_imports_as_monthly_kpis_from_the_page(
     assert at.selectbox(key="per_call_period").value == "Date"
     proposed = next(d for d in at.dataframe if d.key == "per_call_measures").value
     assert list(proposed["KPI"]) == [
-        "Answer rate", "Resolution rate", "Mean speed of answer in seconds", "Mean avg talk duration",
-        "Mean satisfaction rating", "Calls",
+        "Answer rate",
+        "Resolution rate",
+        "Mean speed of answer in seconds",
+        "Mean avg talk duration",
+        "Mean satisfaction rating",
+        "Calls",
     ]
     assert any("'Resolution rate'" in as_read(w.value) for w in at.warning)  # not a KPI of this room yet
     button(at, "Import").click().run()

@@ -70,13 +70,15 @@ def test_setup_pages_are_offered_to_facilitators() -> None:
 
 
 def test_a_write_refused_by_the_service_shows_a_message_not_a_traceback(
-    app_for: Callable[..., AppTest], small_room: tuple[Settings, Store, dict[str, int]],
+    app_for: Callable[..., AppTest],
+    small_room: tuple[Settings, Store, dict[str, int]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The page thinks the person is a facilitator (their role was revoked meanwhile): the service refuses."""
     settings, store, _ = small_room
-    monkeypatch.setattr(identity, "current_user",
-                        lambda: User(actor=VIEWER, name="Vera", role=Role.FACILITATOR, mode="header"))
+    monkeypatch.setattr(
+        identity, "current_user", lambda: User(actor=VIEWER, name="Vera", role=Role.FACILITATOR, mode="header")
+    )
     at = open_setup(app_for, settings, "Stages")
     at.text_input(key="new_stage_name").input("Renew")
     click(at, "Add stage")
@@ -217,10 +219,14 @@ def test_matrix_edits_become_cells_with_the_role_seen(small_room: tuple[Settings
 
 
 def test_transcript_editor_rows_are_applied_in_order() -> None:
-    seen = pd.DataFrame([{"start": 0, "end": 2, "speaker": "A", "text": "Hi"},
-                         {"start": 2, "end": 4, "speaker": "B", "text": "Hello"}])
-    edits = {"edited_rows": {1: {"text": "Hello there"}}, "deleted_rows": [0],
-             "added_rows": [{"start": 4, "end": 6, "speaker": "A", "text": "Bye"}, {}]}
+    seen = pd.DataFrame(
+        [{"start": 0, "end": 2, "speaker": "A", "text": "Hi"}, {"start": 2, "end": 4, "speaker": "B", "text": "Hello"}]
+    )
+    edits = {
+        "edited_rows": {1: {"text": "Hello there"}},
+        "deleted_rows": [0],
+        "added_rows": [{"start": 4, "end": 6, "speaker": "A", "text": "Bye"}, {}],
+    }
     assert apply_editor(seen, edits) == [
         {"start": 2, "end": 4, "speaker": "B", "text": "Hello there"},
         {"start": 4, "end": 6, "speaker": "A", "text": "Bye"},
@@ -406,8 +412,9 @@ def test_an_empty_room_opens_the_first_run_guide(app_for: Callable[..., AppTest]
     assert at.title[0].value != "Set up your Customer Room"  # the wall is the default page again
 
 
-def test_a_room_with_stages_opens_the_wall(app_for: Callable[..., AppTest],
-                                           small_room: tuple[Settings, Store, dict[str, int]]) -> None:
+def test_a_room_with_stages_opens_the_wall(
+    app_for: Callable[..., AppTest], small_room: tuple[Settings, Store, dict[str, int]]
+) -> None:
     at = app_for(small_room[0])
     at.run()
     assert not at.exception
@@ -418,11 +425,13 @@ def test_owner_changes_make_one_owner_per_stage(small_room: tuple[Settings, Stor
     _, store, ids = small_room
     long = q.accountability(store)
     cells = owner_changes(long, {ids["pay"]: ids["Sales"], ids["shop"]: None, ids["buy"]: ids["Digital"]})
-    assert sorted((c.stage_id, c.silo_id, c.before, c.after) for c in cells) == sorted([
-        (ids["pay"], ids["Billing"], "owner", None),
-        (ids["pay"], ids["Sales"], None, "owner"),
-        (ids["buy"], ids["Digital"], None, "owner"),
-    ])
+    assert sorted((c.stage_id, c.silo_id, c.before, c.after) for c in cells) == sorted(
+        [
+            (ids["pay"], ids["Billing"], "owner", None),
+            (ids["pay"], ids["Sales"], None, "owner"),
+            (ids["buy"], ids["Digital"], None, "owner"),
+        ]
+    )
     assert owner_changes(long, {ids["pay"]: ids["Billing"]}) == []
 
 

@@ -38,8 +38,9 @@ def room(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Store:
 
 def as_user(monkeypatch: pytest.MonkeyPatch, email: str) -> None:
     """The page believes this person is a facilitator; the services decide from the room's roles."""
-    monkeypatch.setattr(identity, "current_user",
-                        lambda: User(actor=email, name=email, role=Role.FACILITATOR, mode="header"))
+    monkeypatch.setattr(
+        identity, "current_user", lambda: User(actor=email, name=email, role=Role.FACILITATOR, mode="header")
+    )
 
 
 def open_tab(app_for: Callable[..., AppTest], settings: Settings, text: str | None, name: str = "room.yaml") -> AppTest:

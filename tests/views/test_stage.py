@@ -144,8 +144,15 @@ def test_empty_stage_has_explicit_empty_states(app_for: Callable[..., AppTest], 
     at.run()
     assert not at.exception
     infos = [i.value for i in at.info]
-    for fragment in ("No complaints", "No KPIs", "No survey question", "No artifacts", "No call recordings",
-                     "No moments of truth", "No fix team"):
+    for fragment in (
+        "No complaints",
+        "No KPIs",
+        "No survey question",
+        "No artifacts",
+        "No call recordings",
+        "No moments of truth",
+        "No fix team",
+    ):
         assert any(fragment in i for i in infos), fragment
 
 

@@ -175,8 +175,14 @@ def test_each_column_reads_in_order_with_its_text_drawn_together(wall_app: AppTe
         ]
         order = [line.removeprefix("###### ").split(" ·")[0] for _, line in labels]
         assert order == [
-            "Moments of truth", "KPIs", "Complaints", "Surveys", "What customers receive", "Customer call",
-            "Accountable silos", "Fixes",
+            "Moments of truth",
+            "KPIs",
+            "Complaints",
+            "Surveys",
+            "What customers receive",
+            "Customer call",
+            "Accountable silos",
+            "Fixes",
         ], column[0]
         at = {name: i for (i, _), name in zip(labels, order, strict=True)}
         metrics = [i for i, item in enumerate(column) if item.startswith("metric:")]
@@ -192,8 +198,11 @@ def test_each_column_reads_in_order_with_its_text_drawn_together(wall_app: AppTe
         # KPIs label, the silos and the fixes are one element each.
         assert "Moments of truth" in column[1] or "Moments of truth" in column[2]
         assert any("Accountable silos" in item and "Fixes" in item for item in column)
-        markdown = [item for item in column if not item.startswith("metric:") and item not in (
-            "text", "audio", "image", "button", "page_link")]
+        markdown = [
+            item
+            for item in column
+            if not item.startswith("metric:") and item not in ("text", "audio", "image", "button", "page_link")
+        ]
         assert len(markdown) <= 12, markdown
 
 

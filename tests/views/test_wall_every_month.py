@@ -89,9 +89,18 @@ def test_the_picker_goes_by_year_then_month(app_for: Callable[..., AppTest], dec
     at.run()
     years = at.selectbox(key="wall_month_year")
     assert years.options == [str(y) for y in range(2026, 2016, -1)]
-    assert at.selectbox(key="wall_month").options == ["October 2026", "September 2026", "August 2026",
-                                                      "July 2026", "June 2026", "May 2026", "April 2026",
-                                                      "March 2026", "February 2026", "January 2026"]
+    assert at.selectbox(key="wall_month").options == [
+        "October 2026",
+        "September 2026",
+        "August 2026",
+        "July 2026",
+        "June 2026",
+        "May 2026",
+        "April 2026",
+        "March 2026",
+        "February 2026",
+        "January 2026",
+    ]
     years.set_value(2017).run()
     assert not at.exception
     # The same calendar month in the chosen year (October 2017 has a reading).

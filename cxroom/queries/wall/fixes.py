@@ -26,13 +26,15 @@ LEFT JOIN celebrated c ON c.fix_id = f.id
 """
 
 # Fixes in flight now, and fixes celebrated in the last few months.
-FIXES = FIX_VIEW + f"""
+FIXES = (
+    FIX_VIEW
+    + f"""
 JOIN stages s ON s.id = f.stage_id AND NOT s.archived
 WHERE {fix_status.active_sql()}
    OR (f.status = 'celebrated' AND c.celebrated_at >= $celebrated_since)
 ORDER BY s.position, f.status = 'celebrated', f.due_on NULLS LAST, f.id
 """
-
+)
 
 
 @dataclass(frozen=True)

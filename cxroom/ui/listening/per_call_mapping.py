@@ -53,7 +53,8 @@ def per_call_mapping(store: Store, p: FilePreview, base: dict[str, Any]) -> dict
     unknown = [n for n in measures if n.casefold() not in known]
     if unknown:
         st.warning(
-            "No KPI of this room is called " + ", ".join(f"'{md(u)}'" for u in unknown)
+            "No KPI of this room is called "
+            + ", ".join(f"'{md(u)}'" for u in unknown)
             + ": those readings are not imported until the KPI exists (or rename the row to an existing KPI)."
         )
     if not measures:
