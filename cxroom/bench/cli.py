@@ -28,7 +28,8 @@ def _clean(value: Any) -> Any:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     del settings  # the benchmark builds its own rooms; it never touches the room's database
-    from cxroom.bench.run import Options, run, table
+    from cxroom.bench.report import table
+    from cxroom.bench.run import Options, run
 
     try:
         end_month = date.fromisoformat(f"{args.end_month}-01")

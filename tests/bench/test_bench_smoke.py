@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from cxroom.bench.browser import chromium_available, measure_browser
+from cxroom.bench.report import table
 from cxroom.bench.rooms import adopt_room, build_room
-from cxroom.bench.run import table
 from cxroom.settings import Settings
 from cxroom.store import open_store
 from tests.conftest import DEMO_END_MONTH
