@@ -12,14 +12,16 @@ from cxroom.inbox.state import inbox_summary
 from cxroom.ui import context
 from cxroom.ui.kit.text import md
 
-REFRESH_S = 5
 
-
-@st.fragment(run_every=REFRESH_S)
+# A fragment with a Refresh button, not one that reruns itself every few seconds: the page's file
+# uploader loses an upload that lands while a timed fragment rerun is in flight (Streamlit issue
+# 9079, seen here as an upload whose preview never came), and this block shares the page with it.
+@st.fragment
 def inbox_block() -> None:
-    """Refreshes by itself, so a file dropped while the page is open shows up without a click."""
+    """The inbox's state; its Refresh button reruns this block alone."""
     summary = inbox_summary(context.settings().inbox_path)
     with st.container(border=True, key="inbox-block"):
+        st.button("Refresh", key="inbox-refresh", icon=":material/refresh:", help="Read the inbox's state again.")
         running = summary["running"]
         # One line of counts, not st.metric: the page's import report owns the metrics.
         st.markdown(
