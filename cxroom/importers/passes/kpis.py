@@ -161,21 +161,7 @@ def run(
         f"WHERE {good.format(p='r.')} AND (k.kpi_id IS NULL OR k.value IS DISTINCT FROM r.value)"
     )
     report.rows_imported = int(tx.fetch_value(f"SELECT count(DISTINCT rn) FROM rdn_{t}"))
-    changed = int(
-        tx.fetch_value(
-            f"SELECT count(*) FROM rdn_{t} n JOIN kpi_readings k ON k.kpi_id = n.kpi_id AND k.period = n.period"
-        )
-    )
-    if changed:
-        report.notes.append(f"{changed} existing KPI reading(s) were replaced by new values (undo restores them).")
-    if batch_id is not None:
-        # The readings replaced are kept, keyed by this batch, so that undo puts them back exactly.
-        superseded.keep_replaced(tx, batch_id, f"rdn_{t}")
-        tx.execute(
-            f"INSERT INTO kpi_readings SELECT kpi_id, period, value, ? FROM rdn_{t} "
-            "ON CONFLICT (kpi_id, period) DO UPDATE SET value = excluded.value, batch_id = excluded.batch_id",
-            [batch_id],
-        )
+    _write_readings(tx, t, batch_id, report)
 
 
 def _run_per_call(
@@ -290,6 +276,11 @@ def _run_per_call(
         "description": description,
     }
     report.notes.append(f"{description} {int(calls)} call row(s) gave {int(periods)} period(s).")
+    _write_readings(tx, t, batch_id, report)
+
+
+def _write_readings(tx: Tx, t: str, batch_id: int | None, report: ImportReport) -> None:
+    """Write the readings staged in rdn_{t} (wide, long or per-call), saying how many replace a value."""
     changed = int(
         tx.fetch_value(
             f"SELECT count(*) FROM rdn_{t} n JOIN kpi_readings k ON k.kpi_id = n.kpi_id AND k.period = n.period"
@@ -298,6 +289,7 @@ def _run_per_call(
     if changed:
         report.notes.append(f"{changed} existing KPI reading(s) were replaced by new values (undo restores them).")
     if batch_id is not None:
+        # The readings replaced are kept, keyed by this batch, so that undo puts them back exactly.
         superseded.keep_replaced(tx, batch_id, f"rdn_{t}")
         tx.execute(
             f"INSERT INTO kpi_readings SELECT kpi_id, period, value, ? FROM rdn_{t} "
