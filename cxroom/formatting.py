@@ -93,3 +93,41 @@ def clip_time(seconds: float) -> str:
     """A position in a recording as m:ss ('2:05')."""
     whole = int(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
+
+
+# -- added for the wall's plain-language health and targets -------------------------------
+
+
+def fmt_target(target: float | None, unit: str = "", direction: str = "higher_better") -> str:
+    """A KPI's target as it reads beside its value: 'target ≥ 70.0%', 'target ≤ 60 s'."""
+    if target is None:
+        return "no target set"
+    sign = "≥" if direction == "higher_better" else "≤"
+    return f"target {sign} {fmt_number(target, unit)}"
+
+
+_TIMES_WORDS = {2: "twice", 3: "three times", 4: "four times", 5: "five times", 6: "six times"}
+
+
+def vs_usual(actual: float, usual: float | None) -> str | None:
+    """How a month's count compares with a usual month, in words a leader reads at a glance
+    ('about as usual', 'about 36% more than usual', 'about three times a usual month');
+    None when there is no usual month to compare with."""
+    if usual is None or usual <= 0:
+        return None
+    ratio = actual / usual
+    if 0.9 <= ratio <= 1.1:
+        return "about as usual"
+    if ratio < 0.9:
+        return f"about {(1 - ratio) * 100:.0f}% fewer than usual"
+    if ratio < 1.9:
+        return f"about {(ratio - 1) * 100:.0f}% more than usual"
+    times = round(ratio)
+    return f"about {_TIMES_WORDS.get(times, f'{times} times')} a usual month"
+
+
+def count_words(n: int, singular: str, plural: str | None = None, *, one: str = "1") -> str:
+    """'1 KPI', 'a broken moment' (one='a'), '2 broken moments': a count with its noun."""
+    if n == 1:
+        return f"{one} {singular}"
+    return f"{n:,} {plural or singular + 's'}"

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cxroom.insights.early_warning import RiseCheck, unusual_rise
-from cxroom.insights.health import SCALE_WIDTH, Rag, kpi_rag
+from cxroom.insights.health import MIN_SURVEY_RESPONSES, Rag, SurveyChange
+from cxroom.insights.kpi_standing import KpiDefinition
 
 __all__ = [
     "MIN_SURVEY_RESPONSES",
@@ -28,7 +29,6 @@ __all__ = [
 ]
 
 SURVEY_FALL_PCT_OF_SCALE = 3.0  # a fall of at least 3 % of the question's scale
-MIN_SURVEY_RESPONSES = 30
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,7 @@ class StageFacts:
 
 
 @dataclass(frozen=True)
-class KpiFacts:
-    id: int
-    stage_id: int
-    name: str
-    unit: str
-    direction: str
-    target: float | None
-    warning: float | None
+class KpiFacts(KpiDefinition):
     value: float | None  # the review month
     previous_value: float | None  # the month before
     moment_id: int | None = None
@@ -56,11 +49,11 @@ class KpiFacts:
 
     @property
     def rag(self) -> Rag:
-        return kpi_rag(self.value, self.target, self.warning, self.direction)
+        return self.rag_of(self.value)
 
     @property
     def previous_rag(self) -> Rag:
-        return kpi_rag(self.previous_value, self.target, self.warning, self.direction)
+        return self.rag_of(self.previous_value)
 
     def describe(self) -> str:
         unit = self.unit if self.unit in ("%", "") else f" {self.unit}"
@@ -96,12 +89,9 @@ class SurveyFacts:
 
     @property
     def fell(self) -> bool:
-        if self.score is None or self.previous_score is None:
-            return False
-        if self.n < MIN_SURVEY_RESPONSES or self.previous_n < MIN_SURVEY_RESPONSES:
-            return False
-        drop = (self.previous_score - self.score) / SCALE_WIDTH.get(self.kind, 100.0) * 100.0
-        return drop >= SURVEY_FALL_PCT_OF_SCALE
+        """Lower by SURVEY_FALL_PCT_OF_SCALE or more, with enough answers both months (health's rule)."""
+        change = SurveyChange(self.kind, self.score, self.n, self.previous_score, self.previous_n)
+        return change.usable and -change.change_pct_of_scale >= SURVEY_FALL_PCT_OF_SCALE
 
     def describe(self) -> str:
         return f"{self.survey} · {self.text}: {self.previous_score:.1f} → {self.score:.1f} (n = {self.n})"

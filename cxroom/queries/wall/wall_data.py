@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cxroom.insights.health import StageHealth, stage_health
+from cxroom.insights.kpi_standing import moments_worst_first
 from cxroom.privacy import mask_personal_data
 from cxroom.queries.wall.artifacts import ARTIFACTS, ArtifactView, artifact_from_row
 from cxroom.queries.wall.calls import WALL_CALLS, CallView, call_from_row
@@ -28,7 +29,16 @@ from cxroom.queries.wall.complaints import (
 from cxroom.queries.wall.fixes import CELEBRATED_SHOWN_MONTHS, FIXES, FixView, fix_from_row
 from cxroom.queries.wall.kpis import KPIS, KpiTile, kpi_tiles
 from cxroom.queries.wall.months import SPARK_PERIODS, add_months, as_date, months_with_data, series_months
-from cxroom.queries.wall.stages import MOMENTS, SILOS, STAGES, MomentView, SiloView, StageInfo, stage_info
+from cxroom.queries.wall.stages import (
+    MOMENTS,
+    SILOS,
+    STAGES,
+    MomentView,
+    SiloView,
+    StageInfo,
+    moment_from_row,
+    stage_info,
+)
 from cxroom.queries.wall.surveys import (
     RECENT_SURVEY_COMMENTS,
     SURVEY_COMMENTS_PER_STAGE,
@@ -64,9 +74,9 @@ def _month_params(month: date) -> dict[str, date]:
 @dataclass(frozen=True)
 class StageColumn:
     stage: StageInfo
-    health: StageHealth
-    moments: tuple[MomentView, ...] = ()
-    kpis: tuple[KpiTile, ...] = ()
+    health: StageHealth  # its band, score and ``explanation`` in words
+    moments: tuple[MomentView, ...] = ()  # worst first: broken, then unreliable, ...; key moments first
+    kpis: tuple[KpiTile, ...] = ()  # worst first: off target, near, on target, no target
     complaints: ComplaintSummary | None = None
     categories: tuple[CategoryCount, ...] = ()
     verbatims: tuple[Verbatim, ...] = ()
@@ -147,28 +157,19 @@ def load_wall(store: Store, month: date, *, months: Sequence[date] | None = None
         stage_kpis = tuple(kpis.get(sid, ()))
         summary = complaints.get(sid) or empty_complaints(month, first_complaint)
         stage_surveys = tuple(surveys.get(sid, ()))
+        stage_moments = tuple(moments_worst_first([moment_from_row(r) for r in moments.get(sid, ())]))
         health = stage_health(
-            [k.rag for k in stage_kpis],
+            stage_kpis,
             summary.this_month if summary.average_12 is not None else None,
             summary.average_12,
             [s.as_change() for s in stage_surveys],
+            stage_moments,
         )
         columns.append(
             StageColumn(
                 stage=stage,
                 health=health,
-                moments=tuple(
-                    MomentView(
-                        id=int(r["id"]),
-                        stage_id=sid,
-                        name=r["name"],
-                        description=r["description"],
-                        is_key=bool(r["is_key"]),
-                        state=r["state"],
-                        previous_state=r["previous_state"],
-                    )
-                    for r in moments.get(sid, ())
-                ),
+                moments=stage_moments,
                 kpis=stage_kpis,
                 complaints=summary,
                 categories=tuple(
