@@ -131,3 +131,20 @@ def count_words(n: int, singular: str, plural: str | None = None, *, one: str = 
     if n == 1:
         return f"{one} {singular}"
     return f"{n:,} {plural or singular + 's'}"
+
+
+def fmt_survey_change(change: float | None, kind: str) -> str | None:
+    """A change of a survey score as its kind reads: NPS in whole points ('+3'), CSAT and
+    percent scores in points ('-1.2 pts'), CES in tenths ('+0.1')."""
+    if change is None:
+        return None
+    digits = 0 if kind == "nps" else 1
+    text = f"{change:+.{digits}f}" if round(change, digits) != 0 else f"{0:.{digits}f}"
+    return f"{text} pts" if kind in ("csat", "percent") else text
+
+
+def fmt_count(value: float, *, signed: bool = False) -> str:
+    """A count, or an average of counts, in whole numbers with thousands commas ('1,204');
+    signed for a change of a count ('+14', '-3', '0')."""
+    whole = round(value)
+    return f"{whole:+,}" if signed and whole != 0 else f"{whole:,}"

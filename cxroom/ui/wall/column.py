@@ -13,33 +13,34 @@ from cxroom.queries.wall.wall_data import StageColumn
 from cxroom.ui import theme
 from cxroom.ui.kit.text import md
 from cxroom.ui.prose import Prose
-from cxroom.ui.wall import evidence
+from cxroom.ui.wall import evidence, look
 from cxroom.ui.wall.evidence import InColumn
 from cxroom.ui.wall.state import STAGE_PAGE
 
 
 def health_badge(col: StageColumn, *, key: str) -> None:
+    """The stage's band and score; its tooltip says why in words, then how the score is made."""
     health = col.health
     st.badge(
         health.label,
+        icon=health.band.icon,
         color=health.band.colour,  # type: ignore[arg-type]
-        help=f"{HEALTH_FORMULA}\n\nThis month: {health.explain()}",
+        help=f"{md(health.explanation)}.\n\n{HEALTH_FORMULA}\n\nThis month: {health.explain()}",
     )
 
 
 def moments_block(col: StageColumn, *, key: str, prose: Prose) -> None:
+    """The stage's moments of truth, worst first (the read model's order): broken ones lead."""
     prose.heading("Moments of truth")
     if not col.moments:
         prose.add(prose.note("No moments of truth defined for this stage yet."))
         return
     lines = []
     for moment in col.moments:
-        icon, word, colour = theme.RELIABILITY.get(moment.state, ("?", moment.state, "gray"))
-        moved = {1: " ▲", -1: " ▼", 0: ""}[moment.moved]
         name = md(moment.name)
         if moment.is_key:
             name = f"**{name}**"
-        lines.append(f":{colour}[{icon}\u00a0{word}{moved}] {name}")
+        lines.append(f"{look.reliability(moment.state)}{look.MOVED[moment.moved]} {name}")
     prose.add("  \n".join(lines))
 
 
@@ -61,7 +62,8 @@ def accountability_block(col: StageColumn, *, key: str, today: date, prose: Pros
         return
     lines: list[str] = []
     for fix in col.fixes:
-        icon, word = theme.FIX_STATUS.get(fix.status, ("•", fix.status))
+        word = theme.FIX_STATUS.get(fix.status, ("", fix.status.capitalize()))[1]
+        icon = look.fix_icon(fix.status)
         status = f":violet[**{icon}\u00a0{word}**]" if fix.status == "celebrated" else f"**{icon}\u00a0{word}**"
         due = ""
         if fix.overdue(today):

@@ -7,6 +7,7 @@ from datetime import date
 
 import streamlit as st
 
+from cxroom.formatting import fmt_count, vs_usual
 from cxroom.permissions import may_see_personal_data
 from cxroom.queries.stage import ComplaintFilter, ComplaintOptions
 from cxroom.queries.wall.complaints import ComplaintSummary
@@ -35,7 +36,7 @@ def complaints_block(
     """This month's complaints: count, change, 12-month bars, top categories and recent verbatims.
     The wall screen leaves out the bars and, unless told otherwise, categories and verbatims."""
     summary: ComplaintSummary | None = col.complaints
-    prose.heading(f"Complaints · {month:%B}" if wall_screen else "Complaints")
+    prose.heading(f"Complaints · {month:%B}" if in_column else "Complaints")
     if summary is None or (summary.this_month == 0 and not any(summary.counts)):
         prose.add(prose.note("No complaints about this stage in the last 12 months."))
         return
@@ -47,30 +48,28 @@ def complaints_block(
         delta=fmt_pct(summary.change_vs_last),
         **delta_style(summary.change_vs_last, 0, "inverse"),
         delta_description=f"vs {prev:%b} ({summary.last_month:,})",
-        # The wall screen has no room for a second chart per column.
-        chart_data=None if wall_screen else list(summary.counts[-12:]),
+        # A column has no room for a second chart (the stage page has the bars).
+        chart_data=None if in_column else list(summary.counts[-12:]),
         chart_type="bar",
         help="Complaints lined up to this stage by their category. Bars: the last 12 months.",
-        label_visibility="collapsed" if wall_screen else "visible",
+        label_visibility="collapsed" if in_column else "visible",
     )
-    if summary.average_12:
-        prose.add(
-            prose.note(f"**{fmt_pct(summary.change_vs_average)}** vs the 12-month average ({summary.average_12:,.0f})")
-        )
+    usual = vs_usual(summary.this_month, summary.average_12)
+    if usual and summary.average_12:
+        prose.add(prose.note(f"**{usual.capitalize()}** (a usual month: {fmt_count(summary.average_12)})"))
     if summary.this_month == 0:
         prose.add(prose.note("No complaints this month."))
         return
     if col.categories and categories:
         lines = []
         for cat in col.categories[:categories]:
-            diff = cat.count - cat.previous
-            arrow = f" ▲{diff}" if diff > 0 else (f" ▼{-diff}" if diff < 0 else "")
-            lines.append(f"{md(cat.category)} · **{cat.count:,}**{arrow}")
+            diff = fmt_count(cat.count - cat.previous, signed=True) if cat.count != cat.previous else None
+            lines.append(f"{md(cat.category)} · **{cat.count:,}**" + (f" ({md(diff)} vs {prev:%b})" if diff else ""))
         prose.add("  \n".join(lines))
     if col.verbatims[:verbatims]:
         prose.flush()
     for index, verbatim in enumerate(col.verbatims[:verbatims]):
-        quote = f"“{trim_at_word(verbatim.text, 160 if wall_screen else 400)}”"
+        quote = f"“{trim_at_word(verbatim.text, 160 if in_column else 400)}”"
         if not wall_screen:
             # The source goes in the same text element: one element per verbatim, not two.
             quote += f"\n— {verbatim.source} · {day_text(verbatim.received_at)}"

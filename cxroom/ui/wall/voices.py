@@ -20,7 +20,8 @@ def call_block(col: StageColumn, *, key: str, prose: Prose, wall_screen: bool = 
     if not col.calls:
         prose.add(prose.note("No call recording on the wall for this stage."))
         return
-    call_player(col.calls[0], key=f"{key}-call", excerpt_chars=200 if wall_screen else 320, prose=prose, in_column=True)
+    # A column has room for the clip, not its transcript (the stage page has both).
+    call_player(col.calls[0], key=f"{key}-call", excerpt_chars=200 if wall_screen else 0, prose=prose, in_column=True)
 
 
 def call_player(
@@ -45,7 +46,7 @@ def call_player(
         st.audio(data, format=call.mime, start_time=start, end_time=end)
     if full_transcript:
         return
-    excerpt = call.excerpt(excerpt_chars)
+    excerpt = call.excerpt(excerpt_chars) if excerpt_chars else ""
     if excerpt:
         voice(excerpt, key=key, boxed=not in_column)
 

@@ -17,9 +17,13 @@ from cxroom.ui.wall.state import WallState, resolve_month
 from cxroom.ui.wall.wall_screen import ROOMY_SLOTS, screen_slice, spotlight_column
 
 LEGEND = (
-    "Moments of truth: ✖ broken → ⚠ unreliable → ✔ reliable → ★ differentiating; key moments in bold; "
-    "▲/▼ moved this month. KPIs: ✔ on target · ⚠ near target (between target and warning) · ✖ off target. "
-    "Lines and bars: the last 12 months. Silos: the owner in bold."
+    "Each column puts its worst news first. Moments of truth, from worst to best: :material/cancel: broken, "
+    ":material/warning: unreliable, :material/check_circle: reliable, :material/star: differentiating; "
+    "key moments in bold; "
+    ":material/arrow_upward: / :material/arrow_downward: moved this month. KPIs: :material/cancel: off target · "
+    ":material/warning: near target (between target and warning) · :material/check_circle: on target, "
+    "beside the target and the change since last month. Silos: the owner in bold. "
+    "Open a stage for its trends, every KPI, comments and calls."
 )
 
 
