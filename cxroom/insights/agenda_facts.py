@@ -76,22 +76,19 @@ class CategorySeries:
 
 
 @dataclass(frozen=True)
-class SurveyFacts:
+class SurveyFacts(SurveyChange):
+    """A survey question's score in the review month and the month before (kind, score, n,
+    previous_score, previous_n: health's SurveyChange), and what it asks."""
+
     question_id: int
     stage_ids: tuple[int, ...]
     survey: str
     text: str
-    kind: str
-    score: float | None
-    n: int
-    previous_score: float | None
-    previous_n: int
 
     @property
     def fell(self) -> bool:
         """Lower by SURVEY_FALL_PCT_OF_SCALE or more, with enough answers both months (health's rule)."""
-        change = SurveyChange(self.kind, self.score, self.n, self.previous_score, self.previous_n)
-        return change.usable and -change.change_pct_of_scale >= SURVEY_FALL_PCT_OF_SCALE
+        return self.usable and -self.change_pct_of_scale >= SURVEY_FALL_PCT_OF_SCALE
 
     def describe(self) -> str:
         return f"{self.survey} · {self.text}: {self.previous_score:.1f} → {self.score:.1f} (n = {self.n})"

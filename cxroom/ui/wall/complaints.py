@@ -8,18 +8,16 @@ from datetime import date
 import streamlit as st
 
 from cxroom.formatting import fmt_count, vs_usual
-from cxroom.permissions import may_see_personal_data
 from cxroom.queries.stage import ComplaintFilter, ComplaintOptions
 from cxroom.queries.wall.complaints import ComplaintSummary
 from cxroom.queries.wall.months import add_months
 from cxroom.queries.wall.wall_data import StageColumn
 from cxroom.ui import cache
-from cxroom.ui.kit.actor import acting_role
 from cxroom.ui.kit.format import day_text, delta_style, fmt_pct
 from cxroom.ui.kit.text import md, plotly_text
 from cxroom.ui.prose import Prose
 from cxroom.ui.wall.charts import PLOT_LAYOUT
-from cxroom.ui.wall.voices import trim_at_word, voice
+from cxroom.ui.wall.voices import personal_data_toggle, trim_at_word, voice, words_table
 
 
 def complaints_block(
@@ -98,13 +96,7 @@ def complaint_filters(options: ComplaintOptions, month: date, *, key: str) -> Co
     sources = row2[1].multiselect("Sources", options.sources, key=f"{key}-sources")
     severities = row2[2].multiselect("Severity", options.severities, key=f"{key}-sev")
     with_text = row2[3].checkbox("Only with a verbatim", key=f"{key}-text")
-    # Personal data is masked for everyone by default (the table may be on a shared
-    # screen); a role that may read it unmasked asks for it, and search then reads it too.
-    unmasked = may_see_personal_data(acting_role()) and row2[3].checkbox(
-        "Show personal data",
-        key=f"{key}-unmasked",
-        help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
-    )
+    unmasked = personal_data_toggle(row2[3], key=f"{key}-unmasked")
     since = until = None
     if isinstance(period, tuple | list):
         if len(period) >= 1:
@@ -158,26 +150,20 @@ def complaints_tab(col: StageColumn, month: date, version: int, db: str, *, key:
         return
     flt = complaint_filters(options, month, key=f"{key}-flt")
     page = cache.complaints_page(version, db, col.stage.id, flt)
-    shown = len(page.rows)
-    st.markdown(f"**{page.total:,}** complaints match · showing the newest **{shown:,}**")
-    if page.total == 0:
-        st.caption("Nothing matches these filters.")
-        return
-    st.dataframe(
+    words_table(
         page.rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        page.total,
+        noun="complaints",
+        empty="Nothing matches these filters.",
+        words=("verbatim", "Verbatim"),
+        unmasked=flt.show_personal_data,
+        columns={
             "received_at": st.column_config.DatetimeColumn("Received", format="D MMM YYYY HH:mm"),
             "source": "Source",
             "channel": "Channel",
             "category": "Category",
             "subcategory": "Subcategory",
             "severity": "Severity",
-            "verbatim": st.column_config.TextColumn(
-                "Verbatim (as imported)" if flt.show_personal_data else "Verbatim (personal data masked)",
-                width="large",
-            ),
             "external_id": "Id",
         },
         key=f"{key}-table",

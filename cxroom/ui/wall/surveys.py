@@ -10,18 +10,16 @@ from typing import Any
 import streamlit as st
 
 from cxroom.formatting import fmt_survey_change
-from cxroom.permissions import may_see_personal_data
 from cxroom.queries.stage import CommentFilter
 from cxroom.queries.wall.months import add_months
 from cxroom.queries.wall.surveys import SurveyTile
 from cxroom.queries.wall.wall_data import StageColumn
 from cxroom.ui import cache
-from cxroom.ui.kit.actor import acting_role
 from cxroom.ui.kit.format import day_text, delta_style, fmt_survey, month_label
 from cxroom.ui.kit.text import md
 from cxroom.ui.prose import Prose
 from cxroom.ui.wall.charts import PLOT_LAYOUT
-from cxroom.ui.wall.voices import trim_at_word, voice
+from cxroom.ui.wall.voices import personal_data_toggle, trim_at_word, voice, words_table
 
 _SURVEY_KIND = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "percent": "score"}
 
@@ -133,29 +131,20 @@ def survey_comments(col: StageColumn, month: date, version: int, db: str, *, key
         "All time": (None, None),
     }
     period = row[1].selectbox("Answered in", list(periods), key=f"{key}-period")
-    unmasked = may_see_personal_data(acting_role()) and row[2].checkbox(
-        "Show personal data",
-        key=f"{key}-unmasked",
-        help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
-    )
+    unmasked = personal_data_toggle(row[2], key=f"{key}-unmasked")
     since, until = periods[period]
     flt = CommentFilter(search=search[:200], since=since, until=until, show_personal_data=bool(unmasked))
     page = cache.survey_comments_page(version, db, col.stage.id, flt)
-    st.markdown(f"**{page.total:,}** comments match · showing the newest **{len(page.rows):,}**")
-    if page.total == 0:
-        st.caption("No survey comment matches." if search else "No survey comment in this period.")
-        return
-    st.dataframe(
+    words_table(
         page.rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        page.total,
+        noun="comments",
+        empty="No survey comment matches." if search else "No survey comment in this period.",
+        words=("comment", "Comment"),
+        unmasked=flt.show_personal_data,
+        columns={
             "answered_at": st.column_config.DatetimeColumn("Answered", format="D MMM YYYY"),
             "survey": "Survey",
-            "comment": st.column_config.TextColumn(
-                "Comment (as imported)" if flt.show_personal_data else "Comment (personal data masked)",
-                width="large",
-            ),
             "response_id": "Response",
         },
         key=f"{key}-table",
