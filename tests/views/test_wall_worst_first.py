@@ -132,6 +132,7 @@ def test_the_stage_page_explains_its_health_in_words_with_the_method_in_an_expan
     assert [e.label for e in at.expander][:1] == ["How the health score is worked out"]
     assert "Moments of truth" in at.expander[0].markdown[0].value
     texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [m.label for m in at.metric]
+    texts += [e.label for e in at.expander] + [t.label for t in at.tabs]
     for text in texts:
         assert not SYMBOLS.search(text), text
         assert not JARGON.search(text), text

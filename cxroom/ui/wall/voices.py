@@ -81,9 +81,9 @@ def calls_list(calls: Sequence[CallView], *, key: str) -> None:
                 lines = []
                 clip = {id(s) for s in call.clip_segments()}
                 for seg in call.transcript:
-                    mark = "▶ " if id(seg) in clip else "  "
+                    mark = "» " if id(seg) in clip else "  "  # Latin-1: drawn by every font
                     lines.append(f"{mark}{clip_time(seg.start)}  {seg.speaker}: {seg.text}")
-                with st.expander("Transcript (▶ the highlighted clip; personal data masked)"):
+                with st.expander("Transcript (» marks the highlighted clip; personal data masked)"):
                     st.text("\n".join(lines))
             else:
                 st.caption("No transcript.")
