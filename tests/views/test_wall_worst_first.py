@@ -138,3 +138,19 @@ def test_the_stage_page_explains_its_health_in_words_with_the_method_in_an_expan
         assert not JARGON.search(text), text
     table = at.dataframe[-1].value  # the fix teams
     assert not table.isna().any().any()
+
+
+def test_the_wall_screen_tiles_show_the_worst_kpis_with_their_targets(
+    app_for: Callable[..., AppTest], demo_settings: Settings, demo_store: Store
+) -> None:
+    at = app_for(demo_settings)
+    at.query_params.update({"month": "2026-10", "mode": "wall"})
+    at.run()
+    assert not at.exception
+    tiles = [m for m in at.metric if not m.label.startswith("Complaints in ")]
+    assert tiles
+    for tile in tiles:
+        assert re.search(r" · target [≥≤] \d", _plain(str(tile.proto.delta_description))), tile.label
+    shown = [_plain(t.label) for t in tiles]
+    firsts = [_expected_kpi_order(demo_store, slug)[0] for (slug,) in demo_store.execute("SELECT slug FROM stages")]
+    assert set(firsts) <= set(shown)

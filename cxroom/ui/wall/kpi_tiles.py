@@ -58,7 +58,9 @@ def kpi_metric(kpi: KpiTile, month: date, *, key: str, compact: bool = False) ->
             0 if kpi.change is not None and abs(kpi.change) >= 100 else 1,
             "normal" if kpi.direction == "higher_better" else "inverse",
         ),
-        delta_description=f":{colour}[**{rag.icon}\u00a0{rag.word}**]",
+        # A compact tile's label is the name alone: its target goes beside the state.
+        delta_description=f":{colour}[**{rag.icon}\u00a0{rag.word}**]"
+        + (f" · {md(target_text(kpi))}" if compact else ""),
         chart_data=kpi.spark or None,
         chart_type="line",
         help=" ".join(help_lines),
