@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cxroom.models import MomentCreate, Reliability, StageCreate
+from cxroom.services import room
 from cxroom.settings import Settings
 from cxroom.store import Store
 
@@ -49,12 +52,13 @@ def _expected_kpi_order(store: Store, stage_slug: str) -> list[str]:
 
 
 def _badges(at: AppTest) -> list[tuple[str, str]]:
-    """Each stage's health badge (st.badge is Markdown ':colour-badge[...]' with a tooltip): text and help."""
+    """Each stage's health (coloured Markdown ':orange-background[:orange[icon word · score]]' with
+    a tooltip): its words and its help."""
     found = []
     for m in at.markdown:
-        hit = re.fullmatch(r":\w+-badge\[(:material/\w+:)? ?(.*)\]", m.value, flags=re.S)
+        hit = re.fullmatch(r":(\w+)-background\[:\1\[:material/\w+:\u00a0\*\*(.*)\*\*\]\]", m.value, flags=re.S)
         if hit:
-            found.append((_plain(hit.group(2)), _plain(m.proto.help)))
+            found.append((_plain(hit.group(2)).replace("\u00a0", " "), _plain(m.proto.help)))
     return found
 
 
@@ -154,3 +158,38 @@ def test_the_wall_screen_tiles_show_the_worst_kpis_with_their_targets(
     shown = [_plain(t.label) for t in tiles]
     firsts = [_expected_kpi_order(demo_store, slug)[0] for (slug,) in demo_store.execute("SELECT slug FROM stages")]
     assert set(firsts) <= set(shown)
+
+
+@pytest.mark.parametrize(
+    ("states", "shown", "more"),
+    [
+        (["reliable", "broken", "differentiating", "reliable", "broken", "reliable"], 3, 3),
+        (["broken", "unreliable", "broken", "broken", "reliable"], 4, 1),  # every bad one, however many
+        (["reliable", "differentiating"], 2, 0),
+    ],
+)
+def test_a_column_shows_every_bad_moment_and_the_rest_up_to_three(
+    app_for: Callable[..., AppTest], tmp_path: Path, states: list[str], shown: int, more: int
+) -> None:
+    settings = Settings(db_path=tmp_path / "room.duckdb", media_dir=tmp_path / "media")
+    store = Store(settings.db_path)
+    room.create_stage(store, StageCreate(slug="claim", name="Make a claim"), actor="system")
+    for index, state in enumerate(states):
+        room.create_moment(
+            store,
+            MomentCreate(stage_slug="claim", name=f"M{index} {state}", reliability=Reliability(state)),
+            actor="system",
+            when=datetime(2026, 1, 1),
+        )
+    store.close()
+    at = app_for(settings)
+    at.run()
+    assert not at.exception
+    column = _columns(at)["Make a claim"]
+    block = column[column.index("###### Moments of truth") :]
+    names = re.findall(r"\] (M\d+ \w+)", block)
+    bad = [n for n in names if n.endswith(("broken", "unreliable"))]
+    assert len(names) == shown
+    assert len(bad) == sum(s in ("broken", "unreliable") for s in states)
+    assert names[: len(bad)] == bad  # the bad ones lead
+    assert (f"+{more} more, reliable or better, on the stage page" in block) == bool(more)

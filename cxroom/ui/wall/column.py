@@ -17,14 +17,18 @@ from cxroom.ui.wall import evidence, look
 from cxroom.ui.wall.evidence import InColumn
 from cxroom.ui.wall.state import STAGE_PAGE
 
+NBSP_DOT = "\u00a0·\u00a0"  # the score stays on the line of its band
+MOMENTS_ON_WALL = 3  # and every broken or unreliable one, however many
+
 
 def health_badge(col: StageColumn, *, key: str) -> None:
-    """The stage's band and score; its tooltip says why in words, then how the score is made."""
+    """The stage's band and score; its tooltip says why in words, then how the score is made.
+    Drawn as coloured Markdown, not st.badge: a badge stays on one line and a narrow column
+    cut 'Needs attention · 61' to 'Needs attention ...'."""
     health = col.health
-    st.badge(
-        health.label,
-        icon=health.band.icon,
-        color=health.band.colour,  # type: ignore[arg-type]
+    colour = health.band.colour
+    st.markdown(
+        f":{colour}-background[:{colour}[{health.band.icon}\u00a0**{health.label.replace(' · ', NBSP_DOT)}**]]",
         help=f"{md(health.explanation)}.\n\n{HEALTH_FORMULA}\n\nThis month: {health.explain()}",
     )
 
@@ -35,13 +39,19 @@ def moments_block(col: StageColumn, *, key: str, prose: Prose) -> None:
     if not col.moments:
         prose.add(prose.note("No moments of truth defined for this stage yet."))
         return
+    # The read model orders them worst first: every bad one, then the next up to
+    # MOMENTS_ON_WALL; the others are on the stage page.
+    bad = [m for m in col.moments if m.state in ("broken", "unreliable")]
+    shown = col.moments[: max(len(bad), MOMENTS_ON_WALL)]
     lines = []
-    for moment in col.moments:
+    for moment in shown:
         name = md(moment.name)
         if moment.is_key:
             name = f"**{name}**"
         lines.append(f"{look.reliability(moment.state)}{look.MOVED[moment.moved]} {name}")
     prose.add("  \n".join(lines))
+    if len(col.moments) > len(shown):
+        prose.add(prose.note(f"+{len(col.moments) - len(shown)} more, reliable or better, on the stage page"))
 
 
 def accountability_block(col: StageColumn, *, key: str, today: date, prose: Prose, compact: bool = False) -> None:
