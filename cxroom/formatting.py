@@ -93,3 +93,16 @@ def clip_time(seconds: float) -> str:
     """A position in a recording as m:ss ('2:05')."""
     whole = int(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
+
+
+def fmt_target(target: float | None, unit: str = "", direction: str = "higher_better") -> str:
+    """A KPI's target as it stands beside its value: 'target ≥ 70%', 'target ≤ 3.0 days'."""
+    if target is None:
+        return "no target"
+    sign = "≥" if direction == "higher_better" else "≤"
+    return f"target {sign} {fmt_number(target, unit)}"
+
+
+def fmt_count(count: int) -> str:
+    """A count of things, with thousands separators ('1,204')."""
+    return f"{count:,}"

@@ -19,6 +19,7 @@ from cxroom.queries import trust as trust_queries
 from cxroom.services import backup, trust
 from cxroom.store import Store
 from cxroom.ui import context
+from cxroom.ui.display.admin_block import playlist_form
 from cxroom.ui.kit.text import md
 
 __all__ = ["backup_now", "people_and_roles", "recording_retention", "wall_screen_links"]
@@ -53,7 +54,9 @@ def wall_screen_links(store: Store, actor: str) -> None:
     """Read-only wall-screen links: create one (its token shown once), list them, revoke."""
     st.caption(
         "A wall screen opens the room with a read-only link instead of a person's login, so it never needs "
-        "anyone to sign in again. Revoke a link and that screen shows a clear message instead of the wall."
+        "anyone to sign in again. Revoke a link and that screen shows a clear message instead of the wall. "
+        "Open it as /display?token=... (add &screen=2&of=3 to spread the stages over three screens); "
+        "each link plays its own playlist: the wall, each stage in the spotlight, the fix board, the celebrations."
     )
     with st.form("new_token", clear_on_submit=True):
         c1, c2 = st.columns([3, 1])
@@ -63,7 +66,7 @@ def wall_screen_links(store: Store, actor: str) -> None:
             try:
                 token = trust.create_display_token(store, label=label, actor=actor, valid_days=int(days))
                 st.success("Copy this link now; it is shown only once.")
-                st.code(f"?mode=wall&token={token}", language=None)
+                st.code(f"/display?token={token}", language=None)
             except CxroomError as exc:
                 st.error(md(str(exc)))
     tokens = trust_queries.display_tokens(store)
@@ -80,6 +83,9 @@ def wall_screen_links(store: Store, actor: str) -> None:
                 st.rerun()
             except CxroomError as exc:
                 st.error(md(str(exc)))
+        if state == "active":
+            with st.expander(md(f"Playlist of {row.label}")):
+                playlist_form(store, actor, row.id, row.label)
 
 
 def recording_retention(store: Store, actor: str) -> None:
