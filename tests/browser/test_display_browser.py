@@ -169,23 +169,32 @@ def test_the_customer_is_on_the_wall_masked_and_as_text(
 ) -> None:
     _settings, token = rooms[12]
     page = _open(chromium, f"{servers[12].url}/display?token={token}", (1920, 1080))
-    for index in (0, 1):
-        _on(page, f'.screen[data-kind="wall"][data-index="{index}"]')
-        page.wait_for_function("[...document.querySelectorAll('.col img')].every(i => i.complete)", timeout=10_000)
-        columns = page.evaluate(
-            """() => [...document.querySelectorAll('.col')].map(c => ({
-                stage: c.dataset.stage, image: (c.querySelector('.artifact img') || {}).naturalWidth || 0,
-                quote: (c.querySelector('.verbatim') || {}).textContent || ''}))"""
+    pages: dict[int, dict[str, Any]] = {}
+    deadline = time.time() + 30
+    while len(pages) < 2 and time.time() < deadline:  # one look at each page, read in one go
+        shown = page.evaluate(
+            """() => ({
+                index: Number(document.querySelector('.screen').dataset.index),
+                loaded: [...document.querySelectorAll('.col img')].every(i => i.complete),
+                text: document.body.innerText,
+                hostile: document.querySelectorAll('img[src=x], script:not(:last-of-type)').length,
+                columns: [...document.querySelectorAll('.col')].map(c => ({
+                    stage: c.dataset.stage, image: (c.querySelector('.artifact img') || {}).naturalWidth || 0,
+                    quote: (c.querySelector('.verbatim') || {}).textContent || ''}))})"""
         )
-        for col in columns:
+        if shown["loaded"]:
+            pages.setdefault(shown["index"], shown)
+        page.wait_for_timeout(300)
+    assert sorted(pages) == [0, 1]
+    for shown in pages.values():
+        for col in shown["columns"]:
             assert col["image"] > 0 and col["quote"].startswith("“"), col
-        if index == 0:
-            pay = next(c for c in columns if c["stage"] == "pay")
-            assert "[phone]" in pay["quote"] and "[email]" in pay["quote"], pay
-    assert page.locator("img[src=x], script:has-text('alert(2)')").count() == 0
-    text = page.inner_text("body")
-    assert "07700 900123" not in text and "jane.doe@example.com" not in text
-    assert "Still no refund" in text and PERSONAL not in text
+    first = pages[0]  # Pay, with the newest verbatim holding personal data and markup
+    pay = next(c for c in first["columns"] if c["stage"] == "pay")
+    assert "[phone]" in pay["quote"] and "[email]" in pay["quote"] and "<img src=x" in pay["quote"], pay
+    assert "07700 900123" not in first["text"] and "jane.doe@example.com" not in first["text"]
+    assert "Still no refund" in first["text"] and PERSONAL not in first["text"]
+    assert first["hostile"] == 0
     page.close()
 
 
@@ -220,8 +229,9 @@ def test_no_valid_link_no_data(
         status, kind, body = _get(base + path)
         assert status == 403 and kind.startswith("text/html"), path
         assert not any(name.encode() in body for name in store_names), (path, body[:300])
-    page = _open(chromium, f"{base}/display?token=not-a-link", (1920, 1080))
-    assert "not valid" in page.inner_text("main")
+    page = chromium(1920, 1080)
+    response = page.goto(f"{base}/display?token=not-a-link")
+    assert response.status == 403 and "not valid" in page.inner_text("main.refused")
     page.close()
     # A revoked link says so and shows nothing else; an unknown picture is not served.
     status, _, body = _get(f"{base}/display?token={REVOKED[7]}")
@@ -292,6 +302,7 @@ def test_the_wall_waits_out_a_killed_server_and_comes_back_by_itself(
         page = _open(chromium, f"{server.url}/display?token={token}", (1920, 1080))
         _on(page, ".col")
         before = page.inner_text(".wall")
+        shown = page.locator(".col").count()  # 4 or 3: which page of the 7 stages the clock is on
         assert server.proc is not None
         server.proc.send_signal(signal.SIGKILL)
         server.proc.wait(timeout=20)
@@ -304,7 +315,7 @@ def test_the_wall_waits_out_a_killed_server_and_comes_back_by_itself(
         assert "streamlit run" not in body and page.locator("[role=dialog]").count() == 0
         page.screenshot(path=str(ARTIFACTS / "display-outage-1920.png"))
         page.wait_for_timeout(4000)  # down a while longer, still the wall
-        assert page.locator(".col").count() == 4
+        assert page.locator(".col").count() == shown and page.inner_text(".wall") == before
 
         server.start()
         back = time.monotonic()
@@ -312,6 +323,6 @@ def test_the_wall_waits_out_a_killed_server_and_comes_back_by_itself(
         recovered_s = time.monotonic() - back
         (ARTIFACTS / "display-outage.json").write_text(json.dumps({"recovered_s": recovered_s}))
         assert recovered_s <= 10, recovered_s
-        assert page.locator(".col").count() == 4
+        assert page.locator(".col").count() in (3, 4) and "shown" in page.inner_text(".stamp")
     finally:
         server.stop()
