@@ -63,7 +63,7 @@ table{width:100%;border-collapse:collapse;font-size:1.05rem;table-layout:fixed}
 th{text-align:left;color:#c3c7d0;font-weight:600;border-bottom:.1rem solid #3a3f4b;padding:.3rem .4rem}
 td{padding:.45rem .4rem;border-bottom:.06rem solid #2a2e38;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 th:first-child{width:40%}
-.wins{flex:1;min-height:0;display:grid;grid-template-columns:repeat(3,minmax(0,1fr));grid-auto-rows:minmax(0,1fr);
+.wins{flex:1;min-height:0;display:grid;grid-template-columns:repeat(3,minmax(0,1fr));grid-auto-rows:auto;
  gap:1rem;margin-top:.8rem;align-content:start}
 .win{background:#1d2a22;border-top:.35rem solid #6be39a;border-radius:.3rem;padding:.6rem .8rem;overflow:hidden}
 .win h2{font-size:1.4rem;margin:0 0 .3rem;overflow-wrap:anywhere}.win p{font-size:1rem;margin:.2rem 0}
