@@ -215,8 +215,6 @@ class SmtpSettings(BaseModel):
                 starttls=env.get("CXROOM_SMTP_STARTTLS", "").strip() or True,
             )
         except ValidationError as exc:
-            names = {"sender": "FROM"}
-            wrong = "; ".join(
-                f"CXROOM_SMTP_{names.get(str(e['loc'][0]), str(e['loc'][0]).upper())}: {e['msg']}" for e in exc.errors()
-            )
+            names = {"port": "CXROOM_SMTP_PORT", "sender": "CXROOM_SMTP_FROM", "starttls": "CXROOM_SMTP_STARTTLS"}
+            wrong = "; ".join(f"{names.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in exc.errors())
             raise InvalidInputError(f"An SMTP setting is not valid: {wrong}.") from exc

@@ -127,7 +127,9 @@ def test_text_from_people_is_text_in_the_pdf_and_the_pptx(empty_store: Store, tm
 
 def test_sixteen_stages_fit_one_summary_slide_at_projector_size(empty_store: Store) -> None:
     for n in range(16):
-        room.create_stage(empty_store, StageCreate(slug=f"stage-{n}", name=f"A rather long stage name {n}"), actor="system")
+        room.create_stage(
+            empty_store, StageCreate(slug=f"stage-{n}", name=f"A rather long stage name {n}"), actor="system"
+        )
     deck = build_wall_deck(empty_store, MONTH, today=TODAY)
     assert len(deck.slides) == 17
     assert deck.slides[0].table is not None and deck.slides[0].table.font_pt >= MIN_PT
