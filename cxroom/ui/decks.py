@@ -21,8 +21,9 @@ _LABELS = {
 
 
 def _buttons(make: Callable[[DeckFormat], bytes], stem: str, key: str) -> None:
-    columns = st.columns(len(DeckFormat), width="content")
-    for column, fmt in zip(columns, DeckFormat, strict=True):
+    # The two buttons side by side at the left, not spread across the page.
+    columns = st.columns([1] * len(DeckFormat) + [4])
+    for column, fmt in zip(columns, DeckFormat, strict=False):
         label, icon = _LABELS[fmt]
         column.download_button(
             label,
