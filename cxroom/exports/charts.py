@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display; must precede pyplot
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import ScalarFormatter
 
 from cxroom.exports.deck import fit
 
@@ -45,6 +46,8 @@ def _month_ticks(months: Sequence[date]) -> tuple[list[int], list[str]]:
 
 def _png(fig: plt.Figure) -> bytes:
     buffer = io.BytesIO()
+    # tight_layout measures the tick labels as drawn (the constrained engine cut "82.5" to "2.5").
+    fig.tight_layout()
     fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
     plt.close(fig)
     return buffer.getvalue()
@@ -54,6 +57,9 @@ def _frame(ax: plt.Axes, title: str, width_in: float) -> None:
     # A figure title, not the axes': a left-aligned axes title starts after the tick labels and is cut.
     ax.figure.suptitle(_text(title, width_in - 0.3, CHART_PT), fontsize=CHART_PT, x=0.02, ha="left")
     ax.tick_params(labelsize=TICK_PT)
+    # No "+7.8e1" offset above the axis: 79.5 reads as 79.5 (the offset text was cut off the image).
+    if isinstance(ax.yaxis.get_major_formatter(), ScalarFormatter):
+        ax.ticklabel_format(axis="y", useOffset=False, style="plain")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
@@ -63,15 +69,15 @@ def complaints_chart(
 ) -> bytes:
     """Complaints a month, the latest month dark, the 12-month average as a dashed line."""
     with _LOCK:
-        fig, ax = plt.subplots(figsize=size_in, layout="constrained")
+        fig, ax = plt.subplots(figsize=size_in)
         colours = [BAR] * (len(counts) - 1) + [LATEST]
         ax.bar(range(len(counts)), counts, color=colours)
         if average is not None:
             ax.axhline(average, color=MUTED_LINE, linestyle="--", linewidth=2, label="12-month average")
-            fig.legend(fontsize=TICK_PT, frameon=False, loc="outside lower center")
+            ax.legend(fontsize=TICK_PT, frameon=False, loc="upper left")
         positions, labels = _month_ticks(months)
         ax.set_xticks(positions, labels)
-        ax.set_ylim(0, max([*counts, average or 0, 1]) * 1.1)
+        ax.set_ylim(0, max([*counts, average or 0, 1]) * 1.45)  # headroom for the legend
         _frame(ax, "Complaints a month", size_in[0])
         return _png(fig)
 
@@ -85,14 +91,14 @@ def kpi_chart(
 ) -> bytes:
     """One KPI's monthly readings with its target as a dashed red line."""
     with _LOCK:
-        fig, ax = plt.subplots(figsize=size_in, layout="constrained")
+        fig, ax = plt.subplots(figsize=size_in)
         points = [(i, v) for i, v in enumerate(values) if v is not None]
         if points:
             xs, ys = zip(*points, strict=True)
             ax.plot(xs, ys, color=LATEST, linewidth=3, marker="o", markersize=6)
         if target is not None:
             ax.axhline(target, color=TARGET, linestyle="--", linewidth=2, label="target")
-            fig.legend(fontsize=TICK_PT, frameon=False, loc="outside lower center")
+            ax.legend(fontsize=TICK_PT, frameon=False, loc="best")
         positions, labels = _month_ticks(months)
         ax.set_xticks(positions, labels)
         ax.set_xlim(-0.5, len(months) - 0.5)
@@ -105,7 +111,7 @@ def stage_bars_chart(
 ) -> bytes:
     """Complaints this month per stage (bars) against each stage's usual month (ticks)."""
     with _LOCK:
-        fig, ax = plt.subplots(figsize=size_in, layout="constrained")
+        fig, ax = plt.subplots(figsize=size_in)
         ys = list(range(len(names)))[::-1]
         ax.barh(ys, counts, color=LATEST, label="this month")
         marks = [(y, u) for y, u in zip(ys, usual, strict=True) if u is not None]
@@ -113,6 +119,6 @@ def stage_bars_chart(
             my, mu = zip(*marks, strict=True)
             ax.scatter(mu, my, marker="|", s=900, linewidths=4, color=TARGET, label="usual month", zorder=3)
         ax.set_yticks(ys, [_text(n, size_in[0] * 0.45, TICK_PT) for n in names])
-        fig.legend(fontsize=TICK_PT, frameon=False, loc="outside lower center", ncols=2)
+        ax.legend(fontsize=TICK_PT, frameon=False, loc="lower right")
         _frame(ax, "Complaints by stage", size_in[0])
         return _png(fig)

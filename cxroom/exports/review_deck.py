@@ -116,7 +116,8 @@ def summary_slide(m: Minutes, wall: WallData | None) -> Slide:
 
 
 def review_deck(m: Minutes, wall: WallData | None, *, today: date) -> Deck:
-    subtitle = subtitle_text(f"{m.review.title} · {month_label(m.review.month)}")
+    month = month_label(m.review.month)
+    subtitle = subtitle_text(m.review.title if month in m.review.title else f"{m.review.title} · {month}")
     slides = [summary_slide(m, wall)]
     slides += _list_slides("Agenda", subtitle, agenda_lines(m), "The agenda is empty.")
     slides += _list_slides("Findings", subtitle, finding_lines(m), "No findings were recorded.")
