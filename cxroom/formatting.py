@@ -103,6 +103,28 @@ def fmt_target(target: float | None, unit: str = "", direction: str = "higher_be
     return f"target {sign} {fmt_number(target, unit)}"
 
 
-def fmt_count(count: int) -> str:
-    """A count of things, with thousands separators ('1,204')."""
-    return f"{count:,}"
+# -- counts and rises in words (exports and the digest) -----------------------------------------
+
+_SMALL_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def fmt_count(n: int, noun: str | None = None, plural: str | None = None) -> str:
+    """'1,204' alone, or with its noun: '1 complaint', '1,204 complaints' (``plural`` for
+    nouns that do not just add an 's')."""
+    if noun is None:
+        return f"{n:,}"
+    word = noun if n == 1 else (plural or f"{noun}s")
+    return f"{n:,} {word}"
+
+
+def rise_words(actual: float, expected: float) -> str:
+    """How far a month is above a usual one, as a leader says it: 'about three times a usual
+    month' from double upwards, else 'about 40% more than a usual month'."""
+    if expected <= 0:
+        return "where a usual month has none"
+    ratio = actual / expected
+    if ratio >= 1.95:
+        whole = round(ratio)
+        times = _SMALL_NUMBERS[whole] if whole < len(_SMALL_NUMBERS) else f"{whole:,}"
+        return "about twice a usual month" if whole == 2 else f"about {times} times a usual month"
+    return f"about {(ratio - 1) * 100:.0f}% more than a usual month"

@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from cxroom.ui.decks import review_deck_downloads
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews import agenda, capture, charter, close_minutes, compare, header, reads, state, teams
 
@@ -58,6 +59,7 @@ if close_tab.open:
     with close_tab:
         close_minutes.close_panel(review, findings, decisions)
         close_minutes.minutes_downloads(review)
+        review_deck_downloads(review.id, review.held_on)
 if changes_tab.open:
     with changes_tab:
         compare.comparison_view(review)
