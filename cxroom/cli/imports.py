@@ -21,11 +21,11 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cxroom import evidence_kinds
+from cxroom.cli import file_options
 from cxroom.errors import CxroomError, DatabaseLockedError
 from cxroom.importers.encoding import EncodingUncertainError
 from cxroom.importers.mapping import load_mapping_file
@@ -299,33 +299,14 @@ def _undo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _read_input(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CxroomError(f"There is no file {path}.") from exc
-    except OSError as exc:
-        raise CxroomError(f"Cannot read {path}: {exc.strerror}.") from exc
-
-
 def _add(args: argparse.Namespace, out: TextIO) -> int:
     from cxroom.media import MediaStore
     from cxroom.services.evidence_files import add_artifact_file, add_call_recording
 
     media = MediaStore(_current_settings())
-    data = _read_input(args.file)
+    data = file_options.read_input(args.file)
     title = args.title or args.file.stem
     if args.add_kind == "call":
-        transcript = None
-        if args.transcript:
-            try:
-                transcript = json.loads(_read_input(args.transcript))
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise CxroomError(f"The transcript {args.transcript} is not valid JSON: {exc}.") from exc
-        try:
-            recorded = datetime.fromisoformat(args.recorded_at) if args.recorded_at else datetime.now()
-        except ValueError as exc:
-            raise CxroomError(f"--recorded-at {args.recorded_at!r} is not an ISO date/time.") from exc
         new_id = add_call_recording(
             _store(),
             media,
@@ -333,21 +314,17 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
             original_name=args.file.name,
             stage_slug=args.stage,
             title=title,
-            recorded_at=recorded,
+            recorded_at=file_options.recorded_at(args),
             moment_name=args.moment,
             clip_start_s=args.clip_start,
             clip_end_s=args.clip_end,
-            transcript=transcript,
+            transcript=file_options.transcript(args),
             consent=args.consent,
             tags=args.tags,
             actor=_actor(),
         )
         entity = "call"
     else:
-        try:
-            issued = date.fromisoformat(args.issued_on) if args.issued_on else None
-        except ValueError as exc:
-            raise CxroomError(f"--issued-on {args.issued_on!r} is not a date (YYYY-MM-DD).") from exc
         new_id = add_artifact_file(
             _store(),
             media,
@@ -358,7 +335,7 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
             kind=args.kind,
             moment_name=args.moment,
             caption=args.caption,
-            issued_on=issued,
+            issued_on=file_options.issued_on(args),
             actor=_actor(),
         )
         entity = "artifact"
