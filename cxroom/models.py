@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -201,27 +201,22 @@ def check_warning_side(direction: Direction, target: float | None, warning: floa
         raise ValueError("for a lower-is-better KPI the warning threshold must be at or above the target")
 
 
-class KpiFields(_Input):
-    """What a KPI is, whether it is being created (KpiCreate) or edited (KpiDefinition)."""
-
+class KpiCreate(_Input):
+    stage_slug: Slug
+    moment_name: Name | None = None
     name: Name
     unit: Annotated[str, StringConstraints(max_length=20)] = ""
     direction: Direction
     target: float | None = None
     warning: float | None = None
     frequency: Frequency = Frequency.MONTHLY
+    silo_name: Name | None = None
     definition: Text = ""
 
     @model_validator(mode="after")
-    def _warning_on_the_right_side(self) -> Self:
+    def _warning_on_the_right_side(self) -> KpiCreate:
         check_warning_side(self.direction, self.target, self.warning)
         return self
-
-
-class KpiCreate(KpiFields):
-    stage_slug: Slug
-    moment_name: Name | None = None
-    silo_name: Name | None = None
 
 
 class SurveyQuestionCreate(_Input):

@@ -19,12 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from cxroom.models import (
     HEX_COLOUR,
     ArtifactKind,
-    KpiFields,
+    Direction,
+    Frequency,
     Name,
     QuestionKind,
     SiloRole,
     Text,
     TranscriptSegment,
+    check_warning_side,
 )
 
 Colour = Annotated[str, StringConstraints(pattern=HEX_COLOUR)]
@@ -93,12 +95,24 @@ class AccountabilityChange(_Input):
     cells: list[AccountabilityCell] = Field(min_length=1)
 
 
-class KpiDefinition(KpiFields):
+class KpiDefinition(_Input):
     """A KPI's definition as the edit form shows it (its readings are not touched)."""
 
     stage_id: int
     moment_id: int | None = None
+    name: Name
+    unit: Annotated[str, StringConstraints(max_length=20)] = ""
+    direction: Direction
+    target: float | None = None
+    warning: float | None = None
+    frequency: Frequency = Frequency.MONTHLY
     silo_id: int | None = None
+    definition: Text = ""
+
+    @model_validator(mode="after")
+    def _warning_on_the_right_side(self) -> KpiDefinition:
+        check_warning_side(self.direction, self.target, self.warning)
+        return self
 
 
 class QuestionEdit(_Input):

@@ -304,39 +304,36 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
     from cxroom.services.evidence_files import add_artifact_file, add_call_recording
 
     media = MediaStore(_current_settings())
-    data = file_options.read_input(args.file)
-    title = args.title or args.file.stem
+    # What every file hung under a stage is given, whether a call or an artifact.
+    placed: dict[str, Any] = {
+        "data": file_options.read_input(args.file),
+        "original_name": args.file.name,
+        "stage_slug": args.stage,
+        "title": args.title or args.file.stem,
+        "moment_name": args.moment,
+        "actor": _actor(),
+    }
     if args.add_kind == "call":
         new_id = add_call_recording(
             _store(),
             media,
-            data=data,
-            original_name=args.file.name,
-            stage_slug=args.stage,
-            title=title,
             recorded_at=file_options.recorded_at(args),
-            moment_name=args.moment,
             clip_start_s=args.clip_start,
             clip_end_s=args.clip_end,
             transcript=file_options.transcript(args),
             consent=args.consent,
             tags=args.tags,
-            actor=_actor(),
+            **placed,
         )
         entity = "call"
     else:
         new_id = add_artifact_file(
             _store(),
             media,
-            data=data,
-            original_name=args.file.name,
-            stage_slug=args.stage,
-            title=title,
             kind=args.kind,
-            moment_name=args.moment,
             caption=args.caption,
             issued_on=file_options.issued_on(args),
-            actor=_actor(),
+            **placed,
         )
         entity = "artifact"
     if args.json:

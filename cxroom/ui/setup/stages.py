@@ -14,7 +14,7 @@ from cxroom.services import room
 from cxroom.setup_models import slugify
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
-from cxroom.ui.setup.inputs import labelled, pick_id, session_text, session_value
+from cxroom.ui.setup.inputs import pick_record, session_text, session_value
 from cxroom.ui.setup.messages import attempt, show_flash
 from cxroom.ui.setup.ordering import move_in_order
 
@@ -143,13 +143,12 @@ def stages_section(store: Store, actor: str) -> None:
         return
     st.subheader("Edit a stage")
     show_flash("stages")
-    options = labelled(stages, lambda r: r.name + (" (archived)" if r.archived else ""))
-    stage_id = pick_id("Stage", options, key="edit_stage_pick")
-    if stage_id is None:
+    picked = pick_record(
+        "Stage", stages, lambda r: r.name + (" (archived)" if r.archived else ""), key="edit_stage_pick", prefix="stage"
+    )
+    if picked is None:
         return
-    row = stages[stages["id"] == stage_id].iloc[0]
-    version = int(row["version"])
-    prefix = f"stage_{stage_id}_v{version}"
+    stage_id, row, version, prefix = picked
     with st.form(f"{prefix}_form"):
         c1, c2 = st.columns([2, 3])
         c1.text_input("Name", value=row["name"], key=f"{prefix}_name", max_chars=200)
