@@ -4,36 +4,22 @@ recorded), and a file that is not what it claims refused with its message, nothi
 
 from __future__ import annotations
 
-import io
-import math
-import struct
-import wave
 from collections.abc import Callable
 
-from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from cxroom.settings import Settings
 from cxroom.store import Store
+from tests.test_media import _png, _wav
 from tests.views.test_listening import button, room_with_stages
 
 
-def _wav(seconds: float = 1.5, rate: int = 8000) -> bytes:
-    """A real telephony recording: 8 kHz mono 16-bit PCM, a 440 Hz tone."""
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        frames = (int(8000 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(int(seconds * rate)))
-        w.writeframes(b"".join(struct.pack("<h", f) for f in frames))
-    return buf.getvalue()
-
-
-def _png() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), "#C2410C").save(buf, format="PNG")
-    return buf.getvalue()
+def _media_tab(app_for: Callable[..., AppTest], settings: Settings) -> AppTest:
+    """The Listening page of a room with stages (its Calls & artifacts tab is drawn with the page)."""
+    room_with_stages(settings).close()
+    at = app_for(settings, timeout=60)
+    at.switch_page("views/listening.py")
+    return at.run()
 
 
 def _added(at: AppTest) -> list[str]:
@@ -52,13 +38,10 @@ def _rows(settings: Settings, sql: str) -> list[tuple[object, ...]]:
 def test_a_call_and_an_artifact_hang_under_the_chosen_stage(
     app_for: Callable[..., AppTest], tmp_settings: Settings
 ) -> None:
-    room_with_stages(tmp_settings).close()
-    at = app_for(tmp_settings, timeout=60)
-    at.switch_page("views/listening.py")
-    at.run()
+    at = _media_tab(app_for, tmp_settings)
     assert not at.exception
     stage_names = at.selectbox(key="call_stage").options
-    at.file_uploader(key="call_file").set_value(("claim-call.wav", _wav(), "audio/wav"))
+    at.file_uploader(key="call_file").set_value(("claim-call.wav", _wav(rate=8000), "audio/wav"))
     at.selectbox(key="call_stage").select(stage_names[1])
     at.checkbox(key="call_consent").check()
     button(at, "Add the call").click().run()
@@ -80,10 +63,7 @@ def test_a_call_and_an_artifact_hang_under_the_chosen_stage(
 def test_a_file_that_is_not_what_it_claims_is_refused_with_nothing_written(
     app_for: Callable[..., AppTest], tmp_settings: Settings
 ) -> None:
-    room_with_stages(tmp_settings).close()
-    at = app_for(tmp_settings, timeout=60)
-    at.switch_page("views/listening.py")
-    at.run()
+    at = _media_tab(app_for, tmp_settings)
     at.file_uploader(key="artifact_file").set_value(("evil.png", b"<script>alert(1)</script>", "image/png"))
     button(at, "Add the artifact").click().run()
     assert not at.exception
