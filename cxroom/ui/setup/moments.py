@@ -23,7 +23,7 @@ from cxroom.ui.setup.inputs import (
 )
 from cxroom.ui.setup.labels import FLAGS, ROLE_OPTIONS, reliability_badge, reliability_label
 from cxroom.ui.setup.messages import attempt, show_flash
-from cxroom.ui.setup.ordering import move_in_order
+from cxroom.ui.setup.ordering import move_buttons
 
 
 def _create_moment(
@@ -176,21 +176,17 @@ def moments_section(store: Store, actor: str) -> None:
             key_mark = "★ " if r.is_key else ""
             c1.markdown(f"**{key_mark}{md(r.name)}**  \n{md(why)}")
             c2.markdown(reliability_badge(r.reliability))
-            c3.button(
-                ":material/arrow_upward:",
-                key=f"moment_up_{r.id}",
-                help="Move up",
-                disabled=i == 0,
-                on_click=move_in_order,
-                args=(store, actor, order, i, -1, "moment_order", stage_id),
-            )
-            c4.button(
-                ":material/arrow_downward:",
-                key=f"moment_down_{r.id}",
-                help="Move down",
-                disabled=i == len(order) - 1,
-                on_click=move_in_order,
-                args=(store, actor, order, i, 1, "moment_order", stage_id),
+            move_buttons(
+                (c3, c4),
+                store,
+                actor,
+                order,
+                i,
+                "moment_order",
+                keys=(f"moment_up_{r.id}", f"moment_down_{r.id}"),
+                icons=(":material/arrow_upward:", ":material/arrow_downward:"),
+                helps=("Move up", "Move down"),
+                stage_id=stage_id,
             )
     add_moment_form(store, actor, stage_id=stage_id)
     if moments.empty:
