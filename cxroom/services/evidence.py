@@ -41,12 +41,9 @@ def add_artifact(
         raise InvalidInputError("An artifact must be an image or a PDF.")
     with media_transaction(store, media_store, actor, Action.EVIDENCE_EDIT) as unit:
         tx = unit.tx
-        stage = _lookup.stage_id(tx, data.stage_slug)
-        moment = _lookup.moment_id(tx, stage, data.moment_name)
+        stage, moment = _lookup.place(tx, data.stage_slug, data.moment_name)
         register_media(tx, unit.save(media), data.title)
-        position = int(
-            tx.fetch_value("SELECT coalesce(max(position) + 1, 0) FROM artifacts WHERE stage_id = ?", [stage])
-        )
+        position = _lookup.next_artifact_position(tx, stage)
         new_id = int(
             tx.fetch_value(
                 "INSERT INTO artifacts (stage_id, moment_id, title, kind, media_sha256, caption, "
@@ -83,8 +80,7 @@ def add_call(
         raise InvalidInputError("A call recording must be an audio file.")
     with media_transaction(store, media_store, actor, Action.EVIDENCE_EDIT) as unit:
         tx = unit.tx
-        stage = _lookup.stage_id(tx, data.stage_slug)
-        moment = _lookup.moment_id(tx, stage, data.moment_name)
+        stage, moment = _lookup.place(tx, data.stage_slug, data.moment_name)
         register_media(tx, unit.save(media), data.title)
         transcript = json.dumps([seg.model_dump() for seg in data.transcript]) if data.transcript else None
         new_id = int(
@@ -115,8 +111,7 @@ def add_call(
 def create_kpi(store: Store, data: KpiCreate, *, actor: str) -> int:
     with store.transaction(actor) as tx:
         tx.require(Action.ROOM_EDIT)
-        stage = _lookup.stage_id(tx, data.stage_slug)
-        moment = _lookup.moment_id(tx, stage, data.moment_name)
+        stage, moment = _lookup.place(tx, data.stage_slug, data.moment_name)
         silo = _lookup.silo_id(tx, data.silo_name) if data.silo_name else None
         new_id = int(
             tx.fetch_value(
@@ -160,8 +155,7 @@ def create_category_rule(store: Store, data: CategoryRuleCreate, *, actor: str) 
     """Add a rule and apply it at once to complaints already imported."""
     with store.transaction(actor) as tx:
         tx.require(Action.ROOM_EDIT)
-        stage = _lookup.stage_id(tx, data.stage_slug)
-        moment = _lookup.moment_id(tx, stage, data.moment_name)
+        stage, moment = _lookup.place(tx, data.stage_slug, data.moment_name)
         new_id = int(
             tx.fetch_value(
                 "INSERT INTO category_rules (source, category, subcategory, stage_id, moment_id) "
