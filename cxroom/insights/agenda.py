@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from cxroom import fix_status
 from cxroom.formatting import date_text, month_label
+from cxroom.insights import follow_up
 from cxroom.insights.agenda_facts import AgendaInputs, FixFacts, StageFacts
 from cxroom.insights.early_warning import RiseCheck
 from cxroom.insights.health import Rag
@@ -51,6 +52,7 @@ MIN_STAGE_SCORE = 2  # one KPI near its target alone does not put a stage on the
 STAGE_MINUTES = 8
 FIX_MINUTES = 10
 WIN_MINUTES = 3
+FOLLOW_UP_MINUTES = 5
 RELIABILITY_LADDER = ("broken", "unreliable", "reliable", "differentiating")
 
 
@@ -209,7 +211,7 @@ def _fix_items(inputs: AgendaInputs) -> list[ProposedItem]:
             reasons.append("Results to present: did the fix work?")
         if fix.status == "recommending":
             reasons.append("Recommendations ready: leadership to decide")
-        if fix_status.is_due_by(fix.status, fix.due_on, inputs.held_on):
+        if fix.due_on is not None and fix_status.is_due_by(fix.status, fix.due_on, inputs.held_on):
             # A team with results past due is late too, but nothing is in its way: the room's decision is.
             reasons.append(
                 f"Due {date_text(fix.due_on)}: accept the results, or send the team back?"
@@ -279,6 +281,24 @@ def _win_items(inputs: AgendaInputs) -> list[ProposedItem]:
     return items
 
 
+def _follow_up_items(inputs: AgendaInputs) -> list[ProposedItem]:
+    """One item, first on the agenda: the decisions of earlier reviews, overdue first, as they
+    stand on the day of the review (the review page and the presenter show them live)."""
+    items = follow_up.follow_up(inputs.decisions, on=inputs.held_on, since=inputs.since)
+    if not items:
+        return []
+    return [
+        ProposedItem(
+            kind=AgendaKind.NOTE,
+            section=AgendaSection.OTHER,
+            title=follow_up.FOLLOW_UP_TITLE,
+            reasons=(follow_up.summary(items).capitalize(), *(f.line() for f in items[:MORE_NAMED])),
+            minutes=FOLLOW_UP_MINUTES,
+        )
+    ]
+
+
 def propose_agenda(inputs: AgendaInputs) -> list[ProposedItem]:
-    """The proposed agenda, in order: letting customers down, fixes due, wins."""
-    return [*_stage_items(inputs), *_fix_items(inputs), *_win_items(inputs)]
+    """The proposed agenda, in order: the follow-up of earlier decisions, letting customers down,
+    fixes due, wins."""
+    return [*_follow_up_items(inputs), *_stage_items(inputs), *_fix_items(inputs), *_win_items(inputs)]

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from cxroom.formatting import fmt_count, fmt_kpi, fmt_survey
 from cxroom.insights.early_warning import RiseCheck, unusual_rise
+from cxroom.insights.follow_up import DecisionFacts
 from cxroom.insights.health import SCALE_WIDTH, Rag, kpi_rag
 
 __all__ = [
@@ -143,3 +144,4 @@ class AgendaInputs:
     surveys: Sequence[SurveyFacts] = ()
     moments: Sequence[MomentFacts] = ()
     fixes: Sequence[FixFacts] = ()
+    decisions: Sequence[DecisionFacts] = ()  # of earlier reviews: they come back as open, overdue or done

@@ -90,7 +90,10 @@ def test_stages_are_ranked_by_how_badly_they_let_customers_down() -> None:
     assert pay.moment_id == 20  # the broken moment leads
     assert any("still broken since January 2025 · First bill" in r for r in pay.reasons)
     assert any(r.startswith("KPI off target · KPI 1: 80.0% against a target of 95.0%") for r in pay.reasons)
-    rise = "Complaints rose unusually · Price shock: 150 complaints this month, about half as much again as the usual for this time of year"
+    rise = (
+        "Complaints rose unusually · Price shock: "
+        "150 complaints this month, about half as much again as the usual for this time of year"
+    )
     assert rise in renew.reasons
     assert not any("z =" in r or "Poisson" in r for i in items for r in i.reasons)  # statistics stay in the method
     assert not any("Seasonal" in r for i in items for r in i.reasons)

@@ -343,7 +343,8 @@ def test_celebrating_on_an_improved_verdict(store: Store) -> None:
     to_results(store, fix_id)
     celebration = move(store, fix_id, "celebrated", "")
     assert isinstance(celebration, fe.Celebration) and celebration.basis == "improved"
-    assert celebration.summary.startswith("Call-back within 24h: improved from an average of 61.5% to 84.5% since the fix")
+    expected = "Call-back within 24h: improved from an average of 61.5% to 84.5% since the fix"
+    assert celebration.summary.startswith(expected)
 
 
 def test_without_evidence_celebration_needs_the_sponsors_override(store: Store) -> None:
