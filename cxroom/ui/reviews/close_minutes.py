@@ -26,7 +26,7 @@ def close_panel(
     if review.closed:
         # A click on "Close" from a page that still showed the review open: nothing to do, and it says so.
         if st.session_state.pop("close-go", False):
-            st.info(_already_closed(review.closed_at), icon="ℹ️")
+            st.info(_already_closed(review.closed_at), icon=":material/info:")
         st.info(
             f"Closed on {review.closed_at:%d %b %Y at %H:%M}: the review is read-only. "
             f"Its snapshot of the room ({review.month:%B %Y} data) is kept for the next comparison."
@@ -83,7 +83,7 @@ def minutes_downloads(review: listing.Review) -> None:
         file_name=f"{name}.md",
         mime="text/markdown",
         key="minutes-md",
-        icon="📝",
+        icon=":material/description:",
         on_click="ignore",
     )
     c2.download_button(
@@ -92,7 +92,7 @@ def minutes_downloads(review: listing.Review) -> None:
         file_name=f"{name}.html",
         mime="text/html",
         key="minutes-html",
-        icon="🖨️",
+        icon=":material/print:",
         on_click="ignore",
     )
     with st.expander("Read the minutes", expanded=review.closed):

@@ -11,9 +11,11 @@ from typing import Any
 import streamlit as st
 
 from cxroom.insights.agenda import AgendaKind
+from cxroom.insights.follow_up import FOLLOW_UP_TITLE
 from cxroom.queries.reviews import contents, listing
 from cxroom.ui import navigation
 from cxroom.ui.kit.text import md
+from cxroom.ui.reviews.follow_up import follow_up_panel
 from cxroom.ui.reviews.reads import (
     cached_choices,
     cached_fix,
@@ -186,7 +188,8 @@ def presenter_bar(review: listing.Review, items: Sequence[contents.AgendaItem], 
             if slide.key != "empty":
                 presenter_timer(timer_key(review.id, slide.key), slide.minutes)
         c3.button(
-            "← Previous",
+            "Previous",
+            icon=":material/arrow_back:",
             key="presenter-prev",
             disabled=not has_prev,
             on_click=_go,
@@ -195,7 +198,8 @@ def presenter_bar(review: listing.Review, items: Sequence[contents.AgendaItem], 
             width="stretch",
         )
         c4.button(
-            "Next →",
+            "Next",
+            icon=":material/arrow_forward:",
             key="presenter-next",
             type="primary",
             disabled=not has_next,
@@ -227,7 +231,7 @@ def render_slide(review: listing.Review, slide: Slide) -> None:
         if fix is None:
             st.error("That fix no longer exists.")
             return
-        kicker = "🎉 A win to celebrate" if item.kind is AgendaKind.WIN else "A fix team presents"
+        kicker = ":material/celebration: A win to celebrate" if item.kind is AgendaKind.WIN else "A fix team presents"
         fix_presentation_view(
             fix,
             cached_fix_evidence(version(), db_key(), item.fix_id),
@@ -237,7 +241,11 @@ def render_slide(review: listing.Review, slide: Slide) -> None:
         )
         present_button(review, fix, key=f"presenter-present-{fix.id}")
         return
-    list_slide(("🎉 " if item.kind is AgendaKind.WIN else "") + item.title, item.reasons)
+    if item.title == FOLLOW_UP_TITLE:
+        st.markdown(f"# {md(item.title)}")
+        follow_up_panel(review.id, key="presenter-follow-up", large=True)
+        return
+    list_slide((":material/celebration: " if item.kind is AgendaKind.WIN else "") + item.title, item.reasons)
 
 
 def presenter_footer(review: listing.Review, items: Sequence[contents.AgendaItem], slide: Slide) -> None:
@@ -259,7 +267,9 @@ def presenter_footer(review: listing.Review, items: Sequence[contents.AgendaItem
         args=(review.id, key),
     )
     with c2:
-        navigation.page_link(REVIEW_PAGE, label="Back to the review", icon="↩️", query_params={"review": str(review.id)})
+        navigation.page_link(
+            REVIEW_PAGE, label="Back to the review", icon=":material/undo:", query_params={"review": str(review.id)}
+        )
         st.button(
             "Restart the timer",
             key="presenter-timer-reset",
