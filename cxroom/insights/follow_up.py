@@ -84,15 +84,18 @@ def state_of(due_on: date | None, done_at: datetime | None, on: date) -> FollowU
 _ORDER = {FollowUpState.OVERDUE: 0, FollowUpState.OPEN: 1, FollowUpState.DONE: 2}
 
 
+def _comes_back(d: DecisionFacts, since: datetime | None) -> bool:
+    if d.done_at is None or since is None:
+        return True
+    return d.done_at >= since or d.review_held_on >= since.date()
+
+
 def follow_up(decisions: Iterable[DecisionFacts], *, on: date, since: datetime | None) -> list[FollowUp]:
     """The decisions that come back on a review's agenda, worst first (overdue, open, done), each
-    group by due date. A decision done before ``since`` (the last review) was already seen done
-    and does not come back; one not done comes back every time until it is."""
-    shown = [
-        FollowUp(d, state_of(d.due_on, d.done_at, on))
-        for d in decisions
-        if d.done_at is None or since is None or d.done_at >= since
-    ]
+    group by due date. Every decision of the last review (held on or after ``since``) comes back,
+    done or not; an older one done before ``since`` was already seen done there and does not; one
+    not done comes back every time until it is."""
+    shown = [FollowUp(d, state_of(d.due_on, d.done_at, on)) for d in decisions if _comes_back(d, since)]
     return sorted(
         shown,
         key=lambda f: (_ORDER[f.state], f.decision.due_on or date.max, f.decision.review_held_on, f.decision.id),

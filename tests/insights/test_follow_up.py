@@ -10,7 +10,7 @@ HELD = date(2026, 11, 12)
 
 
 def _d(did: int, due: date | None, done: datetime | None = None, owner: str = "Ann") -> DecisionFacts:
-    return DecisionFacts(did, 1, "October", date(2026, 10, 8), f"Decision {did}", owner, due, done)
+    return DecisionFacts(did, 1, "September", date(2026, 9, 8), f"Decision {did}", owner, due, done)
 
 
 def test_state_of_a_decision() -> None:
@@ -41,3 +41,12 @@ def test_decisions_come_back_until_seen_done_worst_first() -> None:
     assert summary(items) == "2 overdue, 2 open, 1 done"
     assert items[3].line() == "Open · Decision 5 · owner Ann · no due date"
     assert summary([]) == "0 decisions"
+
+
+def test_every_decision_of_the_last_review_comes_back_even_done_before_its_date() -> None:
+    """A review planned for a later day whose decision is done early: the next review still sees it done."""
+    last_review = datetime(2026, 12, 8)
+    early = DecisionFacts(7, 2, "December", date(2026, 12, 8), "Early", "Ann", date(2027, 1, 5), datetime(2026, 12, 6))
+    older = DecisionFacts(8, 1, "November", date(2026, 11, 8), "Older", "Ann", None, datetime(2026, 12, 6))
+    items = follow_up([early, older], on=date(2027, 1, 12), since=last_review)
+    assert [(f.decision.id, f.state) for f in items] == [(7, FollowUpState.DONE)]

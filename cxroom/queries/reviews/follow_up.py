@@ -9,14 +9,15 @@ from cxroom.insights.follow_up import DecisionFacts, FollowUp, follow_up
 from cxroom.queries.reviews.listing import LAST_REVIEW_BEFORE
 from cxroom.store import Store
 
-# Decisions of reviews held before $held_on (never the review's own), not done, or done
-# since $since (the last review): the rule in Python decides which come back and how.
+# Decisions of reviews held before $held_on (never the review's own): not done, done since $since
+# (the last review), or taken at that last review (done at any time, even before its date). The rule
+# in Python (cxroom.insights.follow_up) decides which come back and how.
 EARLIER_DECISIONS = """
 SELECT d.id, d.review_id, r.title AS review_title, r.held_on AS review_held_on, d.text, d.owner, d.due_on,
        d.done_at, d.done_by, d.done_note, d.version
 FROM review_decisions d JOIN reviews r ON r.id = d.review_id
 WHERE r.held_on < $held_on AND d.review_id IS DISTINCT FROM CAST($review AS BIGINT)
-  AND (d.done_at IS NULL OR d.done_at >= $since)
+  AND (d.done_at IS NULL OR d.done_at >= $since OR r.held_on >= CAST($since AS DATE))
 ORDER BY d.due_on NULLS LAST, r.held_on, d.id
 """
 REVIEW_HELD_ON = "SELECT held_on FROM reviews WHERE id = ?"

@@ -27,11 +27,11 @@ def _may_mark(item: FollowUp) -> bool:
     return item.decision.owner.strip().lower() in who
 
 
-def follow_up_panel(review_id: int, *, key: str, large: bool = False) -> list[FollowUp]:
+def follow_up_panel(review_id: int, *, key: str, heading: bool = True) -> list[FollowUp]:
     """Every decision of earlier reviews that comes back on this review, worst first."""
     items = cached_follow_up(version(), db_key(), review_id, date.today().isoformat())
-    heading = "###" if large else "####"
-    st.markdown(f"{heading} :material/assignment_turned_in: Decisions from earlier reviews")
+    if heading:
+        st.markdown("#### :material/assignment_turned_in: Decisions from earlier reviews")
     if not items:
         st.caption("No decisions from earlier reviews to follow up.")
         return items

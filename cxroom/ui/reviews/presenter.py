@@ -170,7 +170,7 @@ def presenter_bar(review: listing.Review, items: Sequence[contents.AgendaItem], 
     elif slide.number is not None:
         where = f"Item {slide.number} of {slide.total}"
         if slide.item is not None:
-            where += f" · {slide.item.section.heading}"
+            where += " · Follow-up" if slide.item.title == FOLLOW_UP_TITLE else f" · {slide.item.section.heading}"
         prev_args: dict[str, Any] = {"item": slide.number - 1}
         next_args: dict[str, Any] = {"item": slide.number + 1}
         has_prev, has_next = slide.number > 1, slide.number < slide.total
@@ -243,7 +243,7 @@ def render_slide(review: listing.Review, slide: Slide) -> None:
         return
     if item.title == FOLLOW_UP_TITLE:
         st.markdown(f"# {md(item.title)}")
-        follow_up_panel(review.id, key="presenter-follow-up", large=True)
+        follow_up_panel(review.id, key="presenter-follow-up", heading=False)
         return
     list_slide((":material/celebration: " if item.kind is AgendaKind.WIN else "") + item.title, item.reasons)
 

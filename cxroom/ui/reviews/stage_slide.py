@@ -34,11 +34,12 @@ def _kpi_metric(kpi: Any, trend: Sequence[tuple[date, float]]) -> None:
     """One KPI as the wall shows it (cxroom.formatting): value and unit, change in points for a
     percentage, the target beside it. Metric values and deltas are Markdown: a typed unit is escaped."""
     change = None if kpi.value is None or kpi.previous_value is None else kpi.value - kpi.previous_value
-    delta = fmt_kpi_change(change, kpi.unit, since="vs last month")
+    # Only the typed unit is escaped, as on the wall: an escaped leading '-' would read as a rise.
+    unit = kpi.unit if kpi.unit == "%" else md(kpi.unit)
     st.metric(
         md(kpi.name),
-        md(fmt_kpi(kpi.value, kpi.unit)),
-        delta=None if delta is None else md(delta),
+        fmt_kpi(kpi.value, unit),
+        delta=fmt_kpi_change(change, unit, since="vs last month"),
         chart_data=[v for _, v in trend] or None,
         border=True,
         **delta_style(change, colour="normal" if kpi.direction == "higher_better" else "inverse"),
@@ -54,7 +55,7 @@ def _complaints_figure(frame: pd.DataFrame, colour: str, month: date) -> go.Figu
     colours = [colour if m == month else "#B8C2CC" for m in months]
     fig = go.Figure(go.Bar(x=[f"{m:%b %y}" for m in months], y=frame["complaints"], marker_color=colours))
     fig.update_layout(
-        height=210,
+        height=170,
         margin={"l": 10, "r": 10, "t": 6, "b": 6},
         font={"size": 16},
         xaxis={"tickfont": {"size": 16}},
@@ -93,7 +94,7 @@ def _complaints(ev: presenting.StageEvidence, key: str) -> None:
     )
     checks = [(c.category, c.check()) for c in ev.categories if c.counts and c.counts[-1] > 0]
     checks.sort(key=lambda pair: (not pair[1].unusual, -pair[1].actual))
-    lines = [f"- **{md(category)}**: {md(check.in_words())}" for category, check in checks[:3] if check.unusual]
+    lines = [f"- **{md(category)}**: {md(check.in_words())}" for category, check in checks[:2] if check.unusual]
     if lines:
         st.markdown("\n".join(lines))
     with st.expander("How an unusual rise is judged (method)", icon=":material/functions:"):
