@@ -187,27 +187,22 @@ def presenter_bar(review: listing.Review, items: Sequence[contents.AgendaItem], 
         with c2:
             if slide.key != "empty":
                 presenter_timer(timer_key(review.id, slide.key), slide.minutes)
-        c3.button(
-            "Previous",
-            icon=":material/arrow_back:",
-            key="presenter-prev",
-            disabled=not has_prev,
-            on_click=_go,
-            args=(review.id,),
-            kwargs=prev_args,
-            width="stretch",
+        buttons = (
+            (c3, "Previous", ":material/arrow_back:", "presenter-prev", "secondary", has_prev, prev_args),
+            (c4, "Next", ":material/arrow_forward:", "presenter-next", "primary", has_next, next_args),
         )
-        c4.button(
-            "Next",
-            icon=":material/arrow_forward:",
-            key="presenter-next",
-            type="primary",
-            disabled=not has_next,
-            on_click=_go,
-            args=(review.id,),
-            kwargs=next_args,
-            width="stretch",
-        )
+        for col, label, icon, key, kind, enabled, target in buttons:
+            col.button(
+                label,
+                icon=icon,
+                key=key,
+                type=kind,
+                disabled=not enabled,
+                on_click=_go,
+                args=(review.id,),
+                kwargs=target,
+                width="stretch",
+            )
 
 
 def render_slide(review: listing.Review, slide: Slide) -> None:
