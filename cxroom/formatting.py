@@ -18,10 +18,15 @@ __all__ = [
     "datetime_text",
     "day_text",
     "fmt_change",
+    "fmt_count",
+    "fmt_kpi",
+    "fmt_kpi_change",
+    "fmt_money",
     "fmt_number",
     "fmt_pct",
     "fmt_survey",
     "month_label",
+    "times_usual",
 ]
 
 
@@ -103,28 +108,77 @@ def fmt_target(target: float | None, unit: str = "", direction: str = "higher_be
     return f"target {sign} {fmt_number(target, unit)}"
 
 
-# -- counts and rises in words (exports and the digest) -----------------------------------------
-
-_SMALL_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+# -- KPIs, counts, money and sizes in words (appended: one rule each, used by every page) ----------
 
 
-def fmt_count(n: int, noun: str | None = None, plural: str | None = None) -> str:
-    """'1,204' alone, or with its noun: '1 complaint', '1,204 complaints' (``plural`` for
-    nouns that do not just add an 's')."""
-    if noun is None:
-        return f"{n:,}"
-    word = noun if n == 1 else (plural or f"{noun}s")
-    return f"{n:,} {word}"
+def fmt_kpi(value: float | None, unit: str = "", *, none: str = "no reading") -> str:
+    """A KPI's value with its unit, the way the wall, the presenter, the minutes and the
+    celebrations all print it ('76.4%', '3.2 days', '1,250 calls'): ``fmt_number``'s digits, but a
+    missing reading says so in words (``none``) instead of a dash, since leaders read it aloud."""
+    return none if value is None else fmt_number(value, unit)
 
 
-def rise_words(actual: float, expected: float) -> str:
-    """How far a month is above a usual one, as a leader says it: 'about three times a usual
-    month' from double upwards, else 'about 40% more than a usual month'."""
-    if expected <= 0:
-        return "where a usual month has none"
+def fmt_kpi_change(change: float | None, unit: str = "", *, since: str = "") -> str | None:
+    """A KPI's change with its unit, as on the wall ('-0.3 pts' for a percentage, '+1.2 days'),
+    followed by ``since`` ('vs last month') when given; None without a change."""
+    text = fmt_change(change, unit)
+    if text is None:
+        return None
+    return f"{text} {since}".strip()
+
+
+def fmt_count(n: int | float, singular: str | None = None, plural: str | None = None) -> str:
+    """A count with thousands separators, alone ('1,204') or with its noun agreeing in
+    number: '1 fix', '4 fixes', '12,345 complaints'."""
+    whole = int(n)
+    if singular is None:
+        return f"{whole:,}"
+    word = singular if whole == 1 else (plural or f"{singular}s")
+    return f"{whole:,} {word}"
+
+
+def fmt_money(value: float | None, currency: str = "") -> str:
+    """An amount of money: whole units from 100 up, cents below; a one-character symbol goes
+    before the number ('€1,250', '$12.50'), a code after it ('1,250 EUR')."""
+    if value is None:
+        return "–"
+    digits = 0 if abs(value) >= 100 else 2
+    text = f"{abs(value):,.{digits}f}"
+    sign = "-" if value < 0 else ""
+    if len(currency) == 1:
+        return f"{sign}{currency}{text}"
+    return f"{sign}{text} {currency}".strip()
+
+
+_SMALL = {
+    2: "twice",
+    3: "three times",
+    4: "four times",
+    5: "five times",
+    6: "six times",
+    7: "seven times",
+    8: "eight times",
+    9: "nine times",
+    10: "ten times",
+}
+
+
+def times_usual(actual: float, expected: float | None, *, usual: str = "a usual month") -> str:
+    """How far a count is from what was expected, in words a leader reads aloud:
+    'about three times a usual month', 'about half as much again as a usual month',
+    'about the same as a usual month'. ``expected`` None or 0: 'with no usual level to compare'."""
+    if expected is None or expected <= 0:
+        return "with no usual level to compare"
     ratio = actual / expected
-    if ratio >= 1.95:
+    if ratio >= 1.75:
         whole = round(ratio)
-        times = _SMALL_NUMBERS[whole] if whole < len(_SMALL_NUMBERS) else f"{whole:,}"
-        return "about twice a usual month" if whole == 2 else f"about {times} times a usual month"
-    return f"about {(ratio - 1) * 100:.0f}% more than a usual month"
+        return f"about {_SMALL[whole]} {usual}" if whole in _SMALL else f"about {whole} times {usual}"
+    if ratio >= 1.35:
+        return f"about half as much again as {usual}"
+    if ratio >= 1.1:
+        return f"a little above {usual}"
+    if ratio > 0.9:
+        return f"about the same as {usual}"
+    if ratio > 0.6:
+        return f"below {usual}"
+    return f"well below {usual}"

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 
 from cxroom import fix_status
 from cxroom.digest.content import Digest
-from cxroom.formatting import date_text, fmt_count, month_label, rise_words
+from cxroom.formatting import date_text, fmt_count, month_label, times_usual
 from cxroom.textsafe import plain
 
 Section = tuple[str, list[str], str]  # heading, lines, what to say when there are none
@@ -46,7 +46,7 @@ def sections(d: Digest) -> list[Section]:
     month = month_label(d.month)
     rises = [
         f"{r.stage_name} · {r.category}: {fmt_count(r.actual, 'complaint')} in {month}, "
-        + rise_words(r.actual, r.expected)
+        + times_usual(r.actual, r.expected)
         for r in d.rises
     ]
     wins = [f"{w.title} · {w.stage_name} · led by {w.lead}" for w in d.wins]

@@ -37,7 +37,7 @@ def celebration_summary(df: pd.DataFrame) -> None:
 def celebration_card(row: dict[str, Any], *, key: str) -> None:
     fix_id = int(row["id"])
     with st.container(border=True, key=f"{key}-{fix_id}"):
-        st.markdown(f"### ★ {md(row['title'])}")
+        st.markdown(f"### :material/star: {md(row['title'])}")
         where = md(row["stage"]) + (f" · **{md(row['moment'])}**" if row.get("moment") else "")
         st.markdown(where)
         basis = str(row.get("basis") or "legacy")
