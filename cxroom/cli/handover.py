@@ -209,4 +209,6 @@ def _job_options(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         "moment": args.moment,
         "caption": args.caption,
         "issued_on": issued,
+        "replaces": args.replaces,
+        "fix": args.fix,
     }
