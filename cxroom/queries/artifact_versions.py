@@ -34,6 +34,12 @@ ORDER BY v.linked_at DESC, v.artifact_id DESC
 """
 STAGE_PAIRS = _PAIRS.format(current=CURRENT_ONLY, where="a.stage_id = ?")
 FIX_PAIRS = _PAIRS.format(current=CURRENT_ONLY, where="v.fix_id = ?")
+REPLACEABLE = f"""
+SELECT a.id, a.title, s.name AS stage_name
+FROM artifacts a JOIN stages s ON s.id = a.stage_id
+WHERE {CURRENT_ONLY}
+ORDER BY s.archived, s.position, a.position, a.id
+"""
 CHAIN = """
 WITH RECURSIVE back(id, depth) AS (
     SELECT ?::BIGINT, 0
@@ -115,3 +121,8 @@ def fix_changes(store: Store, fix_id: int) -> list[VersionChange]:
 def chain(store: Store, artifact_id: int) -> list[int]:
     """The versions of an artifact up to ``artifact_id``, oldest first."""
     return [int(i) for (i,) in store.execute(CHAIN, [artifact_id])]
+
+
+def replaceable(store: Store) -> list[tuple[int, str, str]]:
+    """(id, title, stage name) of every current artifact: what a new version may replace."""
+    return [(int(i), str(t), str(n)) for i, t, n in store.execute(REPLACEABLE)]

@@ -9,7 +9,7 @@ when the customer was heard, whatever the review's list says later.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from cxroom.errors import ConflictError, InvalidInputError, NotFoundError
 from cxroom.permissions import Action
@@ -34,8 +34,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
 """
 
 
+def _row(tx: Tx, table: str, row_id: int) -> dict[str, Any]:
+    return cast(dict[str, Any], _lookup.row(tx, table, row_id))
+
+
 def _open_review(tx: Tx, review_id: int) -> dict[str, Any]:
-    review = _lookup.row(tx, "reviews", review_id)
+    review = _row(tx, "reviews", review_id)
     if review["status"] == "closed":
         raise ConflictError(f"The review '{review['title']}' is closed: reopen it to change or play its listening set.")
     return review
@@ -43,7 +47,7 @@ def _open_review(tx: Tx, review_id: int) -> dict[str, Any]:
 
 def _call(tx: Tx, call_id: int) -> dict[str, Any]:
     try:
-        return _lookup.row(tx, "calls", call_id)
+        return _row(tx, "calls", call_id)
     except NotFoundError:
         raise NotFoundError(f"Call #{call_id} is no longer in the room (it may have been purged).") from None
 
@@ -97,7 +101,7 @@ def remove_item(store: Store, *, item_id: int, expected_version: int, actor: str
     """Take a call off the listening set, unless someone changed it meanwhile; its plays stay in the log."""
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
-        before = _lookup.row(tx, "review_listening_items", item_id)
+        before = _row(tx, "review_listening_items", item_id)
         _open_review(tx, int(before["review_id"]))
         if int(before["version"]) != expected_version:
             raise ConflictError("That call in the listening set was changed by someone else; reload and try again.")
@@ -121,7 +125,7 @@ def change_item(
         raise InvalidInputError(f"The note is {len(note)} characters; keep it to {NOTE_MAX_CHARS}.")
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
-        before = _lookup.row(tx, "review_listening_items", item_id)
+        before = _row(tx, "review_listening_items", item_id)
         _open_review(tx, int(before["review_id"]))
         start, end = checked_clip(_call(tx, int(before["call_id"])), clip_start_s, clip_end_s)
         values = {"clip_start_s": start, "clip_end_s": end, "note": note}
@@ -134,7 +138,7 @@ def record_play(store: Store, *, item_id: int, actor: str) -> int:
     with store.transaction(actor) as tx:
         tx.require(Action.REVIEW_EDIT)
         try:
-            item = _lookup.row(tx, "review_listening_items", item_id)
+            item = _row(tx, "review_listening_items", item_id)
         except NotFoundError:
             raise NotFoundError("That call is no longer in the listening set; nothing was played.") from None
         review = _open_review(tx, int(item["review_id"]))

@@ -13,6 +13,7 @@ from cxroom.media import MediaStore
 from cxroom.queries import imports as q
 from cxroom.services.evidence_files import add_artifact_file, add_call_recording
 from cxroom.store import Store
+from cxroom.ui import artifact_versions
 from cxroom.ui.kit.text import md
 
 
@@ -61,6 +62,7 @@ def media_panel(store: Store, media: MediaStore, actor: str) -> None:
         kind = st.selectbox(
             "Kind", ["letter", "bill", "email", "packaging", "label", "web_page", "form", "other"], key="artifact_kind"
         )
+        replaces, fix = artifact_versions.version_inputs(key="artifact")
         if st.form_submit_button("Add the artifact") and upload_ is not None:
             try:
                 new_id = add_artifact_file(
@@ -71,6 +73,8 @@ def media_panel(store: Store, media: MediaStore, actor: str) -> None:
                     stage_slug=stage,
                     title=title or Path(upload_.name).stem,
                     kind=kind,
+                    replaces_id=replaces,
+                    fix_id=fix,
                     actor=actor,
                 )
                 st.success(f"Artifact #{new_id} added.")
