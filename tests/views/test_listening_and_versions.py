@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import shutil
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,7 @@ def _new_version(settings: Settings) -> int:
 def _before_after_columns(block: Any) -> tuple[Any, Any]:
     """The two columns side by side whose headings are Before and After."""
     columns = list(block.columns)
-    for left, right in zip(columns, columns[1:], strict=False):
+    for left, right in pairwise(columns):
         if _texts(left).startswith("Before") and _texts(right).startswith("After"):
             return left, right
     raise AssertionError("no Before/After columns side by side: " + " | ".join(_texts(c)[:40] for c in columns))
