@@ -14,6 +14,8 @@ from cxroom.ui import cache, context
 from cxroom.ui.kit.format import date_text, datetime_text
 from cxroom.ui.kit.text import md
 
+THUMB_PX = 360  # a pair fits a 1080p screen beside its words
+
 
 def _db() -> str:
     return str(context.settings().db_path)
@@ -44,7 +46,7 @@ def _side(side: q.Side, heading: str, *, key: str) -> None:
     st.markdown(f"**{heading}**")
     thumb = cache.thumbnail(side.sha256, side.mime)
     if thumb is not None:
-        st.image(thumb, width="stretch")
+        st.image(thumb, width=THUMB_PX)
     else:
         st.caption("No preview: the file is missing or cannot be drawn.")
     facts = [side.title] + ([side.version_label] if side.version_label else [])

@@ -95,7 +95,7 @@ def _item(review: listing.Review, item: q.SetItem, *, playing: bool, may_play: b
 
 def listening_slide(review: listing.Review) -> None:
     """The review's listening set on the room's screen, one card per queued call."""
-    st.markdown("# 🎧 The customer's voice")
+    st.markdown("# :material/headphones: The customer's voice")
     items = cached_set(version(), db_key(), review.id)
     if not items:
         st.info("Nothing is queued for this review: queue calls on the review page (Agenda tab).")
