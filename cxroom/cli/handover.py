@@ -196,4 +196,6 @@ def _job_options(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         "moment": args.moment,
         "caption": args.caption,
         "issued_on": issued.isoformat() if issued else None,
+        "replaces": args.replaces,
+        "fix": args.fix,
     }

@@ -6,7 +6,7 @@
            [--date-format DD-MM-YYYY] [--delimiter ';'] [--sheet NAME] [--encoding cp1252]
     import undo BATCH_ID
     add call FILE --stage SLUG [--title T] [--recorded-at ISO] [--clip-start S] [--clip-end S] ...
-    add artifact FILE --stage SLUG [--title T] [--kind letter|bill|...] ...
+    add artifact FILE --stage SLUG [--title T] [--kind letter|bill|...] [--replaces ID [--fix ID]] ...
 
 KIND is an importable kind of cxroom.evidence_kinds.
 
@@ -127,6 +127,8 @@ def register(
     art.add_argument("--moment")
     art.add_argument("--caption", default="")
     art.add_argument("--issued-on", help="YYYY-MM-DD")
+    art.add_argument("--replaces", type=int, metavar="ARTIFACT_ID", help="a new version of this artifact")
+    art.add_argument("--fix", type=int, metavar="FIX_ID", help="the fix that changed it (with --replaces)")
     art.add_argument("--json", action="store_true")
     leaf(art)
     return {"import": run, "add": run}
@@ -333,6 +335,8 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
             kind=args.kind,
             caption=args.caption,
             issued_on=file_options.issued_on(args),
+            replaces_id=args.replaces,
+            fix_id=args.fix,
             **placed,
         )
         entity = "artifact"

@@ -15,7 +15,7 @@ from typing import Any
 
 from cxroom.errors import ConflictError, InvalidInputError, NotFoundError
 from cxroom.permissions import Action
-from cxroom.services import _lookup, evidence_files
+from cxroom.services import _lookup, artifact_versions, evidence_files
 from cxroom.setup_models import ArtifactEdit, ClipEdit, KpiDefinition, QuestionEdit
 from cxroom.store import Store, Tx
 
@@ -151,6 +151,7 @@ def remove_artifact(store: Store, artifact_id: int, *, expected_version: int, ac
         before = _lookup.row(tx, "artifacts", artifact_id)
         _check_version(before, expected_version, f"The artifact '{before['title']}'")
         tx.execute("DELETE FROM artifacts WHERE id = ?", [artifact_id])
+        artifact_versions.unlink_in(tx, artifact_id)
         tx.audit("delete", "artifact", artifact_id, before, None)
 
 

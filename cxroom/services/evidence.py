@@ -11,7 +11,7 @@ from cxroom.errors import InvalidInputError
 from cxroom.media import CheckedMedia, MediaStore, StoredMedia
 from cxroom.models import ArtifactCreate, CallCreate, CategoryRuleCreate, KpiCreate, SurveyQuestionCreate
 from cxroom.permissions import Action
-from cxroom.services import _lookup
+from cxroom.services import _lookup, artifact_versions
 from cxroom.services.media_tx import media_transaction
 from cxroom.store import Store, Tx
 
@@ -35,8 +35,11 @@ def add_artifact(
     *,
     actor: str,
     media_store: MediaStore | None = None,
+    replaces_id: int | None = None,
+    fix_id: int | None = None,
 ) -> int:
-    """Hang an artifact under a stage; checked media is written inside the same transaction."""
+    """Hang an artifact under a stage; checked media is written inside the same transaction.
+    A new version names the artifact it replaces and the fix that changed it (services.artifact_versions)."""
     if _family(media) not in ("image", "pdf"):
         raise InvalidInputError("An artifact must be an image or a PDF.")
     with media_transaction(store, media_store, actor, Action.EVIDENCE_EDIT) as unit:
@@ -64,6 +67,7 @@ def add_artifact(
             )
         )
         tx.audit("create", "artifact", new_id, None, data.model_dump())
+        artifact_versions.link_in(tx, artifact_id=new_id, replaces_id=replaces_id, fix_id=fix_id)
         return new_id
 
 

@@ -90,6 +90,8 @@ def add_artifact_file(
     asks_of_customer: str = "",
     version_label: str = "",
     issued_on: date | None = None,
+    replaces_id: int | None = None,
+    fix_id: int | None = None,
     actor: str,
 ) -> int:
     """Store an artifact (image or PDF, type sniffed and structure parsed) and hang it under a stage.
@@ -113,7 +115,9 @@ def add_artifact_file(
             issued_on=issued_on,
         )
     )
-    return evidence.add_artifact(store, payload, checked, media_store=media_store, actor=actor)
+    return evidence.add_artifact(
+        store, payload, checked, media_store=media_store, actor=actor, replaces_id=replaces_id, fix_id=fix_id
+    )
 
 
 def update_call_clip(

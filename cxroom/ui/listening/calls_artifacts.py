@@ -14,6 +14,7 @@ from cxroom.media import MediaStore
 from cxroom.queries import imports as q
 from cxroom.services.evidence_files import add_artifact_file, add_call_recording
 from cxroom.store import Store
+from cxroom.ui import artifact_versions
 from cxroom.ui.kit.refusal import refusal_explained
 
 
@@ -62,7 +63,15 @@ def media_panel(store: Store, media: MediaStore, actor: str) -> None:
         kind = st.selectbox(
             "Kind", ["letter", "bill", "email", "packaging", "label", "web_page", "form", "other"], key="artifact_kind"
         )
+        replaces, fix = artifact_versions.version_inputs(key="artifact")
         if st.form_submit_button("Add the artifact") and upload_ is not None:
             with refusal_explained():
-                new_id = add_artifact_file(store, media, kind=kind, **_placed(upload_, title, stage, actor))
+                new_id = add_artifact_file(
+                    store,
+                    media,
+                    kind=kind,
+                    replaces_id=replaces,
+                    fix_id=fix,
+                    **_placed(upload_, title, stage, actor),
+                )
                 st.success(f"Artifact #{new_id} added.")
