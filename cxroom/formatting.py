@@ -18,10 +18,15 @@ __all__ = [
     "datetime_text",
     "day_text",
     "fmt_change",
+    "fmt_count",
+    "fmt_kpi",
+    "fmt_kpi_change",
+    "fmt_money",
     "fmt_number",
     "fmt_pct",
     "fmt_survey",
     "month_label",
+    "times_usual",
 ]
 
 
@@ -95,42 +100,91 @@ def clip_time(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-# -- added for the wall's plain-language health and targets -------------------------------
-
-
 def fmt_target(target: float | None, unit: str = "", direction: str = "higher_better") -> str:
-    """A KPI's target as it reads beside its value: 'target ≥ 70.0%', 'target ≤ 60 s'."""
+    """A KPI's target as it stands beside its value: 'target ≥ 70%', 'target ≤ 3.0 days'."""
     if target is None:
-        return "no target set"
+        return "no target"
     sign = "≥" if direction == "higher_better" else "≤"
     return f"target {sign} {fmt_number(target, unit)}"
 
 
-_TIMES_WORDS = {2: "twice", 3: "three times", 4: "four times", 5: "five times", 6: "six times"}
+# -- KPIs, counts, money and sizes in words (appended: one rule each, used by every page) ----------
 
 
-def vs_usual(actual: float, usual: float | None) -> str | None:
-    """How a month's count compares with a usual month, in words a leader reads at a glance
-    ('about as usual', 'about 36% more than usual', 'about three times a usual month');
-    None when there is no usual month to compare with."""
-    if usual is None or usual <= 0:
+def fmt_kpi(value: float | None, unit: str = "", *, none: str = "no reading") -> str:
+    """A KPI's value with its unit, the way the wall, the presenter, the minutes and the
+    celebrations all print it ('76.4%', '3.2 days', '1,250 calls'): ``fmt_number``'s digits, but a
+    missing reading says so in words (``none``) instead of a dash, since leaders read it aloud."""
+    return none if value is None else fmt_number(value, unit)
+
+
+def fmt_kpi_change(change: float | None, unit: str = "", *, since: str = "") -> str | None:
+    """A KPI's change with its unit, as on the wall ('-0.3 pts' for a percentage, '+1.2 days'),
+    followed by ``since`` ('vs last month') when given; None without a change."""
+    text = fmt_change(change, unit)
+    if text is None:
         return None
-    ratio = actual / usual
-    if 0.9 <= ratio <= 1.1:
-        return "about as usual"
-    if ratio < 0.9:
-        return f"about {(1 - ratio) * 100:.0f}% fewer than usual"
-    if ratio < 1.9:
-        return f"about {(ratio - 1) * 100:.0f}% more than usual"
-    times = round(ratio)
-    return f"about {_TIMES_WORDS.get(times, f'{times} times')} a usual month"
+    return f"{text} {since}".strip()
 
 
-def count_words(n: int, singular: str, plural: str | None = None, *, one: str = "1") -> str:
-    """'1 KPI', 'a broken moment' (one='a'), '2 broken moments': a count with its noun."""
-    if n == 1:
-        return f"{one} {singular}"
-    return f"{n:,} {plural or singular + 's'}"
+def fmt_count(n: int | float, singular: str | None = None, plural: str | None = None) -> str:
+    """A count with thousands separators, alone ('1,204') or with its noun agreeing in
+    number: '1 fix', '4 fixes', '12,345 complaints'."""
+    whole = int(n)
+    if singular is None:
+        return f"{whole:,}"
+    word = singular if whole == 1 else (plural or f"{singular}s")
+    return f"{whole:,} {word}"
+
+
+def fmt_money(value: float | None, currency: str = "") -> str:
+    """An amount of money: whole units from 100 up, cents below; a one-character symbol goes
+    before the number ('€1,250', '$12.50'), a code after it ('1,250 EUR')."""
+    if value is None:
+        return "–"
+    digits = 0 if abs(value) >= 100 else 2
+    text = f"{abs(value):,.{digits}f}"
+    sign = "-" if value < 0 else ""
+    if len(currency) == 1:
+        return f"{sign}{currency}{text}"
+    return f"{sign}{text} {currency}".strip()
+
+
+_SMALL = {
+    2: "twice",
+    3: "three times",
+    4: "four times",
+    5: "five times",
+    6: "six times",
+    7: "seven times",
+    8: "eight times",
+    9: "nine times",
+    10: "ten times",
+}
+
+
+def times_usual(actual: float, expected: float | None, *, usual: str = "a usual month") -> str:
+    """How far a count is from what was expected, in words a leader reads aloud:
+    'about three times a usual month', 'about half as much again as a usual month',
+    'about the same as a usual month'. ``expected`` None or 0: 'with no usual level to compare'."""
+    if expected is None or expected <= 0:
+        return "with no usual level to compare"
+    ratio = actual / expected
+    if ratio >= 1.75:
+        whole = round(ratio)
+        return f"about {_SMALL[whole]} {usual}" if whole in _SMALL else f"about {whole} times {usual}"
+    if ratio >= 1.35:
+        return f"about half as much again as {usual}"
+    if ratio >= 1.1:
+        return f"a little above {usual}"
+    if ratio > 0.9:
+        return f"about the same as {usual}"
+    if ratio > 0.6:
+        return f"below {usual}"
+    return f"well below {usual}"
+
+
+# -- survey and count changes on the wall (appended) -------------------------------------------
 
 
 def fmt_survey_change(change: float | None, kind: str) -> str | None:
@@ -143,8 +197,6 @@ def fmt_survey_change(change: float | None, kind: str) -> str | None:
     return f"{text} pts" if kind in ("csat", "percent") else text
 
 
-def fmt_count(value: float, *, signed: bool = False) -> str:
-    """A count, or an average of counts, in whole numbers with thousands commas ('1,204');
-    signed for a change of a count ('+14', '-3', '0')."""
-    whole = round(value)
-    return f"{whole:+,}" if signed and whole != 0 else f"{whole:,}"
+def fmt_count_change(change: int) -> str:
+    """A change of a count, signed with thousands separators ('+14', '-1,203', '0')."""
+    return f"{change:+,}" if change else "0"

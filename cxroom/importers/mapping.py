@@ -24,9 +24,9 @@ from pydantic import (
     model_validator,
 )
 
+from cxroom import evidence_kinds
 from cxroom.errors import InvalidInputError
 
-ImportKind = Literal["complaints", "kpis", "surveys"]
 Header = Annotated[str, StringConstraints(max_length=300)]
 
 # Scales of each survey question kind (inclusive): the survey pass checks answers against them
@@ -190,11 +190,21 @@ class SurveyMapping(_Mapping):
 
 
 Mapping = ComplaintMapping | KpiMapping | SurveyMapping
-MAPPING_MODELS: dict[str, type[_Mapping]] = {
-    "complaints": ComplaintMapping,
-    "kpis": KpiMapping,
-    "surveys": SurveyMapping,
-}
+MAPPING_MODELS: dict[str, type[_Mapping]] = evidence_kinds.attach(
+    "mapping model",
+    {"complaints": ComplaintMapping, "kpis": KpiMapping, "surveys": SurveyMapping},
+    needed=lambda kind: kind.importable,
+)
+
+
+def column_fields(model: type[BaseModel]) -> list[tuple[str, bool]]:
+    """(field, required) for each field of a mapping model that names one column of the file
+    (a text field other than the date format), in the model's order."""
+    return [
+        (name, field.is_required())
+        for name, field in model.model_fields.items()
+        if name != "date_format" and field.annotation in (str, str | None)
+    ]
 
 
 def parse_mapping(kind: str, data: dict[str, object]) -> Mapping:

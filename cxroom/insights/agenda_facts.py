@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cxroom.formatting import fmt_count, fmt_kpi, fmt_survey
 from cxroom.insights.early_warning import RiseCheck, unusual_rise
+from cxroom.insights.follow_up import DecisionFacts
 from cxroom.insights.health import MIN_SURVEY_RESPONSES, Rag, SurveyChange
 from cxroom.insights.kpi_standing import KpiDefinition
 
@@ -56,9 +58,8 @@ class KpiFacts(KpiDefinition):
         return self.rag_of(self.previous_value)
 
     def describe(self) -> str:
-        unit = self.unit if self.unit in ("%", "") else f" {self.unit}"
-        value = "no reading" if self.value is None else f"{self.value:g}{unit}"
-        target = "" if self.target is None else f" vs target {self.target:g}{unit}"
+        value = fmt_kpi(self.value, self.unit)
+        target = "" if self.target is None else f" against a target of {fmt_kpi(self.target, self.unit)}"
         return f"{self.name}: {value}{target}"
 
 
@@ -91,7 +92,8 @@ class SurveyFacts(SurveyChange):
         return self.usable and -self.change_pct_of_scale >= SURVEY_FALL_PCT_OF_SCALE
 
     def describe(self) -> str:
-        return f"{self.survey} · {self.text}: {self.previous_score:.1f} → {self.score:.1f} (n = {self.n})"
+        before, now = fmt_survey(self.previous_score, self.kind), fmt_survey(self.score, self.kind)
+        return f"{self.survey} · {self.text}: down from {before} to {now} ({fmt_count(self.n, 'answer')})"
 
 
 @dataclass(frozen=True)
@@ -129,3 +131,4 @@ class AgendaInputs:
     surveys: Sequence[SurveyFacts] = ()
     moments: Sequence[MomentFacts] = ()
     fixes: Sequence[FixFacts] = ()
+    decisions: Sequence[DecisionFacts] = ()  # of earlier reviews: they come back as open, overdue or done

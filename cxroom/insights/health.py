@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from cxroom.formatting import count_words, fmt_number, fmt_target, vs_usual
+from cxroom.formatting import fmt_count, fmt_kpi, fmt_target, times_usual
 
 __all__ = [
     "HEALTH_FORMULA",
@@ -289,7 +289,7 @@ def band_for(score: float | None) -> Band:
 def _kpi_reasons(kpis: Sequence[KpiReading]) -> list[str]:
     def named(rag: Rag) -> list[str]:
         return [
-            f"{k.name}, {fmt_number(k.value, k.unit)} against {fmt_target(k.target, k.unit, k.direction)}"
+            f"{k.name}, {fmt_kpi(k.value, k.unit)} against {fmt_target(k.target, k.unit, k.direction)}"
             for k in kpis
             if k.rag is rag
         ]
@@ -297,7 +297,7 @@ def _kpi_reasons(kpis: Sequence[KpiReading]) -> list[str]:
     reasons = []
     for rag in (Rag.RED, Rag.AMBER):
         if names := named(rag):
-            reasons.append(f"{count_words(len(names), 'KPI')} {rag.word} ({'; '.join(names)})")
+            reasons.append(f"{fmt_count(len(names), 'KPI')} {rag.word} ({'; '.join(names)})")
     measured = [k for k in kpis if k.rag is not Rag.NONE]
     if measured and not reasons:
         reasons.append("every KPI on target" if len(measured) > 1 else "its KPI on target")
@@ -309,12 +309,7 @@ def _moment_reasons(moments: Sequence[MomentReading]) -> list[str]:
     for state in ("broken", "unreliable"):
         names = [m.name for m in moments if m.state == state]
         if names:
-            words = count_words(
-                len(names),
-                f"{state} moment of truth",
-                f"{state} moments of truth",
-                one="an" if state[0] in "aeiou" else "a",
-            )
+            words = fmt_count(len(names), f"{state} moment of truth", f"{state} moments of truth")
             reasons.append(f"{words} ({', '.join(names)})")
     if moments and not reasons:
         reasons.append("every moment of truth reliable")
@@ -322,8 +317,9 @@ def _moment_reasons(moments: Sequence[MomentReading]) -> list[str]:
 
 
 def _complaint_reason(this_month: int | None, average: float | None) -> list[str]:
-    words = None if this_month is None else vs_usual(this_month, average)
-    return [f"complaints {words}"] if words else []
+    if this_month is None or average is None or average <= 0:
+        return []
+    return [f"complaints {times_usual(this_month, average)}"]
 
 
 def _survey_reason(changes: Sequence[SurveyChange]) -> list[str]:
@@ -332,7 +328,7 @@ def _survey_reason(changes: Sequence[SurveyChange]) -> list[str]:
     if not usable:
         return []
     if fell:
-        return [f"{count_words(len(fell), 'survey score')} lower than last month"]
+        return [f"{fmt_count(len(fell), 'survey score')} lower than last month"]
     return ["survey scores holding"]
 
 

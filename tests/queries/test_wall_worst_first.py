@@ -113,5 +113,5 @@ def test_a_broken_key_moment_caps_a_stage_whose_kpis_are_all_green(store: Store)
     _build(store, green, [*moments, ("Claim acknowledged", Reliability.BROKEN, True)])
     health = load_wall(store, OCT).columns[0].health
     assert health.band is Band.WATCH
-    assert "a broken moment of truth (Claim acknowledged)" in health.explanation
+    assert "1 broken moment of truth (Claim acknowledged)" in health.explanation
     assert "every KPI on target" in health.explanation

@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from cxroom.formatting import fmt_count, vs_usual
+from cxroom.formatting import fmt_count, fmt_count_change, times_usual
 from cxroom.queries.stage import ComplaintFilter, ComplaintOptions
 from cxroom.queries.wall.complaints import ComplaintSummary
 from cxroom.queries.wall.months import add_months
@@ -52,16 +52,16 @@ def complaints_block(
         help="Complaints lined up to this stage by their category. Bars: the last 12 months.",
         label_visibility="collapsed" if in_column else "visible",
     )
-    usual = vs_usual(summary.this_month, summary.average_12)
-    if usual and summary.average_12:
-        prose.add(prose.note(f"**{usual.capitalize()}** (a usual month: {fmt_count(summary.average_12)})"))
+    if summary.average_12:
+        usual = times_usual(summary.this_month, summary.average_12).capitalize()
+        prose.add(prose.note(f"**{usual}** ({fmt_count(round(summary.average_12))} on average)"))
     if summary.this_month == 0:
         prose.add(prose.note("No complaints this month."))
         return
     if col.categories and categories:
         lines = []
         for cat in col.categories[:categories]:
-            diff = fmt_count(cat.count - cat.previous, signed=True) if cat.count != cat.previous else None
+            diff = fmt_count_change(cat.count - cat.previous) if cat.count != cat.previous else None
             lines.append(f"{md(cat.category)} · **{cat.count:,}**" + (f" ({md(diff)} vs {prev:%b})" if diff else ""))
         prose.add("  \n".join(lines))
     if col.verbatims[:verbatims]:
