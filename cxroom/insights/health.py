@@ -41,6 +41,11 @@ class Rag(StrEnum):
 
     @property
     def icon(self) -> str:
+        """A symbol character, for text that is not Streamlit Markdown."""
+        return {"green": "✔", "amber": "⚠", "red": "✖", "none": "○"}[self.value]
+
+    @property
+    def material(self) -> str:
         """A Material icon (Streamlit's ``:material/...:``): symbol fonts are missing on some wall PCs."""
         return {
             "green": ":material/check_circle:",
@@ -67,6 +72,11 @@ class Band(StrEnum):
 
     @property
     def icon(self) -> str:
+        """A symbol character, for text that is not Streamlit Markdown."""
+        return {"healthy": "✔", "watch": "⚠", "at_risk": "✖", "no_data": "○"}[self.value]
+
+    @property
+    def material(self) -> str:
         """A Material icon (Streamlit's ``:material/...:``)."""
         return {
             "healthy": ":material/check_circle:",
@@ -254,7 +264,7 @@ class StageHealth:
 
     @property
     def label(self) -> str:
-        """'Needs attention · 61' (the icon is ``band.icon``, drawn by the page)."""
+        """'Needs attention · 61' (the icon, ``band.material`` or ``band.icon``, is the page's choice)."""
         if self.score is None:
             return self.band.word
         return f"{self.band.word} · {self.score:.0f}"

@@ -58,10 +58,11 @@ def test_kpi_rag_honours_direction_target_and_warning(
 def test_rag_and_band_have_icon_and_word_for_colour_blind_readers() -> None:
     for rag in Rag:
         assert rag.icon and rag.word
-    # Material icons only: symbol characters draw as empty boxes on a wall PC without their font.
-    icons = [r.icon for r in Rag] + [b.icon for b in Band]
+    assert {b.icon for b in Band} == {"✔", "⚠", "✖", "○"}
+    # Streamlit pages draw Material icons: symbol characters draw as empty boxes on a wall PC without their font.
+    icons = [r.material for r in Rag] + [b.material for b in Band]
     assert all(re.fullmatch(r":material/[a-z_]+:", icon) for icon in icons), icons
-    assert len({b.icon for b in Band}) == len(Band) and len({r.icon for r in Rag}) == len(Rag)
+    assert len({b.material for b in Band}) == len(Band) and len({r.material for r in Rag}) == len(Rag)
 
 
 def test_kpi_score_averages_points_and_ignores_kpis_without_target() -> None:

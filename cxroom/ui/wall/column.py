@@ -28,7 +28,7 @@ def health_badge(col: StageColumn, *, key: str) -> None:
     health = col.health
     colour = health.band.colour
     st.markdown(
-        f":{colour}-background[:{colour}[{health.band.icon}\u00a0**{health.label.replace(' · ', NBSP_DOT)}**]]",
+        f":{colour}-background[:{colour}[{health.band.material}\u00a0**{health.label.replace(' · ', NBSP_DOT)}**]]",
         help=f"{md(health.explanation)}.\n\n{HEALTH_FORMULA}\n\nThis month: {health.explain()}",
     )
 

@@ -32,7 +32,7 @@ def kpi_line(kpi: KpiTile) -> str:
     value beside its target, the icon's shape saying off/near/on target without its colour."""
     rag = kpi.rag
     value = md(fmt_number(kpi.value, kpi.unit)) if kpi.value is not None else "no reading"
-    parts = [f":{look.RAG_COLOUR[rag]}[{rag.icon}\u00a0**{value}**]", md(target_text(kpi))]
+    parts = [f":{look.RAG_COLOUR[rag]}[{rag.material}\u00a0**{value}**]", md(target_text(kpi))]
     change = fmt_change(kpi.change, kpi.unit)
     if change is not None:
         parts.append(md(change))
@@ -59,7 +59,7 @@ def kpi_metric(kpi: KpiTile, month: date, *, key: str, compact: bool = False) ->
             "normal" if kpi.direction == "higher_better" else "inverse",
         ),
         # A compact tile's label is the name alone: its target goes beside the state.
-        delta_description=f":{colour}[**{rag.icon}\u00a0{rag.word}**]"
+        delta_description=f":{colour}[**{rag.material}\u00a0{rag.word}**]"
         + (f" · {md(target_text(kpi))}" if compact else ""),
         chart_data=kpi.spark or None,
         chart_type="line",
