@@ -142,7 +142,6 @@ def stage_file(
     return staged
 
 
-_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _GUESS_BYTES = 256 * 1024  # the sample inspect_csv reads its delimiter and header from
 
 
@@ -185,12 +184,13 @@ def _stage_csv_checked(
 
 
 def _guess_delimiter_and_header(path: Path, delimiter: str | None) -> tuple[str, list[str]] | None:
-    """What inspect_csv will find if the file is UTF-8; None where that is unlikely (a UTF-16/32 mark)."""
+    """What inspect_csv will find if the file is UTF-8; None where its first lines say it is not."""
     with path.open("rb") as fh:
         raw = fh.read(_GUESS_BYTES)
-    if raw.startswith(_WIDE_BOMS):
-        return None
-    sample = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    try:  # (a character cut at the end of the sample is no evidence)
+        sample = codecs.getincrementaldecoder("utf-8")().decode(raw, final=False).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None  # not UTF-8 (UTF-16 and -32 marks included): a UTF-8 copy will be read
     if not sample.strip():
         return None
     chosen = delimiter or detect_delimiter(sample)
