@@ -31,6 +31,19 @@ TARGETS: dict[str, tuple[float, str]] = {
 }
 
 
+# The AppTest figures of one room: per scale in by_scale, and at the top level for the largest.
+_WALL_KEYS = (
+    "floor_apptest_s",
+    "wall_warm_s",
+    "wall_warm_ratio",
+    "wall_cold_s",
+    "wall_cold_ratio",
+    "wall_rerun_s",
+    "wall_first_s",
+    "wall_elements",
+)
+
+
 @dataclass
 class Options:
     scale: str = "large"
@@ -129,35 +142,9 @@ def _run_in(opts: Options, workdir: Path, result: dict[str, Any], say: Say, *, r
         worker["wall_cold_ratio"] = ratio(worker.get("wall_cold_s"), worker.get("floor_apptest_s"))
         worker["complaints"] = room.complaints
         by_scale[scale] = worker
-    result["by_scale"] = {
-        s: {
-            k: w.get(k)
-            for k in (
-                "complaints",
-                "floor_apptest_s",
-                "wall_warm_s",
-                "wall_warm_ratio",
-                "wall_cold_s",
-                "wall_cold_ratio",
-                "wall_rerun_s",
-                "wall_first_s",
-                "wall_elements",
-            )
-        }
-        for s, w in by_scale.items()
-    }
+    result["by_scale"] = {s: {k: w.get(k) for k in ("complaints", *_WALL_KEYS)} for s, w in by_scale.items()}
     mine = by_scale.get(opts.scale, {})
-    for key in (
-        "floor_apptest_s",
-        "wall_warm_s",
-        "wall_warm_ratio",
-        "wall_cold_s",
-        "wall_cold_ratio",
-        "wall_rerun_s",
-        "wall_first_s",
-        "wall_elements",
-        "wall_stage_columns",
-    ):
+    for key in (*_WALL_KEYS, "wall_stage_columns"):
         result[key] = mine.get(key)
     result["floor_apptest_samples"] = mine.get("floor_apptest_samples")
     result["wall_warm_samples"] = mine.get("wall_warm_samples")
