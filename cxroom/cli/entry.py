@@ -91,6 +91,9 @@ def _extensions() -> list[Callable[..., dict[str, Handler]]]:
 
     found: list[Callable[..., dict[str, Handler]]] = [cli_trust.register, importers_cli.register, bench_cli.register]
     found.append(setup_cli.register)  # `setup export|apply|export-rules|apply-rules`
+    from cxroom.cli import search as search_cli
+
+    found.append(search_cli.register)  # `search TEXT`, `themes build`
     return found
 
 
