@@ -150,7 +150,8 @@ def fit_themes(texts: Sequence[str], *, themes: int | None = None) -> ThemeModel
     if matrix.shape[1] < k * 2 or matrix.nnz == 0:
         return None
     nmf = NMF(n_components=k, init="nndsvda", random_state=SEED, max_iter=400)
-    nmf.fit(matrix)
+    with np.errstate(invalid="ignore"):  # see weigh()
+        nmf.fit(matrix)
     vocabulary = tuple(str(t) for t in vectorizer.get_feature_names_out())
     return ThemeModel(vocabulary, np.asarray(vectorizer.idf_, dtype=np.float64), np.asarray(nmf.components_))
 
