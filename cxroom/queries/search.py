@@ -90,7 +90,7 @@ WITH docs AS (
            sum(CASE WHEN c.tf[df.i] > 0 THEN 1 ELSE 0 END) AS coverage,
            sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
                * c.tf[df.i] * ($k1 + 1) / (c.tf[df.i] + $k1 * (1 - $b + $b * c.len / s.avg_len))) AS bm25,
-           any_value(contains(c.lt, $phrase)) AS phrase
+           any_value(regexp_matches(c.lt, $phrase)) AS phrase
     FROM counted c CROSS JOIN stats s JOIN df ON true
     GROUP BY c.kind, c.ref, c.stage_id, c.happened_at, c.at_s, c.text
 ), said AS (
@@ -188,7 +188,8 @@ def search(store: Store, text: str, *, masked: bool = True, limit: int = DEFAULT
     params: dict[str, Any] = {f"t{i}": t for i, t in enumerate(terms)}
     params.update(
         terms=list(terms),
-        phrase=" ".join(terms),
+        # The words in order, whatever stands between them ("rating-tier", "POL-2024").
+        phrase=r"\W+".join(re.escape(t) for t in terms),
         k1=BM25_K1,
         b=BM25_B,
         limit=int(limit),
