@@ -93,3 +93,8 @@ def clip_time(seconds: float) -> str:
     """A position in a recording as m:ss ('2:05')."""
     whole = int(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
+
+
+def fmt_count(n: int) -> str:
+    """A count of things (hits, texts, themes): whole, with thousands separators."""
+    return f"{int(n):,}"

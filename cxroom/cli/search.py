@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from cxroom.formatting import clip_time, date_text
+from cxroom.formatting import clip_time, date_text, fmt_count
 from cxroom.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -31,12 +31,14 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if not result.terms:
         print("Nothing to search for: give a word or a phrase.", file=sys.stderr)
         return 2
-    shown = f"{len(result.hits)} of {result.total:,}" if result.total > len(result.hits) else f"{result.total:,}"
+    shown = fmt_count(result.total)
+    if result.total > len(result.hits):
+        shown = f"{fmt_count(len(result.hits))} of {shown}"
     print(f"{shown} hit(s) for “{' '.join(result.terms)}” ({'masked' if result.masked else 'as imported'} text)")
     for hit in result.hits:
         where = f"{hit.kind} {hit.ref}" + (f" at {clip_time(hit.at_s)}" if hit.at_s is not None else "")
         when = date_text(hit.happened_at) if hit.happened_at else ""
-        times = f" ×{hit.times:,}" if hit.times > 1 else ""
+        times = f" ×{fmt_count(hit.times)}" if hit.times > 1 else ""
         print(f"- [{hit.stage_name}] {where} {when}{times}\n    {hit.snippet}")
     return 0
 
@@ -78,7 +80,7 @@ def cmd_themes(args: argparse.Namespace, settings: Settings) -> int:
     what = "Full build" if report.full else "Incremental build"
     print(
         f"{what}: {report.stages} stage(s), {report.stages_fitted} fitted, {report.themes} theme(s), "
-        f"{report.months} month(s) counted, {report.texts:,} distinct text(s) read."
+        f"{report.months} month(s) counted, {fmt_count(report.texts)} distinct text(s) read."
     )
     for note in report.notes:
         print(f"  {note}")

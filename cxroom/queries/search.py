@@ -23,7 +23,7 @@ from typing import Any
 from cxroom.privacy import MAY_HOLD_IDENTIFIER, mask_personal_data
 from cxroom.store import Store
 
-__all__ = ["MAX_TERMS", "Hit", "SearchResult", "query_terms", "search"]
+__all__ = ["MAX_TERMS", "ComplaintShown", "Hit", "SearchResult", "complaint", "query_terms", "search", "snippet"]
 
 MAX_TERMS = 8
 DEFAULT_LIMIT = 50
@@ -220,3 +220,31 @@ def search(store: Store, text: str, *, masked: bool = True, limit: int = DEFAULT
     )
     total, texts = (int(rows[0]["total"]), int(rows[0]["texts"])) if rows else (0, 0)
     return SearchResult(text, terms, hits, total, texts, masked)
+
+
+# One complaint a search hit opens on its stage's page (masked unless asked otherwise).
+COMPLAINT = """
+SELECT c.id, c.received_at, c.source, c.channel, c.category, c.verbatim_masked, c.verbatim
+FROM complaints c
+WHERE c.id = ? AND c.stage_id = ?
+"""
+
+
+@dataclass(frozen=True)
+class ComplaintShown:
+    id: int
+    received_at: datetime
+    source: str
+    channel: str
+    category: str
+    text: str
+
+
+def complaint(store: Store, complaint_id: int, stage_id: int, *, masked: bool = True) -> ComplaintShown | None:
+    """One complaint of the stage; its text masked (a row stored without its masked text is
+    masked here) unless ``masked`` is False."""
+    row = store.fetch_one(COMPLAINT, [complaint_id, stage_id])
+    if row is None:
+        return None
+    text = (row[5] if row[5] is not None else mask_personal_data(row[6] or "")) if masked else (row[6] or "")
+    return ComplaintShown(int(row[0]), row[1], row[2], row[3], row[4], text)
