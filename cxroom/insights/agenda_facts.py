@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cxroom.formatting import fmt_count, fmt_number
 from cxroom.insights.early_warning import RiseCheck, unusual_rise
 from cxroom.insights.health import SCALE_WIDTH, Rag, kpi_rag
 
@@ -132,6 +133,26 @@ class FixFacts:
 
 
 @dataclass(frozen=True)
+class ThemeFacts:
+    """A theme of what customers say at a stage that is new or rising this month
+    (cxroom/insights/themes.py's trend_signal)."""
+
+    stage_id: int
+    title: str
+    signal: str  # 'new' or 'rising'
+    this_month: int
+    before: float  # its monthly average over the months before
+
+    def describe(self) -> str:
+        if self.signal == "new":
+            return f"{self.title}: {fmt_count(self.this_month)} texts this month, none before"
+        return (
+            f"{self.title}: {fmt_count(self.this_month)} texts this month "
+            f"against {fmt_number(self.before)} a month before"
+        )
+
+
+@dataclass(frozen=True)
 class AgendaInputs:
     month: date  # the month of data the review looks at
     held_on: date
@@ -142,3 +163,4 @@ class AgendaInputs:
     surveys: Sequence[SurveyFacts] = ()
     moments: Sequence[MomentFacts] = ()
     fixes: Sequence[FixFacts] = ()
+    themes: Sequence[ThemeFacts] = ()

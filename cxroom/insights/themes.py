@@ -57,6 +57,7 @@ _MASK_LABEL = re.compile(r"\[[a-z ]{2,20}\]")
 _REDACTION = re.compile(r"\b[xX]{2,}\b")
 # Words of three letters or more, any script; digits and underscores are not words here.
 WORD_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"
+_WORDS = re.compile(WORD_PATTERN)
 
 
 def clean_text(text: str) -> str:
@@ -112,6 +113,17 @@ class ThemeModel:
                 max_iter=200,
             )
         return np.asarray(weights)
+
+    def known_share(self, texts: Sequence[str]) -> np.ndarray:
+        """Per text, the share of its words (stop words aside) that the model knows: low for a
+        text about something the themes were not fitted on."""
+        vocabulary = set(self.vocabulary)
+        stop = set(STOP_WORDS)
+        shares = []
+        for text in texts:
+            words = [w for w in _WORDS.findall(_preprocess(text)) if w not in stop]
+            shares.append(sum(w in vocabulary for w in words) / len(words) if words else 1.0)
+        return np.array(shares)
 
     def assign(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Each text's theme (its slot, -1 for none) and its weight there."""

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cxroom.insights.themes import trend_signal
+from cxroom.insights.agenda_facts import ThemeFacts
+from cxroom.insights.themes import HISTORY_MONTHS, trend_signal
 from cxroom.queries.wall.months import add_months
 from cxroom.store import Store
 
@@ -15,7 +16,7 @@ __all__ = [
     "BUILT_MONTHS",
     "ThemeView",
     "stage_themes",
-    "theme_signals",
+    "theme_facts",
 ]
 
 TREND_MONTHS = 12
@@ -103,11 +104,13 @@ def stage_themes(store: Store, stage_id: int, month: date, *, months: int = TREN
     return out
 
 
-def theme_signals(store: Store, month: date) -> dict[int, list[ThemeView]]:
-    """Per stage, its themes that are new or rising in ``month`` (the agenda proposes them)."""
-    result: dict[int, list[ThemeView]] = {}
+def theme_facts(store: Store, month: date) -> tuple[ThemeFacts, ...]:
+    """The themes that are new or rising in ``month``, every stage's (the agenda proposes them)."""
+    found = []
     for stage_id in (int(r[0]) for r in store.execute(THEMED_STAGES)):
-        found = [t for t in stage_themes(store, stage_id, month) if t.signal]
-        if found:
-            result[stage_id] = found
-    return result
+        for theme in stage_themes(store, stage_id, month):
+            if theme.signal:
+                history = theme.series[-1 - HISTORY_MONTHS : -1]
+                before = sum(history) / len(history) if history else 0.0
+                found.append(ThemeFacts(stage_id, theme.title, theme.signal, theme.series[-1], before))
+    return tuple(found)

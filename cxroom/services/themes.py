@@ -37,6 +37,8 @@ FIT_TEXTS = 20_000  # NMF on more distinct texts finds the same themes, slower
 EXAMPLES = 3
 EXAMPLE_CHARS = 600
 ASSIGN_CHUNK = 50_000  # texts placed at once (bounds the memory of the TF-IDF matrix)
+REFIT_SHARE = 0.2  # new months with this share of their texts in no theme refit the stage
+KNOWN_WORDS = 0.5  # ... a text counting as in no theme when the model knows fewer of its words
 OLD_THEMES = "SELECT id, top_terms, name, pinned, merged_into FROM themes WHERE stage_id = ? ORDER BY slot"
 
 
@@ -165,6 +167,15 @@ def _count_new_months(
         return
     texts, _, months = _texts_by_distinct(theme_queries.stage_texts(store, stage_id, todo))
     slots, _ = _assign(model, texts)
+    strange = (slots < 0) | (model.known_share(texts) < KNOWN_WORDS)
+    unknown = sum(sum(months[i].values()) for i in np.flatnonzero(strange).tolist())
+    said = sum(sum(per.values()) for per in months.values())
+    if unknown >= max(MIN_TEXTS, REFIT_SHARE * said):
+        # Customers speak of something the model has no words for: only a new fit can make it a
+        # theme (and the agenda can then propose it as new).
+        report.notes.append(f"stage #{stage_id}: {unknown} new text(s) in no theme, fitted again")
+        _fit_stage(store, stage_id, report, actor)
+        return
     with store.transaction(actor) as tx:
         tx.execute(
             "DELETE FROM theme_months WHERE month IN (SELECT unnest(?::DATE[])) AND theme_id IN "

@@ -208,3 +208,22 @@ def test_real_olist_comments_make_themes_in_portuguese(empty_store: Store) -> No
     assert terms & {"produto", "entrega", "prazo", "recomendo"}
     assert not terms & {"que", "para", "com", "não"}  # function words name nothing
     assert all(kind == "comment" for theme in themes for kind, _ in theme.examples)
+
+
+def test_a_new_subject_in_a_new_month_becomes_a_new_theme_the_agenda_proposes(demo_copy: Store, tmp_path: Path) -> None:
+    from cxroom.insights.agenda import propose_agenda
+    from cxroom.queries.reviews.agenda_facts import agenda_inputs
+
+    build_themes(demo_copy, full=True)
+    pay = int(demo_copy.fetch_value("SELECT id FROM stages WHERE slug = 'pay'"))
+    evidence.create_category_rule(demo_copy, CategoryRuleCreate(category="Billing", stage_slug="pay"), actor="system")
+    new = [f"The mobile wallet rejects my {w} every time and the wallet app freezes." for w in ("visa", "debit")] * 15
+    import_file(demo_copy, kind="complaints", path=_complaints_csv(tmp_path, "2026-11", new), actor="system")
+    report = build_themes(demo_copy)
+    assert report.stages_fitted == 1 and any("fitted again" in n for n in report.notes)
+    themes = stage_themes(demo_copy, pay, date(2026, 11, 1))
+    wallet = next(t for t in themes if "wallet" in t.top_terms)
+    assert wallet.signal == "new" and wallet.series[-1] == len(new) and sum(wallet.series[:-1]) == 0
+    agenda = propose_agenda(agenda_inputs(demo_copy, held_on=date(2026, 12, 10)))
+    item = next(i for i in agenda if i.stage_id == pay)
+    assert any(r.startswith("✚ New theme in what customers say") and wallet.title in r for r in item.reasons)
