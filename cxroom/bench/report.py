@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from cxroom.bench.common import ratio
+from cxroom.bench.words import table_lines as words_table
 
 
 def _s(value: Any) -> str:
@@ -175,6 +176,7 @@ def table(result: dict[str, Any]) -> str:
             f"{'   … throughput':<52} {conc.get('reruns_per_s') or 0:>8.2f}/s   "
             f"({conc.get('runs')} reruns, {conc.get('errors_total')} errors)"
         )
+    words_table(result, row, lambda key: _verdict(result, key))
     lines.append("-" * 90)
     missed = [k for k, t in result.get("targets", {}).items() if t["met"] is False]
     lines.append(f"targets missed: {', '.join(missed) if missed else 'none'} · run took {_s(result.get('elapsed_s'))}")

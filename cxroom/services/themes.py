@@ -258,9 +258,12 @@ def _write_counts(
     months_done: Sequence[date],
     months: dict[int, dict[date, int]],
 ) -> None:
-    rows = [(ids[slot], month, n) for (slot, month), n in sorted(counts.items())]
-    if rows:
-        tx.cur.executemany("INSERT INTO theme_months VALUES (?, ?, ?)", rows)
+    # One INSERT of three lists, not executemany: DuckDB runs executemany a statement per row.
+    keys = sorted(counts)
+    tx.execute(
+        "INSERT INTO theme_months SELECT unnest(?::BIGINT[]), unnest(?::DATE[]), unnest(?::BIGINT[])",
+        [[ids[slot] for slot, _ in keys], [month for _, month in keys], [counts[k] for k in keys]],
+    )
     texts_per_month: dict[date, int] = defaultdict(int)
     for per in months.values():
         for month, n in per.items():
@@ -269,8 +272,9 @@ def _write_counts(
     tx.execute(
         "DELETE FROM theme_built_months WHERE stage_id = ? AND month IN (SELECT unnest(?::DATE[]))", [stage_id, done]
     )
-    tx.cur.executemany(
-        "INSERT INTO theme_built_months VALUES (?, ?, ?)", [(stage_id, m, texts_per_month.get(m, 0)) for m in done]
+    tx.execute(
+        "INSERT INTO theme_built_months SELECT ?, unnest(?::DATE[]), unnest(?::BIGINT[])",
+        [stage_id, done, [texts_per_month.get(m, 0) for m in done]],
     )
 
 
