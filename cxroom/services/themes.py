@@ -16,6 +16,7 @@ short transaction.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ EXAMPLE_CHARS = 600
 ASSIGN_CHUNK = 50_000  # texts placed at once (bounds the memory of the TF-IDF matrix)
 REFIT_SHARE = 0.2  # new months with this share of their texts in no theme refit the stage
 KNOWN_WORDS = 0.5  # ... a text counting as in no theme when the model knows fewer of its words
+_SHAPE = re.compile(r"[\d.,$£€]+")
 OLD_THEMES = "SELECT id, top_terms, name, pinned, merged_into FROM themes WHERE stage_id = ? ORDER BY slot"
 
 
@@ -243,7 +245,16 @@ def _write_examples(
     for slot, theme_id in enumerate(ids):
         members = np.flatnonzero(slots == slot)
         order = sorted(members.tolist(), key=lambda i: (-round(float(weights[i]), 4), len(texts[i]), i))
-        for rank, i in enumerate(order[:EXAMPLES], start=1):
+        chosen: list[int] = []
+        shapes: set[str] = set()
+        for i in order:  # one example per wording: the same sentence with another amount adds nothing
+            shape = _SHAPE.sub("#", texts[i].lower())
+            if shape not in shapes:
+                shapes.add(shape)
+                chosen.append(i)
+            if len(chosen) == EXAMPLES:
+                break
+        for rank, i in enumerate(chosen, start=1):
             text = texts[i] if len(texts[i]) <= EXAMPLE_CHARS else texts[i][:EXAMPLE_CHARS].rsplit(" ", 1)[0] + " …"
             tx.execute(
                 "INSERT INTO theme_examples VALUES (?, ?, ?, ?, ?)", [theme_id, rank, kinds[i], text, float(weights[i])]

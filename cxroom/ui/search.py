@@ -135,7 +135,8 @@ def opened_hit(evidence: StageEvidence, stage_id: int, *, key: str) -> None:
             hit = next((s for s in near if int(s.start) == at), None) or next(
                 (s for s in near if s.start <= at < s.end), None
             )
-            lines = [f"{'▶ ' if s is hit else '  '}{clip_time(s.start)}  {s.speaker}: {s.text}" for s in near]
+            # A no-break space keeps the lines aligned (leading spaces of a text block are dropped).
+            lines = [f"{'▶' if s is hit else chr(0xA0)} {clip_time(s.start)}  {s.speaker}: {s.text}" for s in near]
             if lines:
                 st.text("\n".join(lines))
     elif complaint_id is not None:

@@ -47,8 +47,13 @@ def _card(theme: ThemeView, *, key: str) -> None:
             st.markdown(badge)
         if theme.name:
             st.caption(md(" · ".join(theme.top_terms[:5])))
-        for _kind, text in theme.examples:
-            st.text(text if len(text) <= 220 else text[:220].rsplit(" ", 1)[0] + " …")
+        quotes = [text if len(text) <= 220 else text[:220].rsplit(" ", 1)[0] + " …" for _, text in theme.examples]
+        if quotes:
+            st.text(quotes[0])
+        if len(quotes) > 1:
+            with st.expander(f"{len(quotes) - 1} more in their words"):
+                for quote in quotes[1:]:
+                    st.text(quote)
 
 
 def themes_block(stage_id: int, month: date, version: int, db: str, *, key: str) -> None:
