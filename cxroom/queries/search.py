@@ -80,23 +80,23 @@ WITH docs AS (
            length(lt) AS len
     FROM found
 ), stats AS (
-    SELECT (SELECT count(*) FROM docs WHERE text IS NOT NULL) AS n, avg(len) AS avg_len FROM counted
-), df AS (
-    SELECT i, count(*) FILTER (WHERE tf[i] > 0) AS df
-    FROM counted, range(1, len($terms) + 1) r(i)
-    GROUP BY i
+    SELECT avg(len) AS avg_len FROM counted
+), idf AS (
+    -- BM25's idf of each term, from how many of the matching texts hold it.
+    SELECT list(ln(1 + ($n - df + 0.5) / (df + 0.5)) ORDER BY i) AS idf
+    FROM (SELECT i, count(*) FILTER (WHERE tf[i] > 0) AS df FROM counted, range(1, len($terms) + 1) r(i) GROUP BY i)
 ), scored AS (
     SELECT c.kind, c.ref, c.stage_id, c.happened_at, c.at_s, c.text,
-           sum(CASE WHEN c.tf[df.i] > 0 THEN 1 ELSE 0 END) AS coverage,
-           sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
-               * c.tf[df.i] * ($k1 + 1) / (c.tf[df.i] + $k1 * (1 - $b + $b * c.len / s.avg_len))) AS bm25,
-           any_value(regexp_matches(c.lt, $phrase)) AS phrase
-    FROM counted c CROSS JOIN stats s JOIN df ON true
-    GROUP BY c.kind, c.ref, c.stage_id, c.happened_at, c.at_s, c.text
+           len(list_filter(c.tf, lambda x: x > 0)) AS coverage,
+           list_sum(list_transform(range(1, len($terms) + 1), lambda i:
+               idf.idf[i] * c.tf[i] * ($k1 + 1) / (c.tf[i] + $k1 * (1 - $b + $b * c.len / stats.avg_len)))) AS bm25,
+           regexp_matches(c.lt, $phrase) AS phrase
+    FROM counted c, stats, idf
 ), said AS (
-    -- The same words said many times (a templated complaint) are one hit, the newest, with its count.
-    SELECT *, count(*) OVER (PARTITION BY kind, stage_id, text) AS times,
-           row_number() OVER (PARTITION BY kind, stage_id, text ORDER BY happened_at DESC NULLS LAST, ref) AS nth
+    -- The same words said many times (a templated complaint) are one hit, the newest, with its count
+    -- (partitioned on a 64-bit hash of the text: no sort of the texts themselves).
+    SELECT *, count(*) OVER (PARTITION BY kind, stage_id, hash(text)) AS times,
+           row_number() OVER (PARTITION BY kind, stage_id, hash(text) ORDER BY happened_at DESC NULLS LAST, ref) AS nth
     FROM scored
 )
 SELECT sc.kind, sc.ref, sc.stage_id, st.slug AS stage_slug, st.name AS stage_name, sc.happened_at, sc.at_s,
@@ -105,6 +105,14 @@ FROM said sc JOIN stages st ON st.id = sc.stage_id AND NOT st.archived
 WHERE sc.nth = 1
 ORDER BY sc.phrase DESC, sc.coverage DESC, sc.bm25 DESC, sc.happened_at DESC NULLS LAST, sc.kind, sc.ref
 LIMIT $limit
+"""
+
+
+# How many texts there are (BM25's N), counted on the tables: the union above is read once.
+TEXT_COUNT = """
+SELECT (SELECT count({complaint}) FROM complaints WHERE stage_id IS NOT NULL)
+     + (SELECT count(DISTINCT response_id) FROM survey_responses WHERE {comment} IS NOT NULL)
+     + (SELECT count(*) FROM artifacts)
 """
 
 
@@ -180,14 +188,16 @@ def search(store: Store, text: str, *, masked: bool = True, limit: int = DEFAULT
         return SearchResult(text, terms, (), 0, 0, masked)
     seg = _segments(store, masked)
     match = " OR ".join(f"contains(lower(d.text), $t{i})" for i in range(len(terms)))
-    sql = SEARCH.format(
-        complaint="verbatim_masked" if masked else "verbatim",
-        comment="comment_masked" if masked else "comment",
-        match=match,
-    )
+    columns = {
+        "complaint": "verbatim_masked" if masked else "verbatim",
+        "comment": "comment_masked" if masked else "comment",
+    }
+    texts = int(store.fetch_value(TEXT_COUNT.format(**columns)) or 0) + len(seg["text"])
+    sql = SEARCH.format(match=match, **columns)
     params: dict[str, Any] = {f"t{i}": t for i, t in enumerate(terms)}
     params.update(
         terms=list(terms),
+        n=max(texts, 1),
         # The words in order, whatever stands between them ("rating-tier", "POL-2024").
         phrase=r"\W+".join(re.escape(t) for t in terms),
         k1=BM25_K1,
