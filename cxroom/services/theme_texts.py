@@ -16,7 +16,7 @@ import numpy as np
 from cxroom.insights.themes import ThemeModel
 from cxroom.store import Store
 
-__all__ = ["model_for", "stage_text_months", "stage_texts", "stages_to_theme"]
+__all__ = ["model_for", "stage_texts", "stages_to_theme", "text_months"]
 
 STAGES = "SELECT id FROM stages WHERE NOT archived ORDER BY position, id"
 MODEL = "SELECT vocabulary, idf FROM theme_models WHERE stage_id = ?"
@@ -46,14 +46,14 @@ GROUP BY ALL
 ORDER BY text, month, kind
 """
 
-STAGE_TEXT_MONTHS = """
-SELECT DISTINCT date_trunc('month', received_at)::DATE AS month FROM complaints
-WHERE stage_id = $stage AND verbatim_masked IS NOT NULL
+# The months with texts, every stage's at once (one read of the tables, not one per stage).
+TEXT_MONTHS = """
+SELECT DISTINCT stage_id, date_trunc('month', received_at)::DATE AS month FROM complaints
+WHERE stage_id IS NOT NULL AND verbatim_masked IS NOT NULL
 UNION
-SELECT DISTINCT date_trunc('month', r.answered_at)::DATE FROM survey_responses r
-JOIN survey_question_stages qs ON qs.question_id = r.question_id AND qs.stage_id = $stage
+SELECT DISTINCT qs.stage_id, date_trunc('month', r.answered_at)::DATE FROM survey_responses r
+JOIN survey_question_stages qs ON qs.question_id = r.question_id
 WHERE r.comment_masked IS NOT NULL
-ORDER BY month
 """
 
 
@@ -61,8 +61,12 @@ def stages_to_theme(store: Store) -> list[int]:
     return [int(r[0]) for r in store.execute(STAGES)]
 
 
-def stage_text_months(store: Store, stage_id: int) -> list[date]:
-    return [r[0] for r in store.execute(STAGE_TEXT_MONTHS, {"stage": stage_id})]
+def text_months(store: Store) -> dict[int, list[date]]:
+    """Per stage, the months that have texts."""
+    found: dict[int, list[date]] = {}
+    for stage_id, month in store.execute(TEXT_MONTHS):
+        found.setdefault(int(stage_id), []).append(month)
+    return found
 
 
 def stage_texts(store: Store, stage_id: int, months: list[date] | None = None) -> list[dict[str, Any]]:

@@ -65,13 +65,15 @@ def build_themes(
     with store.transaction(actor) as tx:  # refuse early, before minutes of work
         tx.require(Action.IMPORT)
     report = BuildReport(full=full)
+    months: dict[int, list[date]] | None = None
     for stage_id in stage_ids if stage_ids is not None else theme_queries.stages_to_theme(store):
         report.stages += 1
         stored = None if full else theme_queries.model_for(store, stage_id)
         if stored is None:
             _fit_stage(store, stage_id, report, actor)
         else:
-            _count_new_months(store, stage_id, stored, report, actor)
+            months = theme_queries.text_months(store) if months is None else months
+            _count_new_months(store, stage_id, stored, months.get(stage_id, []), report, actor)
     return report
 
 
@@ -160,10 +162,14 @@ def _fit_stage(store: Store, stage_id: int, report: BuildReport, actor: str) -> 
 
 
 def _count_new_months(
-    store: Store, stage_id: int, stored: tuple[ThemeModel, list[int], list[date]], report: BuildReport, actor: str
+    store: Store,
+    stage_id: int,
+    stored: tuple[ThemeModel, list[int], list[date]],
+    have: list[date],
+    report: BuildReport,
+    actor: str,
 ) -> None:
     model, ids, built = stored
-    have = theme_queries.stage_text_months(store, stage_id)
     todo = sorted((set(have) - set(built)) | ({max(built)} if built else set()))
     if not todo:
         return
