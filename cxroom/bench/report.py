@@ -34,7 +34,7 @@ def _verdict(result: dict[str, Any], key: str) -> str:
         "import_ratio": f"≤ {limit:g}x",
         "import_inbox_ratio": f"≤ {limit:g}x",
         "server_rss_mb": f"≤ {limit:g} MB",
-    }[key]
+    }.get(key, f"≤ {limit:g} s")
     met = target["met"]
     mark = "n/a" if met is None else ("ok" if met else "MISSED")
     if not target["applies"] and met is not None:
