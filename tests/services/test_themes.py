@@ -227,3 +227,16 @@ def test_a_new_subject_in_a_new_month_becomes_a_new_theme_the_agenda_proposes(de
     agenda = propose_agenda(agenda_inputs(demo_copy, held_on=date(2026, 12, 10)))
     item = next(i for i in agenda if i.stage_id == pay)
     assert any(r.startswith("✚ New theme in what customers say") and wallet.title in r for r in item.reasons)
+
+
+def test_after_an_import_themes_are_counted_and_a_refusal_is_reported_not_raised(demo_copy: Store) -> None:
+    from cxroom.services.themes import after_import
+
+    assert after_import(demo_copy, kind="kpis", committed=True, actor="system") is None
+    assert after_import(demo_copy, kind="complaints", committed=False, actor="system") is None
+    report = after_import(demo_copy, kind="complaints", committed=True, actor="system")
+    assert report is not None and report.stages_fitted >= 4
+    assert demo_copy.fetch_value("SELECT count(*) FROM themes") == report.themes
+    trust.set_user_role(demo_copy, email="vic@example.com", display_name="Vic", role=Role.VIEWER, actor="system")
+    refused = after_import(demo_copy, kind="surveys", committed=True, actor="vic@example.com")
+    assert refused is not None and refused.notes and "themes were not updated" in refused.notes[0]
