@@ -21,7 +21,7 @@ __all__ = ["model_for", "stage_texts", "stages_to_theme", "text_months"]
 STAGES = "SELECT id FROM stages WHERE NOT archived ORDER BY position, id"
 MODEL = "SELECT vocabulary, idf FROM theme_models WHERE stage_id = ?"
 MODEL_THEMES = "SELECT id, slot, weights FROM themes WHERE stage_id = ? ORDER BY slot"
-BUILT_MONTHS = "SELECT month FROM theme_built_months WHERE stage_id = ? ORDER BY month"
+BUILT_MONTHS = "SELECT month, texts FROM theme_built_months WHERE stage_id = ? ORDER BY month"
 
 # One row per distinct masked text of a stage and month, with how often it was said.
 # $months: the months to read (NULL: all of them).
@@ -46,14 +46,25 @@ GROUP BY ALL
 ORDER BY text, month, kind
 """
 
-# The months with texts, every stage's at once (one read of the tables, not one per stage).
+# How many texts each stage has per month, every stage's at once (one read of the tables, not
+# one per stage), counted as STAGE_TEXTS counts them: a month whose count changed since it was
+# counted (an import undone, rows added to an old month) is counted again.
 TEXT_MONTHS = """
-SELECT DISTINCT stage_id, date_trunc('month', received_at)::DATE AS month FROM complaints
-WHERE stage_id IS NOT NULL AND verbatim_masked IS NOT NULL
-UNION
-SELECT DISTINCT qs.stage_id, date_trunc('month', r.answered_at)::DATE FROM survey_responses r
-JOIN survey_question_stages qs ON qs.question_id = r.question_id
-WHERE r.comment_masked IS NOT NULL
+SELECT stage_id, month, sum(n)::BIGINT AS n FROM (
+    SELECT stage_id, date_trunc('month', received_at)::DATE AS month, count(*) AS n
+    FROM complaints
+    WHERE stage_id IS NOT NULL AND verbatim_masked IS NOT NULL AND trim(verbatim_masked) <> ''
+    GROUP BY ALL
+    UNION ALL
+    SELECT stage_id, date_trunc('month', answered_at)::DATE, count(*)
+    FROM (
+        SELECT DISTINCT qs.stage_id, r.response_id, r.comment_masked, r.answered_at
+        FROM survey_responses r JOIN survey_question_stages qs ON qs.question_id = r.question_id
+        WHERE r.comment_masked IS NOT NULL AND trim(r.comment_masked) <> ''
+    )
+    GROUP BY ALL
+)
+GROUP BY ALL
 """
 
 
@@ -61,11 +72,11 @@ def stages_to_theme(store: Store) -> list[int]:
     return [int(r[0]) for r in store.execute(STAGES)]
 
 
-def text_months(store: Store) -> dict[int, list[date]]:
-    """Per stage, the months that have texts."""
-    found: dict[int, list[date]] = {}
-    for stage_id, month in store.execute(TEXT_MONTHS):
-        found.setdefault(int(stage_id), []).append(month)
+def text_months(store: Store) -> dict[int, dict[date, int]]:
+    """Per stage, how many texts each month with texts has."""
+    found: dict[int, dict[date, int]] = {}
+    for stage_id, month, n in store.execute(TEXT_MONTHS):
+        found.setdefault(int(stage_id), {})[month] = int(n)
     return found
 
 
@@ -74,8 +85,9 @@ def stage_texts(store: Store, stage_id: int, months: list[date] | None = None) -
     return store.fetch_dicts(STAGE_TEXTS, {"stage": stage_id, "months": months})
 
 
-def model_for(store: Store, stage_id: int) -> tuple[ThemeModel, list[int], list[date]] | None:
-    """The stored model of the stage, its themes' ids by slot and the months it has counted."""
+def model_for(store: Store, stage_id: int) -> tuple[ThemeModel, list[int], dict[date, int]] | None:
+    """The stored model of the stage, its themes' ids by slot and the months it has counted
+    (with the number of texts each had then)."""
     row = store.fetch_one(MODEL, [stage_id])
     if row is None:
         return None
@@ -84,5 +96,5 @@ def model_for(store: Store, stage_id: int) -> tuple[ThemeModel, list[int], list[
         return None
     components = np.array([json.loads(w) for _, _, w in themes], dtype=np.float64)
     model = ThemeModel(tuple(json.loads(row[0])), np.array(json.loads(row[1]), dtype=np.float64), components)
-    months = [r[0] for r in store.execute(BUILT_MONTHS, [stage_id])]
+    months = {r[0]: int(r[1]) for r in store.execute(BUILT_MONTHS, [stage_id])}
     return model, [int(t[0]) for t in themes], months

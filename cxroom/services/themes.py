@@ -9,8 +9,9 @@ short transaction.
 - *Full* (``full=True``, or a stage without a model): fit on the stage's distinct texts
   (a seeded sample of at most FIT_TEXTS), count every month. The names, pins and merges
   facilitators gave carry over to the new theme that shares most top terms with the old.
-- *Incremental* (the default, after every import): place only the months not counted yet,
-  and the last counted month again (it may have grown), in the stored model's themes.
+- *Incremental* (the default, after every import): place only the months not counted yet, or
+  whose number of texts changed since (an import undone), and the last counted month again,
+  in the stored model's themes.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def build_themes(
     with store.transaction(actor) as tx:  # refuse early, before minutes of work
         tx.require(Action.IMPORT)
     report = BuildReport(full=full)
-    months: dict[int, list[date]] | None = None
+    months: dict[int, dict[date, int]] | None = None
     for stage_id in stage_ids if stage_ids is not None else theme_queries.stages_to_theme(store):
         report.stages += 1
         stored = None if full else theme_queries.model_for(store, stage_id)
@@ -73,7 +74,7 @@ def build_themes(
             _fit_stage(store, stage_id, report, actor)
         else:
             months = theme_queries.text_months(store) if months is None else months
-            _count_new_months(store, stage_id, stored, months.get(stage_id, []), report, actor)
+            _count_new_months(store, stage_id, stored, months.get(stage_id, {}), report, actor)
     return report
 
 
@@ -164,13 +165,14 @@ def _fit_stage(store: Store, stage_id: int, report: BuildReport, actor: str) -> 
 def _count_new_months(
     store: Store,
     stage_id: int,
-    stored: tuple[ThemeModel, list[int], list[date]],
-    have: list[date],
+    stored: tuple[ThemeModel, list[int], dict[date, int]],
+    have: dict[date, int],
     report: BuildReport,
     actor: str,
 ) -> None:
     model, ids, built = stored
-    todo = sorted((set(have) - set(built)) | ({max(built)} if built else set()))
+    changed = {m for m in set(have) | set(built) if have.get(m, 0) != built.get(m)}
+    todo = sorted(changed | ({max(built)} if built else set()))
     if not todo:
         return
     texts, _, months = _texts_by_distinct(theme_queries.stage_texts(store, stage_id, todo))

@@ -240,3 +240,31 @@ def test_after_an_import_themes_are_counted_and_a_refusal_is_reported_not_raised
     trust.set_user_role(demo_copy, email="vic@example.com", display_name="Vic", role=Role.VIEWER, actor="system")
     refused = after_import(demo_copy, kind="surveys", committed=True, actor="vic@example.com")
     assert refused is not None and refused.notes and "themes were not updated" in refused.notes[0]
+
+
+def test_an_import_undone_is_uncounted_by_the_next_incremental_build(demo_copy: Store, tmp_path: Path) -> None:
+    from cxroom.services.imports import undo_batch
+
+    build_themes(demo_copy, full=True)
+    pay = int(demo_copy.fetch_value("SELECT id FROM stages WHERE slug = 'pay'"))
+    evidence.create_category_rule(demo_copy, CategoryRuleCreate(category="Billing", stage_slug="pay"), actor="system")
+    old = ["Why is there an admin charge on my bill? Nobody mentioned it."] * 7  # into a month counted long ago
+    report = import_file(demo_copy, kind="complaints", path=_complaints_csv(tmp_path, "2026-03", old), actor="system")
+    build_themes(demo_copy)
+    march = date(2026, 3, 1)
+    admin = next(t for t in stage_themes(demo_copy, pay, DEMO_MONTH) if "admin" in t.top_terms)
+    with_import = admin.series[admin.months.index(march)]
+    undo_batch(demo_copy, batch_id=report.batch_id, actor="system")
+    build_themes(demo_copy)
+    admin = next(t for t in stage_themes(demo_copy, pay, DEMO_MONTH) if t.id == admin.id)
+    assert admin.series[admin.months.index(march)] == with_import - len(old)
+    expected = demo_copy.fetch_value(
+        "SELECT count(*) FROM complaints WHERE stage_id = ? AND date_trunc('month', received_at) = ? "
+        "AND verbatim_masked IS NOT NULL",
+        [pay, march],
+    )
+    counted = demo_copy.fetch_value(
+        "SELECT sum(n) FROM theme_months m JOIN themes t ON t.id = m.theme_id WHERE t.stage_id = ? AND m.month = ?",
+        [pay, march],
+    )
+    assert counted == expected
