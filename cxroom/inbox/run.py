@@ -12,6 +12,7 @@ from cxroom.inbox.jobs import ArtifactJob, CallJob, ImportJob
 from cxroom.inbox.layout import IMPORT_KINDS
 from cxroom.media import MediaStore
 from cxroom.queries import inbox as inbox_queries
+from cxroom.services import themes
 from cxroom.services.evidence_files import add_artifact_file, add_call_recording
 from cxroom.services.imports import import_file
 from cxroom.settings import Settings
@@ -44,6 +45,7 @@ def run_job(
             progress=progress,
             file_name=shown,
         )
+        themes.after_import(store, kind=kind, committed=report.committed, actor=ACTOR)
         return report.to_json()
     media = MediaStore(settings)
     # What a call and an artifact are both given: the file, its stage, title and moment.

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from cxroom.formatting import fmt_count, fmt_kpi, fmt_survey
+from cxroom.formatting import fmt_count, fmt_kpi, fmt_number, fmt_survey
 from cxroom.insights.early_warning import RiseCheck, unusual_rise
 from cxroom.insights.follow_up import DecisionFacts
 from cxroom.insights.health import MIN_SURVEY_RESPONSES, Rag, SurveyChange
@@ -121,6 +121,26 @@ class FixFacts:
 
 
 @dataclass(frozen=True)
+class ThemeFacts:
+    """A theme of what customers say at a stage that is new or rising this month
+    (cxroom/insights/themes.py's trend_signal)."""
+
+    stage_id: int
+    title: str
+    signal: str  # 'new' or 'rising'
+    this_month: int
+    before: float  # its monthly average over the months before
+
+    def describe(self) -> str:
+        if self.signal == "new":
+            return f"{self.title}: {fmt_count(self.this_month)} texts this month, none before"
+        return (
+            f"{self.title}: {fmt_count(self.this_month)} texts this month "
+            f"against {fmt_number(self.before)} a month before"
+        )
+
+
+@dataclass(frozen=True)
 class AgendaInputs:
     month: date  # the month of data the review looks at
     held_on: date
@@ -132,3 +152,4 @@ class AgendaInputs:
     moments: Sequence[MomentFacts] = ()
     fixes: Sequence[FixFacts] = ()
     decisions: Sequence[DecisionFacts] = ()  # of earlier reviews: they come back as open, overdue or done
+    themes: Sequence[ThemeFacts] = ()

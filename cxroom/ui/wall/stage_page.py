@@ -17,6 +17,8 @@ from cxroom.ui import artifact_versions, cache, theme
 from cxroom.ui.kit.format import date_text
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews import listening_set
+from cxroom.ui.search import opened_hit
+from cxroom.ui.themes import themes_block
 from cxroom.ui.wall import evidence as evidence_views
 from cxroom.ui.wall import look
 from cxroom.ui.wall.column import health_badge
@@ -129,6 +131,8 @@ def stage_page(state: WallState, *, key: str = "sd") -> None:
         return
     stage_header(col, data, key=key)
     evidence = cache.stage_evidence(version, db, col.stage.id)
+    opened_hit(evidence, col.stage.id, key=key)  # what a search hit opened (?complaint= or ?call=&at=)
+    themes_block(col.stage.id, data.month, version, db, key=key)
     page = OnStagePage(col, evidence, data.month, version, db, key)
     # evidence.VIEWS is read at call time, so a kind added to the registry gets its tab.
     views = list(evidence_views.VIEWS.values())
