@@ -128,3 +128,8 @@ def rise_words(actual: float, expected: float) -> str:
         times = _SMALL_NUMBERS[whole] if whole < len(_SMALL_NUMBERS) else f"{whole:,}"
         return "about twice a usual month" if whole == 2 else f"about {times} times a usual month"
     return f"about {(ratio - 1) * 100:.0f}% more than a usual month"
+
+
+def month_short(month: date) -> str:
+    """'Oct 2026': a month under a chart, where the full name would crowd the axis."""
+    return f"{month:%b %Y}"
