@@ -21,17 +21,16 @@ from cxroom.ui.wall.wall_screen import screen_slice
 TEAM_SHOWN = 6  # names on a card; the rest are counted
 # Cards in a row for 1..6 wins on a page, and the card's type size (rem) for that many.
 GRID = {1: (1, 1), 2: (2, 1), 3: (3, 1), 4: (2, 2), 5: (3, 2), 6: (3, 2)}
-SCALE = {1: 1.8, 2: 1.35, 3: 1.1, 4: 1.1, 5: 0.95, 6: 0.95}
+SCALE = {1: 1.8, 2: 1.35, 3: 1.1, 4: 1.05, 5: 0.8, 6: 0.8}
 
 CSS = """
 .wins{flex:1;min-height:0;display:grid;grid-template-columns:repeat(var(--cols),minmax(0,1fr));
  grid-template-rows:repeat(var(--rows),minmax(0,1fr));gap:1rem;margin-top:.6rem}
 .win{--s:1;min-height:0;display:flex;flex-direction:column;justify-content:center;align-items:center;
- text-align:center;gap:calc(var(--s)*.5rem);background:#1d2a22;border-top:.5rem solid #6be39a;border-radius:.4rem;
- padding:calc(var(--s)*.8rem) 1.2rem;
- overflow:hidden}
+ text-align:center;line-height:1.2;gap:calc(var(--s)*.5rem);background:#1d2a22;border-top:.5rem solid #6be39a;
+ border-radius:.4rem;padding:calc(var(--s)*.8rem) 1.2rem;overflow:hidden}
 .kicker{font-size:max(.875rem,calc(var(--s)*.8rem));color:#6be39a;font-weight:700;margin:0}
-.win h2{font-size:calc(var(--s)*1.6rem);line-height:1.15;margin:0;overflow-wrap:anywhere}
+.win h2{font-size:max(1.55rem,calc(var(--s)*1.6rem));line-height:1.15;margin:0;overflow-wrap:anywhere}
 .where .dot{display:inline-block;width:.7em;height:.7em;border-radius:50%;margin-right:.4em}
 .win .where{font-size:max(.875rem,calc(var(--s)*.95rem));margin:0;color:#dfe2e8}
 .shift{margin:0}.shift .kpi{display:block;font-size:max(.875rem,calc(var(--s)*.9rem));color:#dfe2e8}
@@ -55,7 +54,7 @@ def asked(fixes: list[FixView]) -> tuple[WinAsked, ...]:
 
 def _shift(shift: WinShift) -> str:
     fmt = fmt_number
-    months = f"average of {fmt_count(shift.n_before, 'month')} before the charter → {month_label(shift.after_month)}"
+    months = f"{fmt_count(shift.n_before)}-month average before the charter → {month_label(shift.after_month)}"
     target = f" · {fmt_target(shift.target, shift.unit, shift.direction)}" if shift.target is not None else ""
     return (
         f'<p class="shift"><span class="kpi">{escape(shift.kpi)}</span>'
@@ -79,12 +78,12 @@ def _team(fix: FixView, win: Win | None) -> str:
 
 def _card(fix: FixView, stage: tuple[str, str], win: Win | None, scale: float) -> str:
     name, colour = stage
-    when = f" · celebrated {date_text(fix.celebrated_at.date())}" if fix.celebrated_at else ""
+    when = f"Celebrated {date_text(fix.celebrated_at.date())}" if fix.celebrated_at else "Celebrated"
     where = name + (f" · {fix.moment_name}" if fix.moment_name else "")
     shift = _shift(win.shift) if win and win.shift else ""
     return (
         f'<article class="win box" style="--s: {scale}">'
-        f'<p class="kicker">★ A win for customers{escape(when)}</p><h2>{escape(fix.title)}</h2>'
+        f'<p class="kicker">★ {escape(when)}</p><h2>{escape(fix.title)}</h2>'
         f'<p class="where"><span class="dot" style="background: {stage_colour(colour)}"></span>{escape(where)}</p>'
         f"{shift}{_team(fix, win)}</article>"
     )

@@ -102,6 +102,6 @@ def test_wins_show_their_kpi_before_and_after_and_share_the_screen() -> None:
     assert HOSTILE not in html and html.count('class="win box"') == 4 and "--cols: 2; --rows: 2" in html
     assert html.index("Win 4") < html.index("Win 1")  # the newest first
     assert '61.4%</span> <span class="arrow">→</span> <span class="num after">89.0%' in html
-    assert "average of 12 months before the charter → September 2026 · target ≥ 85.0%" in html
+    assert "12-month average before the charter → September 2026 · target ≥ 85.0%" in html
     assert "Led by Lead 1 &lt;img" in html and "with Aisha Rahman (Service)" in html  # the lead not twice
-    assert "celebrated 1 Oct 2026" in html
+    assert "★ Celebrated 1 Oct 2026" in html
