@@ -33,6 +33,23 @@ from cxroom.store import Store
 from tests.browser.conftest import copy_db
 
 ACTOR = "cli"
+# The start of a wall-screen measure (JavaScript): every visible character (text nodes of shown
+# elements inside the viewport) counted in ``chars``, those of 20 px or more at 1080p (scaled
+# with the screen's height) in ``large``.
+COUNT_CHARACTERS = """
+  const vw = innerWidth, vh = innerHeight;
+  let chars = 0, large = 0;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode.textContent.replace(/\\s/g, '');
+    const el = walker.currentNode.parentElement;
+    if (!text || el.closest('[hidden]')) continue;
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || r.bottom < 0 || r.top > vh) continue;
+    chars += text.length;
+    if (parseFloat(getComputedStyle(el).fontSize) >= 20 * vh / 1080) large += text.length;
+  }
+"""
 END = date(2026, 10, 1)
 PERSONAL = "Still no refund. Call me on 07700 900123 or mail jane.doe@example.com"
 LONG_NAMES = [

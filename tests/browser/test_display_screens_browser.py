@@ -18,7 +18,7 @@ from cxroom.models import DisplayPlaylist
 from cxroom.services import display, trust
 from cxroom.store import Store
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, AppServer
-from tests.browser.display_rooms import TEAM, build_rooms
+from tests.browser.display_rooms import COUNT_CHARACTERS, TEAM, build_rooms
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,20 +36,12 @@ PLAYLISTS = {
 
 # Every visible character and its font size; headline numbers; anything outside the viewport,
 # outside its box (.box) or cut by its own overflow; scrollbars; and how far the content reaches.
-MEASURE = """
+MEASURE = (
+    """
 () => {
-  const vw = innerWidth, vh = innerHeight;
-  let chars = 0, large = 0;
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const text = walker.currentNode.textContent.replace(/\\s/g, '');
-    const el = walker.currentNode.parentElement;
-    if (!text || el.closest('[hidden]')) continue;
-    const r = el.getBoundingClientRect();
-    if (!r.width || !r.height || r.bottom < 0 || r.top > vh) continue;
-    chars += text.length;
-    if (parseFloat(getComputedStyle(el).fontSize) >= 20 * vh / 1080) large += text.length;
-  }
+"""
+    + COUNT_CHARACTERS
+    + """
   const screen = document.querySelector('.screen');
   const inside = (r, b) => r.left >= b.left - 1 && r.right <= b.right + 1
                            && r.top >= b.top - 1 && r.bottom <= b.bottom + 1;
@@ -75,6 +67,23 @@ MEASURE = """
       bottom = Math.max(bottom, r.bottom); right = Math.max(right, r.right);
     }
   }
+  // Words drawn over words (a squeezed chart's labels): leaves that hold text, overlapping by
+  // more than a sliver (a tall number's glyph box may graze the line above).
+  const texts = [...screen.querySelectorAll('*')].filter(el => [...el.childNodes].some(
+    n => n.nodeType === 3 && n.textContent.trim()) && el.getBoundingClientRect().width > 0);
+  for (let i = 0; i < texts.length; i++) {
+    for (let j = i + 1; j < texts.length; j++) {
+      const a = texts[i], b = texts[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      // Line by line: a span that wraps has one box per line (its bounding box would cover both).
+      const hit = [...a.getClientRects()].some(p => [...b.getClientRects()].some(q => {
+        const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+        const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+        return w > 2 && h > 0.3 * Math.min(p.height, q.height);
+      }));
+      if (hit) clipped.push('overlap: ' + a.textContent.slice(0, 30) + ' / ' + b.textContent.slice(0, 30));
+    }
+  }
   const root = document.documentElement;
   return {
     kind: screen.dataset.kind, index: Number(screen.dataset.index),
@@ -86,6 +95,7 @@ MEASURE = """
   };
 }
 """
+)
 
 
 @pytest.fixture(scope="module")

@@ -28,9 +28,9 @@ CSS = """
 .board th{text-align:left;color:#c3c7d0;font-weight:600;font-size:.95rem;border-bottom:.1rem solid #3a3f4b;
  padding:.25rem .5rem}
 .board td{padding:.4rem .5rem;border-bottom:.06rem solid #2a2e38;vertical-align:top;overflow-wrap:anywhere}
-.board .c-fix{width:34%}.board .c-stage{width:20%}.board .c-owner{width:16%}.board .c-status{width:13%}
+.board .c-fix{width:33%}.board .c-stage{width:19%}.board .c-owner{width:16%}.board .c-status{width:15%}
 .board .c-due{width:17%}
-.board td.fix{font-weight:700}
+.board td.fix{font-weight:700}.board td.status{overflow-wrap:normal}
 .late td.due{font-weight:700}.due small{display:block;font-size:.95rem}
 """
 
@@ -54,7 +54,7 @@ def _row(fix: FixView, stage: str, today: date) -> str:
     return (
         f'<tr class="{"late" if late else ""}"><td class="fix">{escape(trim_at_word(fix.title, TITLE_CHARS))}</td>'
         f"<td>{escape(stage)}</td><td>{escape(fix.lead)}</td>"
-        f"<td>{escape(fix_status.look(fix.status).label)}</td>"
+        f'<td class="status">{escape(fix_status.look(fix.status).label)}</td>'
         f'<td class="due">{escape(due)}' + (f"<small>{escape(late)}</small>" if late else "") + "</td></tr>"
     )
 

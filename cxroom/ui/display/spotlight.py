@@ -35,7 +35,7 @@ CSS = """
 .spot-news{display:grid;grid-template-columns:1fr 1fr;gap:0 1rem;align-content:start;flex:none}
 .spot .news{margin-bottom:.45rem}
 .spot .what{font-size:1.05rem}.spot .target{font-size:1rem}.spot .num{font-size:2.4rem}
-.trends{flex:1 1 14rem;min-height:10rem;display:grid;grid-template-columns:1fr 1fr;gap:.8rem}
+.trends{flex:1 1 auto;display:grid;grid-template-columns:1fr 1fr;gap:.8rem}
 .spot .artifact{flex:1 1 8rem;min-height:6rem;display:flex;flex-direction:column}
 .spot .artifact img{flex:1;min-height:0;height:auto;width:100%;max-width:100%;object-position:center top;
  background:none}

@@ -24,11 +24,11 @@ WIDTH, HEIGHT = 1000.0, 400.0  # the drawing's own units; CSS sizes the box
 MONTHS_SHOWN = 12
 
 CSS = """
-.trend{display:flex;flex-direction:column;min-height:0;min-width:0;margin:0;background:#161920;
+.trend{display:flex;flex-direction:column;min-width:0;margin:0;background:#161920;
  border-radius:.3rem;padding:.4rem .6rem .3rem}
 .trend-title{font-size:1rem;color:#dfe2e8;overflow-wrap:anywhere;white-space:normal;overflow:visible}
 .trend-head{display:flex;align-items:baseline;gap:.6rem;flex-wrap:wrap}
-.trend-plot{flex:1;min-height:3rem;display:grid;grid-template-columns:auto minmax(0,1fr);gap:.5rem;margin:.2rem 0}
+.trend-plot{flex:1;min-height:6rem;display:grid;grid-template-columns:auto minmax(0,1fr);gap:.5rem;margin:.2rem 0}
 .axis{display:flex;flex-direction:column;justify-content:space-between;font-size:.875rem;color:#c3c7d0;
  text-align:right}
 .trend svg{width:100%;height:100%;display:block;overflow:visible}

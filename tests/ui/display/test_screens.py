@@ -71,8 +71,9 @@ def test_the_board_leads_with_the_overdue_in_words_and_escapes_what_people_typed
     assert HOSTILE not in html and "Late &lt;img src=x" in html and "Make a claim &lt;img" in html
     rows = html.split("<tr")[2:]  # after the header's row
     assert len(rows) == 2 and "Done" not in html  # a celebrated fix is not at work
-    assert rows[0].startswith(' class="late"') and "overdue by 9 days" in rows[0] and "<td>Results</td>" in rows[0]
-    assert "<td>Implementing</td>" in rows[1] and "overdue" not in rows[1] and "1 Dec 2026" in rows[1]
+    assert rows[0].startswith(' class="late"') and "overdue by 9 days" in rows[0]
+    assert '<td class="status">Results</td>' in rows[0]
+    assert '<td class="status">Implementing</td>' in rows[1] and "overdue" not in rows[1] and "1 Dec 2026" in rows[1]
     assert '<span class="num">2</span> fix teams at work · <span class="num late">1</span> overdue' in html
 
 
