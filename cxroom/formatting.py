@@ -200,3 +200,8 @@ def fmt_survey_change(change: float | None, kind: str) -> str | None:
 def fmt_count_change(change: int) -> str:
     """A change of a count, signed with thousands separators ('+14', '-1,203', '0')."""
     return f"{change:+,}" if change else "0"
+
+
+def month_short(month: date) -> str:
+    """'Oct 2026': a month under a chart, where the full name would crowd the axis."""
+    return f"{month:%b %Y}"
