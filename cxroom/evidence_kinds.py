@@ -39,6 +39,7 @@ KINDS: tuple[EvidenceKind, ...] = (
     EvidenceKind("surveys", "Surveys", "survey_responses", importable=True, wall_rank=3),
     EvidenceKind("artifacts", "Artifacts", "artifacts", importable=False, wall_rank=4),
     EvidenceKind("calls", "Calls", "calls", importable=False, wall_rank=5),
+    EvidenceKind("movements", "Customers lost", "customer_movements", importable=True, wall_rank=6),
 )
 
 

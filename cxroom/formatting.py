@@ -93,3 +93,26 @@ def clip_time(seconds: float) -> str:
     """A position in a recording as m:ss ('2:05')."""
     whole = int(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
+
+
+def fmt_count(value: int | None) -> str:
+    """A count of things (customers, calls): whole, with thousands separators."""
+    return "–" if value is None else f"{int(value):,}"
+
+
+def fmt_amount(value: float | None, unit: str = "") -> str:
+    """A sum of value (customer math's yearly revenue), compact: '$1.2M', '45.3k policies'.
+    A unit of one or two non-letter characters ('$', '£', 'kr') is a currency and leads."""
+    if value is None:
+        return "–"
+    size = abs(value)
+    for limit, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if size >= limit:
+            text = f"{value / limit:,.1f}{suffix}"
+            break
+    else:
+        text = f"{value:,.0f}"
+    unit = unit.strip()
+    if unit and len(unit) <= 2 and not unit.isalpha():
+        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
+    return f"{text} {unit}".strip()

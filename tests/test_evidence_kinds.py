@@ -13,28 +13,29 @@ from cxroom.errors import InvalidInputError
 from cxroom.evidence_kinds import KINDS, EvidenceKind
 from cxroom.importers import passes
 from cxroom.importers.mapping import MAPPING_MODELS
-from cxroom.importers.passes import complaints, kpis, surveys
+from cxroom.importers.passes import complaints, kpis, movements, surveys
 from cxroom.services.imports import import_file
 from cxroom.store import Store
 from cxroom.ui.wall import evidence as wall_evidence
 
-SOCIAL = EvidenceKind("social", "Social posts", "social_posts", importable=False, wall_rank=6)
+SOCIAL = EvidenceKind("social", "Social posts", "social_posts", importable=False, wall_rank=7)
 
 
 def test_the_registry_lists_the_five_kinds_in_the_stage_page_order() -> None:
-    assert evidence_kinds.kind_keys() == ("complaints", "kpis", "surveys", "artifacts", "calls")
-    assert [k.label for k in KINDS] == ["Complaints", "KPIs", "Surveys", "Artifacts", "Calls"]
-    assert evidence_kinds.kind_keys(evidence_kinds.importable()) == ("complaints", "kpis", "surveys")
+    assert evidence_kinds.kind_keys() == ("complaints", "kpis", "surveys", "artifacts", "calls", "movements")
+    assert [k.label for k in KINDS] == ["Complaints", "KPIs", "Surveys", "Artifacts", "Calls", "Customers lost"]
+    assert evidence_kinds.kind_keys(evidence_kinds.importable()) == ("complaints", "kpis", "surveys", "movements")
     # A wall column leads with the KPIs, then complaints, as it always has.
     in_column = evidence_kinds.kind_keys(evidence_kinds.wall_order())
-    assert in_column == ("kpis", "complaints", "surveys", "artifacts", "calls")
+    assert in_column == ("kpis", "complaints", "surveys", "artifacts", "calls", "movements")
     assert len({k.wall_rank for k in KINDS}) == len(KINDS)
 
 
 def test_every_kind_has_its_parts_in_every_layer() -> None:
     assert list(wall_evidence.VIEWS) == list(evidence_kinds.kind_keys())
     assert all(view.kind.key == key for key, view in wall_evidence.VIEWS.items())
-    assert {"complaints": complaints.run, "kpis": kpis.run, "surveys": surveys.run} == passes.PASSES
+    expected = {"complaints": complaints.run, "kpis": kpis.run, "surveys": surveys.run, "movements": movements.run}
+    assert expected == passes.PASSES
     assert set(MAPPING_MODELS) == set(evidence_kinds.kind_keys(evidence_kinds.importable()))
 
 
@@ -43,7 +44,7 @@ def test_attach_answers_in_the_registry_order() -> None:
     table = evidence_kinds.attach(
         "block", {key: key.upper() for key in reversed(evidence_kinds.kind_keys(kinds))}, kinds=kinds
     )
-    assert list(table) == ["complaints", "kpis", "surveys", "artifacts", "calls", "social"]
+    assert list(table) == ["complaints", "kpis", "surveys", "artifacts", "calls", "movements", "social"]
 
 
 @pytest.mark.parametrize(
@@ -53,18 +54,18 @@ def test_attach_answers_in_the_registry_order() -> None:
         ({k: 1 for k in evidence_kinds.kind_keys()}, None, "no wall block for social"),
         # a block for a kind the registry does not know
         (
-            {k: 1 for k in ("complaints", "kpis", "surveys", "artifacts", "calls", "social", "tweets")},
+            {k: 1 for k in ("complaints", "kpis", "surveys", "artifacts", "calls", "movements", "social", "tweets")},
             None,
             "wall block for tweets, which the registry does not list",
         ),
         # an import pass for a kind that arrives as files, not rows
         (
-            {k: 1 for k in ("complaints", "kpis", "surveys", "calls")},
+            {k: 1 for k in ("complaints", "kpis", "surveys", "movements", "calls")},
             "importable",
             "wall block for calls, which the registry does not list",
         ),
         # both at once: each named
-        ({"complaints": 1}, None, "no wall block for kpis, surveys, artifacts, calls, social"),
+        ({"complaints": 1}, None, "no wall block for kpis, surveys, artifacts, calls, movements, social"),
     ],
 )
 def test_attach_refuses_a_table_that_does_not_match_the_registry(

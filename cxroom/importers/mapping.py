@@ -25,8 +25,9 @@ from pydantic import (
 )
 
 from cxroom.errors import InvalidInputError
+from cxroom.importers.movement_mapping import MovementMapping
 
-ImportKind = Literal["complaints", "kpis", "surveys"]
+ImportKind = Literal["complaints", "kpis", "surveys", "movements"]
 Header = Annotated[str, StringConstraints(max_length=300)]
 
 # Scales of each survey question kind (inclusive): the survey pass checks answers against them
@@ -189,11 +190,12 @@ class SurveyMapping(_Mapping):
         return self
 
 
-Mapping = ComplaintMapping | KpiMapping | SurveyMapping
-MAPPING_MODELS: dict[str, type[_Mapping]] = {
+Mapping = ComplaintMapping | KpiMapping | SurveyMapping | MovementMapping
+MAPPING_MODELS: dict[str, type[BaseModel]] = {
     "complaints": ComplaintMapping,
     "kpis": KpiMapping,
     "surveys": SurveyMapping,
+    "movements": MovementMapping,
 }
 
 

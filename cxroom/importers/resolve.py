@@ -23,6 +23,7 @@ from cxroom.importers.mapping import (
     suggest_survey_comments,
     suggest_survey_fields,
 )
+from cxroom.importers.movement_mapping import missing_movement_columns, suggest_movement_mapping
 from cxroom.importers.report import ImportOptions
 from cxroom.importers.stage import Staged
 from cxroom.store import Tx
@@ -43,6 +44,8 @@ def suggest_mapping(
         out: dict[str, Any] = dict(suggest_complaint_mapping(headers))
         out["date_format"] = normalise_date_format(options.date_format)
         return out
+    if kind == "movements":
+        return {**suggest_movement_mapping(headers), "date_format": normalise_date_format(options.date_format)}
     if kind == "kpis":
         fields = suggest_kpi_fields(headers)
         if options.aggregate:
@@ -232,6 +235,8 @@ def resolve_mapping(
                 + ", ".join(repr(h) for h in staged.headers)
                 + ". Map them explicitly (CLI: --mapping FILE)."
             )
+    if kind == "movements":
+        missing_movement_columns(mapping, staged.headers)
     # Options given now win over a saved mapping's.
     explicit_format = normalise_date_format(options.date_format)
     if explicit_format:

@@ -13,14 +13,14 @@ from typing import Any
 
 from cxroom import evidence_kinds
 from cxroom.errors import InvalidInputError
-from cxroom.importers.passes import complaints, kpis, surveys
+from cxroom.importers.passes import complaints, kpis, movements, surveys
 
 # run(tx, staged, mapping, report, batch_id, progress, window); each pass types its own mapping.
 ImportPass = Callable[..., Any]
 
 PASSES: dict[str, ImportPass] = evidence_kinds.attach(
     "import pass",
-    {"complaints": complaints.run, "kpis": kpis.run, "surveys": surveys.run},
+    {"complaints": complaints.run, "kpis": kpis.run, "surveys": surveys.run, "movements": movements.run},
     needed=lambda kind: kind.importable,
 )
 

@@ -1,0 +1,140 @@
+"""Customer math on the wall: a band above the columns (customers in and out, net, retention,
+value lost, the 24-month trend, the top reasons, the calls to lost customers, and the room's
+definitions beside them), "lost at this stage" in each column, and a stage tab with the stage's
+losses and the calls to its lost customers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from cxroom.formatting import fmt_amount, fmt_count
+from cxroom.insights.customer_math import MonthMath, calls_line
+from cxroom.queries import customer_math as q
+from cxroom.queries.customer_math import CustomerMath
+from cxroom.ui import context
+from cxroom.ui.kit.format import fmt_number, month_label
+from cxroom.ui.kit.text import md
+from cxroom.ui.wall.charts import PLOT_LAYOUT
+
+IN_COLOUR, OUT_COLOUR, NET_COLOUR = "#4C78A8", "#E45756", "#333333"
+
+
+@st.cache_data(show_spinner=False, max_entries=48)
+def read(data_version: int, db: str, month_iso: str) -> CustomerMath:
+    del data_version, db  # cache key only
+    return q.load_customer_math(context.store(), date.fromisoformat(month_iso))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def stage_calls(data_version: int, db: str, stage_id: int) -> tuple[q.LostCall, ...]:
+    del data_version, db
+    return q.stage_calls(context.store(), stage_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def stage_series(data_version: int, db: str, stage_id: int, month_iso: str) -> list[tuple[date, int, int]]:
+    del data_version, db
+    return q.stage_series(context.store(), stage_id, date.fromisoformat(month_iso))
+
+
+def for_month(month: date) -> CustomerMath:
+    return read(context.data_version(), str(context.settings().db_path), month.isoformat())
+
+
+def definitions_text(cm: CustomerMath) -> str:
+    d = cm.definitions
+    return f"In: {d.incoming} · Out: {d.outgoing} · Value: {d.value_unit}."
+
+
+def _spark(cm: CustomerMath, attr: str) -> list[float]:
+    return [float(getattr(m, attr) or 0) for m in cm.months[-12:]]
+
+
+def band(month: date, *, wall_screen: bool = False) -> None:
+    """The customer-math band above the wall's columns; nothing when the room has no movements."""
+    cm = for_month(month)
+    if not cm.has_data:
+        return
+    m = cm.this_month
+    if m is None:
+        return
+    unit = cm.definitions.value_unit
+    with st.container(border=True, key="customer-math-band"):
+        left, middle, right = st.columns([5, 3, 3], gap="medium")
+        with left:
+            st.markdown(f"###### Customer math · {month_label(month)}")
+            with st.container(horizontal=True, key="customer-math-metrics"):
+                _metrics(cm, m, unit)
+            if not wall_screen or cm.definitions.recorded:
+                st.caption(md(definitions_text(cm)))
+        with middle:
+            st.plotly_chart(trend_figure(cm, height=150 if wall_screen else 170), key="customer-math-trend")
+        with right:
+            st.markdown("###### Why customers left")
+            reasons = cm.by_reason[: 3 if wall_screen else 4]
+            lines = [f"**{md(r)}** · {fmt_count(n)} · {md(fmt_amount(v, unit))}" for r, _sid, n, v in reasons]
+            st.markdown("  \n".join(lines) or "No losses recorded this month.")
+            st.caption(calls_line(cm.calls.get(month, 0), m.customers_out))
+
+
+def _metrics(cm: CustomerMath, m: MonthMath, unit: str) -> None:
+    st.metric(
+        "Customers in",
+        fmt_count(m.customers_in),
+        delta=fmt_amount(m.value_in, unit),
+        delta_arrow="off",
+        delta_color="off",
+        chart_data=_spark(cm, "customers_in"),
+        help=md(f"New {fmt_count(m.new)}, won back {fmt_count(m.won_back)}. {cm.definitions.incoming}"),
+    )
+    st.metric(
+        "Customers out",
+        fmt_count(m.customers_out),
+        delta=f"+{fmt_count(m.downgraded)} downgraded",
+        delta_arrow="off",
+        delta_color="off",
+        chart_data=_spark(cm, "customers_out"),
+        help=md(f"Lost {fmt_count(m.customers_out)}; downgraded {fmt_count(m.downgraded)}. {cm.definitions.outgoing}"),
+    )
+    st.metric("Net", f"{m.net_customers:+,}", chart_data=_spark(cm, "net_customers"), help="Customers in − lost.")
+    st.metric(
+        "Retention",
+        fmt_number(m.retention, "%") if m.retention is not None else "–",
+        help="Share of the customers active at the month's start who were not lost in it "
+        "(needs an export that states active customers).",
+    )
+    st.metric(
+        "Value lost",
+        md(fmt_amount(m.value_out, unit)),
+        chart_data=_spark(cm, "value_out"),
+        help=md(f"The {unit} of lost customers and of downgrades."),
+    )
+
+
+def trend_figure(cm: CustomerMath, *, height: int = 260) -> go.Figure:
+    """24 months: customers in (up) and lost (down) as bars, net as a line."""
+    x = [m.month for m in cm.months]
+    fig = go.Figure()
+    fig.add_bar(x=x, y=[m.customers_in for m in cm.months], name="In", marker_color=IN_COLOUR)
+    fig.add_bar(x=x, y=[-m.customers_out for m in cm.months], name="Lost", marker_color=OUT_COLOUR)
+    fig.add_scatter(x=x, y=[m.net_customers for m in cm.months], name="Net", mode="lines", line_color=NET_COLOUR)
+    fig.update_layout(
+        **{**PLOT_LAYOUT, "height": height, "margin": {"l": 0, "r": 0, "t": 24, "b": 0}},
+        barmode="relative",
+        title={"text": "In and lost, 24 months", "font": {"size": 13}},
+    )
+    return fig
+
+
+def stage_line(cm: CustomerMath, stage_id: int) -> str | None:
+    """'Lost at this stage: 42 customers, $51.2k; Renewal price increase; ...' (None: nothing lost)."""
+    losses = cm.by_stage.get(stage_id)
+    if losses is None:
+        return None
+    value = fmt_amount(losses.value, cm.definitions.value_unit)
+    text = f"Lost at this stage: {fmt_count(losses.customers)} customers, {value}"
+    reasons = losses.reasons_text()
+    return f"{md(text)}  \n:small[{md(reasons)}]" if reasons else md(text)
