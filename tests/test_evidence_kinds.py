@@ -83,7 +83,7 @@ def test_the_import_service_takes_only_importable_kinds_of_the_registry(
 ) -> None:
     path = tmp_path / "rows.csv"
     path.write_text("date,text\n2026-01-02,late refund\n", encoding="utf-8")
-    with pytest.raises(InvalidInputError, match=r"Unknown import kind .*use complaints, kpis or surveys\."):
+    with pytest.raises(InvalidInputError, match=r"Unknown import kind .*use complaints, kpis, surveys or movements\."):
         import_file(empty_store, kind=kind, path=path, actor="system")
     assert empty_store.fetch_value("SELECT count(*) FROM import_batches") == 0
 
