@@ -31,42 +31,88 @@ class EvidenceKind:
     # Place in a wall column, top first. The stage page's tabs follow the registry's
     # order; a column leads with the KPIs, the numbers of the moments of truth above them.
     wall_rank: int
+    # An importable kind's file as the Listening page names it ("KPI readings") and the
+    # help of its `python -m cxroom import KIND` command; the upload choices, the CLI's
+    # sub-commands and the inbox's folders are the registry's importable kinds.
+    file_label: str = ""
+    import_help: str = ""
 
 
 KINDS: tuple[EvidenceKind, ...] = (
-    EvidenceKind("complaints", "Complaints", "complaints", importable=True, wall_rank=2),
-    EvidenceKind("kpis", "KPIs", "kpi_readings", importable=True, wall_rank=1),
-    EvidenceKind("surveys", "Surveys", "survey_responses", importable=True, wall_rank=3),
+    EvidenceKind(
+        "complaints",
+        "Complaints",
+        "complaints",
+        importable=True,
+        wall_rank=2,
+        file_label="Complaints",
+        import_help="complaints (CFPB exports and the like)",
+    ),
+    EvidenceKind(
+        "kpis",
+        "KPIs",
+        "kpi_readings",
+        importable=True,
+        wall_rank=1,
+        file_label="KPI readings",
+        import_help="KPI readings (long or wide form)",
+    ),
+    EvidenceKind(
+        "surveys",
+        "Surveys",
+        "survey_responses",
+        importable=True,
+        wall_rank=3,
+        file_label="Survey responses",
+        import_help="survey responses (wide: a column per question, or long form)",
+    ),
     EvidenceKind("artifacts", "Artifacts", "artifacts", importable=False, wall_rank=4),
     EvidenceKind("calls", "Calls", "calls", importable=False, wall_rank=5),
-    EvidenceKind("movements", "Customers lost", "customer_movements", importable=True, wall_rank=6),
+    EvidenceKind(
+        "movements",
+        "Customers lost",
+        "customer_movements",
+        importable=True,
+        wall_rank=6,
+        file_label="Customer movements",
+        import_help="customers in and out (new, won back, upgraded, downgraded, lost; ids hashed)",
+    ),
 )
 
 
-def kind_keys(kinds: Sequence[EvidenceKind] = KINDS) -> tuple[str, ...]:
-    return tuple(k.key for k in kinds)
+# The helpers read KINDS when called (not as a default bound at import), so every list
+# derived from them follows the registry as it is.
 
 
-def importable(kinds: Sequence[EvidenceKind] = KINDS) -> tuple[EvidenceKind, ...]:
-    return tuple(k for k in kinds if k.importable)
+def kind_keys(kinds: Sequence[EvidenceKind] | None = None) -> tuple[str, ...]:
+    return tuple(k.key for k in (KINDS if kinds is None else kinds))
 
 
-def wall_order(kinds: Sequence[EvidenceKind] = KINDS) -> tuple[EvidenceKind, ...]:
-    return tuple(sorted(kinds, key=lambda k: k.wall_rank))
+def importable(kinds: Sequence[EvidenceKind] | None = None) -> tuple[EvidenceKind, ...]:
+    return tuple(k for k in (KINDS if kinds is None else kinds) if k.importable)
+
+
+def added_one_at_a_time(kinds: Sequence[EvidenceKind] | None = None) -> tuple[EvidenceKind, ...]:
+    """The kinds that arrive as single files (a call recording, an artifact), not as rows."""
+    return tuple(k for k in (KINDS if kinds is None else kinds) if not k.importable)
+
+
+def wall_order(kinds: Sequence[EvidenceKind] | None = None) -> tuple[EvidenceKind, ...]:
+    return tuple(sorted(KINDS if kinds is None else kinds, key=lambda k: k.wall_rank))
 
 
 def attach(
     part: str,
     entries: Mapping[str, T],
     *,
-    kinds: Sequence[EvidenceKind] = KINDS,
+    kinds: Sequence[EvidenceKind] | None = None,
     needed: Callable[[EvidenceKind], bool] = lambda kind: True,
 ) -> dict[str, T]:
     """``entries`` (kind key -> this layer's part of the kind) checked against the
     registry: every kind that ``needed`` selects has one, no other key is named. The
     answer is in the registry's order, so a layer that iterates it shows the kinds in
     the one order."""
-    wanted = [k.key for k in kinds if needed(k)]
+    wanted = [k.key for k in (KINDS if kinds is None else kinds) if needed(k)]
     missing = [key for key in wanted if key not in entries]
     unknown = [key for key in entries if key not in wanted]
     if missing or unknown:

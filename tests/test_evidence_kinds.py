@@ -4,18 +4,28 @@ unknown one is refused, and the import service takes only the registry's importa
 
 from __future__ import annotations
 
+import argparse
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from cxroom import evidence_kinds
+from cxroom.cli.entry import build_parser
 from cxroom.errors import InvalidInputError
 from cxroom.evidence_kinds import KINDS, EvidenceKind
-from cxroom.importers import passes
+from cxroom.importers import passes, resolve
 from cxroom.importers.mapping import MAPPING_MODELS
 from cxroom.importers.passes import complaints, kpis, movements, surveys
+from cxroom.inbox import layout as inbox_layout
+from cxroom.inbox.jobs import JOB_MODELS
+from cxroom.queries.wall import wall_data
 from cxroom.services.imports import import_file
 from cxroom.store import Store
+from cxroom.ui.listening import state as listening_state
 from cxroom.ui.wall import evidence as wall_evidence
 
 SOCIAL = EvidenceKind("social", "Social posts", "social_posts", importable=False, wall_rank=7)
@@ -105,3 +115,94 @@ def test_the_import_service_runs_the_pass_the_registry_names(
     report = import_file(empty_store, kind="complaints", path=path, actor="system", dry_run=True)
     assert ran == ["complaints"]
     assert report.rows_read == 1
+
+
+# -- every list of importable kinds is derived from the registry --------------------------------
+
+
+def test_the_cli_inbox_listening_and_wall_lists_are_the_registrys_kinds() -> None:
+    importable_keys = evidence_kinds.kind_keys(evidence_kinds.importable())
+    parser, _ = build_parser()
+    import_commands = _subcommands(_subcommands(parser)["import"])
+    assert list(import_commands) == [*importable_keys, "undo"]
+    # the CLI's flags per kind did not change: --aggregate stays with the KPIs alone
+    assert ["--aggregate" in c.format_help() for c in import_commands.values()] == [False, True, False, False, False]
+    assert importable_keys == inbox_layout.IMPORT_KINDS
+    assert inbox_layout.MEDIA_KINDS == ("artifacts", "calls")
+    assert set(inbox_layout.KINDS) == set(evidence_kinds.kind_keys())
+    assert list(JOB_MODELS) == list(evidence_kinds.kind_keys())
+    assert tuple(listening_state.KIND_LABELS) == importable_keys
+    assert listening_state.KIND_LABELS["kpis"] == "KPI readings"
+    assert tuple(MAPPING_MODELS) == importable_keys
+    assert tuple(wall_data.READS) == evidence_kinds.kind_keys()
+
+
+def test_the_cli_reads_the_registry_when_it_builds_its_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    social = EvidenceKind("social", "Social posts", "social_posts", importable=True, wall_rank=9, import_help="posts")
+    monkeypatch.setattr(evidence_kinds, "KINDS", (*KINDS, social))
+    parser, _ = build_parser()
+    args = parser.parse_args(["import", "social", "posts.csv", "--period", "2026-01"])
+    assert (args.import_kind, args.file, args.period) == ("social", Path("posts.csv"), "2026-01")
+    assert _subcommands(_subcommands(parser)["import"])["social"].description is None
+    with pytest.raises(SystemExit):
+        parser.parse_args(["import", "calls", "posts.csv"])
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+# A new importable kind put in the registry before anything else of cxroom is imported:
+# the lists that need nothing of the kind follow it, and each layer that keeps a part of
+# the kind refuses to load until the kind's part is written.
+_NEW_KIND = """
+import json, sys
+from cxroom import evidence_kinds as ek
+ek.KINDS = (*ek.KINDS, ek.EvidenceKind("social", "Social posts", "social_posts", importable=True,
+            wall_rank=9, file_label="Social posts", import_help="social posts"))
+out = {}
+from cxroom.inbox import layout
+out["inbox"] = list(layout.IMPORT_KINDS)
+from cxroom.ui.listening import state
+out["listening"] = list(state.KIND_LABELS.items())
+for module in ("cxroom.importers.mapping", "cxroom.queries.wall.wall_data",
+               "cxroom.inbox.jobs"):
+    try:
+        __import__(module)
+        out[module] = "loaded"
+    except LookupError as exc:
+        out[module] = str(exc)
+    sys.modules.pop(module, None)
+print(json.dumps(out))
+"""
+
+
+def test_a_new_importable_kind_is_followed_or_its_missing_parts_are_named() -> None:
+    done = subprocess.run([sys.executable, "-c", _NEW_KIND], capture_output=True, text=True, timeout=120, check=True)
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["inbox"] == ["complaints", "kpis", "surveys", "movements", "social"]
+    assert out["listening"][-1] == ["social", "Social posts"]
+    # the import passes are found by the kind's name: a kind without its module is named
+    with pytest.raises(LookupError, match=r"^Evidence kinds: no import pass for social \(a module "):
+        passes._pass_of("social")
+    assert out["cxroom.importers.mapping"] == "Evidence kinds: no mapping model for social."
+    assert out["cxroom.queries.wall.wall_data"] == "Evidence kinds: no wall read for social."
+    assert out["cxroom.inbox.jobs"] == "loaded"  # an importable kind takes the import job
+
+
+class _MovementMapping(BaseModel):
+    moved_at: str
+    customer_id: str | None = None
+    channel: str | None = None
+    survey: int | None = None  # not a column: never taken from a header
+    date_format: str | None = None
+
+
+def test_a_kind_without_its_own_proposal_gets_the_columns_of_the_same_name() -> None:
+    headers = ["ID", "Moved at", "moved_at", "Customer-Id", "Survey"]
+    assert resolve.propose_same_names(_MovementMapping, headers) == {
+        "moved_at": "Moved at",
+        "customer_id": "Customer-Id",
+    }
+    assert resolve.propose_same_names(_MovementMapping, ["when", "who"]) == {}

@@ -11,12 +11,10 @@ from cxroom.ui.kit.actor import require_acting_user
 from cxroom.ui.listening.batches import batches_panel
 from cxroom.ui.listening.calls_artifacts import media_panel
 from cxroom.ui.listening.category_mapping import mapping_tab
-from cxroom.ui.listening.complaint_mapping import complaint_mapping
 from cxroom.ui.listening.inbox import inbox_block
-from cxroom.ui.listening.kpi_mapping import kpi_mapping
+from cxroom.ui.listening.mapping_form import mapping_form
 from cxroom.ui.listening.report import render_report, run_import
 from cxroom.ui.listening.state import KIND_LABELS, REPORT_KEY
-from cxroom.ui.listening.survey_mapping import survey_mapping
 from cxroom.ui.listening.upload_preview import file_facts, preview, upload
 
 store = context.store()
@@ -61,12 +59,7 @@ with tab_import:
         first_look = preview(store, kind, pending, source, options)
         if first_look is not None:
             file_facts(first_look, pending["name"])
-            if kind == "complaints":
-                mapping = complaint_mapping(first_look)
-            elif kind == "kpis":
-                mapping = kpi_mapping(store, first_look, actor)
-            else:
-                mapping = survey_mapping(first_look, source or first_look.source)
+            mapping = mapping_form(store, kind, first_look, source or first_look.source, actor)
             c1, c2, _ = st.columns([1, 1, 5])
             check = c1.button("Check (dry run)", disabled=mapping is None, key="import_check")
             go = c2.button("Import", type="primary", disabled=mapping is None, key="import_go")

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from cxroom.errors import CxroomError, InvalidInputError
 from cxroom.importers.mapping import load_mapping_file
 from cxroom.inbox.jobs import IMPORT_OPTION_NAMES, parse_job, sidecar_of
-from cxroom.inbox.layout import PART_SUFFIX, InboxLayout, read_json, write_json_atomically
+from cxroom.inbox.layout import IMPORT_KINDS, PART_SUFFIX, InboxLayout, read_json, write_json_atomically
 from cxroom.inbox.state import read_status, worker_alive
 from cxroom.settings import Settings
 
@@ -168,7 +168,7 @@ def wait_for_report(
 
 def _job_options(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     """The command's options as the inbox's sidecar fields."""
-    if kind in ("complaints", "kpis", "surveys"):
+    if kind in IMPORT_KINDS:
         options = {n: getattr(args, n) for n in IMPORT_OPTION_NAMES if getattr(args, n, None) is not None}
         return {
             "source": args.source,

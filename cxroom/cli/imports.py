@@ -8,6 +8,8 @@
     add call FILE --stage SLUG [--title T] [--recorded-at ISO] [--clip-start S] [--clip-end S] ...
     add artifact FILE --stage SLUG [--title T] [--kind letter|bill|...] ...
 
+KIND is an importable kind of cxroom.evidence_kinds.
+
 Exit status: 0 when the batch committed (even with rejected rows) or a dry run
 finished; 1 when nothing was committed (one line on stderr, never a
 traceback); 2 for a usage error. Progress goes to stderr.
@@ -23,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from cxroom import evidence_kinds
 from cxroom.errors import CxroomError, DatabaseLockedError
 from cxroom.importers.encoding import EncodingUncertainError
 from cxroom.importers.mapping import load_mapping_file
@@ -55,12 +58,9 @@ def register(
         description="Import a CSV, XLSX or Parquet file as one batch (all or nothing).",
     )
     kinds = imp.add_subparsers(dest="import_kind", metavar="KIND", required=True)
-    for kind, text in (
-        ("complaints", "complaints (CFPB exports and the like)"),
-        ("kpis", "KPI readings (long or wide form)"),
-        ("surveys", "survey responses (wide: a column per question, or long form)"),
-    ):
-        p = kinds.add_parser(kind, help=text)
+    for evidence_kind in evidence_kinds.importable():
+        kind = evidence_kind.key
+        p = kinds.add_parser(kind, help=evidence_kind.import_help)
         p.add_argument("file", type=Path, help="CSV (any delimiter/encoding), XLSX or Parquet file")
         p.add_argument("--source", help="name of the listening source (default: recognised or the file name)")
         p.add_argument("--mapping", type=Path, help="JSON file mapping fields to the file's column headers")

@@ -24,10 +24,10 @@ from pydantic import (
     model_validator,
 )
 
+from cxroom import evidence_kinds
 from cxroom.errors import InvalidInputError
 from cxroom.importers.movement_mapping import MovementMapping
 
-ImportKind = Literal["complaints", "kpis", "surveys", "movements"]
 Header = Annotated[str, StringConstraints(max_length=300)]
 
 # Scales of each survey question kind (inclusive): the survey pass checks answers against them
@@ -191,12 +191,11 @@ class SurveyMapping(_Mapping):
 
 
 Mapping = ComplaintMapping | KpiMapping | SurveyMapping | MovementMapping
-MAPPING_MODELS: dict[str, type[BaseModel]] = {
-    "complaints": ComplaintMapping,
-    "kpis": KpiMapping,
-    "surveys": SurveyMapping,
-    "movements": MovementMapping,
-}
+MAPPING_MODELS: dict[str, type[BaseModel]] = evidence_kinds.attach(
+    "mapping model",
+    {"complaints": ComplaintMapping, "kpis": KpiMapping, "surveys": SurveyMapping, "movements": MovementMapping},
+    needed=lambda kind: kind.importable,
+)
 
 
 def parse_mapping(kind: str, data: dict[str, object]) -> Mapping:

@@ -6,16 +6,21 @@ mapping an import finally uses (explicit, else saved, else proposed; options giv
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from cxroom.importers import per_call
 from cxroom.importers import sqlexpr as sx
 from cxroom.importers.errors import ImportFileError
 from cxroom.importers.mapping import (
+    MAPPING_MODELS,
     SCALES,
     Mapping,
     looks_like_cfpb,
+    norm_header,
     normalise_date_format,
     parse_mapping,
     suggest_complaint_mapping,
@@ -38,48 +43,94 @@ def suggest_mapping(
     flags: set[str] | None = None,
 ) -> dict[str, Any]:
     """A mapping proposal from the headers (and, for surveys/KPIs, which columns hold numbers;
-    for per-call KPI files, which hold yes/no flags)."""
+    for per-call KPI files, which hold yes/no flags). A kind without a proposal of its own
+    gets its mapping's columns from the headers of the same name."""
     options = options or ImportOptions()
-    if kind == "complaints":
-        out: dict[str, Any] = dict(suggest_complaint_mapping(headers))
+    propose = _PROPOSALS.get(kind)
+    if propose is None:
+        out = propose_same_names(MAPPING_MODELS[kind], headers)
         out["date_format"] = normalise_date_format(options.date_format)
         return out
-    if kind == "movements":
-        return {**suggest_movement_mapping(headers), "date_format": normalise_date_format(options.date_format)}
-    if kind == "kpis":
-        fields = suggest_kpi_fields(headers)
-        if options.aggregate:
-            measures = per_call.suggest_measures(
-                headers, flags or set(), set(numeric), {h for h in (fields["period"],) if h}
-            )
-            return {
-                "layout": "wide",
-                "period": fields["period"],
-                "aggregate": options.aggregate,
-                "measures": {name: {"column": h, "measure": how} for name, (h, how) in measures.items()},
-                "date_format": normalise_date_format(options.date_format),
-            }
-        if fields["kpi_name"] and fields["value"]:
-            return {
-                "layout": "long",
-                "kpi_name": fields["kpi_name"],
-                "value": fields["value"],
-                "period": fields["period"],
-                "fixed_period": options.period,
-                "date_format": normalise_date_format(options.date_format),
-            }
-        skip = {fields["period"], fields["index"]}
-        kpi_columns = {h: h for h in headers if h not in skip and h in numeric}
+    return propose(headers, numeric, source, options, flags)
+
+
+def propose_same_names(model: type[BaseModel], headers: list[str]) -> dict[str, Any]:
+    """Each column field of ``model`` ('received_at') taken from the header of that name
+    ('Received at', 'RECEIVED_AT'), the first such header winning; the rest left unmapped."""
+    by_name: dict[str, str] = {}
+    for header in headers:
+        by_name.setdefault(norm_header(header), header)
+    out: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if name == "date_format" or field.annotation not in (str, str | None):
+            continue
+        column = by_name.get(norm_header(name))
+        if column is not None:
+            out[name] = column
+    return out
+
+
+def _propose_complaints(
+    headers: list[str],
+    numeric: dict[str, dict[str, float]],
+    source: str,
+    options: ImportOptions,
+    flags: set[str] | None,
+) -> dict[str, Any]:
+    out: dict[str, Any] = dict(suggest_complaint_mapping(headers))
+    out["date_format"] = normalise_date_format(options.date_format)
+    return out
+
+
+def _propose_kpis(
+    headers: list[str],
+    numeric: dict[str, dict[str, float]],
+    source: str,
+    options: ImportOptions,
+    flags: set[str] | None,
+) -> dict[str, Any]:
+    fields = suggest_kpi_fields(headers)
+    if options.aggregate:
+        measures = per_call.suggest_measures(
+            headers, flags or set(), set(numeric), {h for h in (fields["period"],) if h}
+        )
         return {
             "layout": "wide",
             "period": fields["period"],
-            "index": fields["index"],
-            "kpi_columns": kpi_columns,
-            "start": options.start,
-            "frequency": options.frequency or "daily",
+            "aggregate": options.aggregate,
+            "measures": {name: {"column": h, "measure": how} for name, (h, how) in measures.items()},
+            "date_format": normalise_date_format(options.date_format),
+        }
+    if fields["kpi_name"] and fields["value"]:
+        return {
+            "layout": "long",
+            "kpi_name": fields["kpi_name"],
+            "value": fields["value"],
+            "period": fields["period"],
             "fixed_period": options.period,
             "date_format": normalise_date_format(options.date_format),
         }
+    skip = {fields["period"], fields["index"]}
+    kpi_columns = {h: h for h in headers if h not in skip and h in numeric}
+    return {
+        "layout": "wide",
+        "period": fields["period"],
+        "index": fields["index"],
+        "kpi_columns": kpi_columns,
+        "start": options.start,
+        "frequency": options.frequency or "daily",
+        "fixed_period": options.period,
+        "date_format": normalise_date_format(options.date_format),
+    }
+
+
+def _propose_surveys(
+    headers: list[str],
+    numeric: dict[str, dict[str, float]],
+    source: str,
+    options: ImportOptions,
+    flags: set[str] | None,
+) -> dict[str, Any]:
     fields = suggest_survey_fields(headers)
     na = list(options.na_values)
     if fields["question"] and fields["value"]:
@@ -119,6 +170,18 @@ def suggest_mapping(
         "date_format": normalise_date_format(options.date_format),
         "comments": suggest_survey_comments(headers, {h for h in fields.values() if h} | set(numeric)),
     }
+
+
+# The kinds whose proposal reads more than the headers' names (synonyms, numbers, layouts).
+_PROPOSALS: dict[str, Callable[..., dict[str, Any]]] = {
+    "complaints": _propose_complaints,
+    "kpis": _propose_kpis,
+    "surveys": _propose_surveys,
+    "movements": lambda headers, _numeric, _source, options, _flags: {
+        **suggest_movement_mapping(headers),
+        "date_format": normalise_date_format(options.date_format),
+    },
+}
 
 
 def default_source(kind: str, source: str | None, staged: Staged, file_name: str) -> str:
@@ -241,15 +304,17 @@ def resolve_mapping(
     explicit_format = normalise_date_format(options.date_format)
     if explicit_format:
         mapping["date_format"] = explicit_format
-    if kind in ("kpis", "surveys") and options.period:
+    # An option applies to the kinds whose mapping has its field (--period to KPIs and surveys).
+    fields = MAPPING_MODELS[kind].model_fields
+    if "fixed_period" in fields and options.period:
         mapping["fixed_period"] = options.period
-    if kind == "kpis" and options.aggregate:
+    if "aggregate" in fields and options.aggregate:
         mapping["aggregate"] = options.aggregate
-    if kind == "kpis" and options.start:
+    if "start" in fields and options.start:
         mapping["start"] = options.start
         if options.frequency:
             mapping["frequency"] = options.frequency
-    if kind == "surveys" and options.na_values:
+    if "na_values" in fields and options.na_values:
         mapping["na_values"] = list(options.na_values)
     if kind == "surveys":
         mapping["survey"] = mapping.get("survey") or source

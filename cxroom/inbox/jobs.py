@@ -14,9 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from cxroom import evidence_kinds
 from cxroom.errors import InvalidInputError
 from cxroom.importers.report import ImportOptions
-from cxroom.inbox.layout import DEFAULTS_NAME, SIDECAR_SUFFIX, read_json
+from cxroom.inbox.layout import DEFAULTS_NAME, IMPORT_KINDS, SIDECAR_SUFFIX, read_json
 
 IMPORT_OPTION_NAMES = frozenset(f.name for f in dataclasses.fields(ImportOptions))
 
@@ -73,13 +74,11 @@ class ArtifactJob(_Job):
 
 
 Job = ImportJob | CallJob | ArtifactJob
-JOB_MODELS: dict[str, type[_Job]] = {
-    "complaints": ImportJob,
-    "kpis": ImportJob,
-    "surveys": ImportJob,
-    "calls": CallJob,
-    "artifacts": ArtifactJob,
-}
+# Every importable kind takes an import job; the kinds added one file at a time have their own.
+JOB_MODELS: dict[str, type[_Job]] = evidence_kinds.attach(
+    "inbox job",
+    {**dict.fromkeys(IMPORT_KINDS, ImportJob), "calls": CallJob, "artifacts": ArtifactJob},
+)
 
 
 def sidecar_of(path: Path) -> Path:

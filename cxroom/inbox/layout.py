@@ -24,8 +24,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-IMPORT_KINDS = ("complaints", "kpis", "surveys")
-MEDIA_KINDS = ("calls", "artifacts")
+from cxroom import evidence_kinds
+
+# One folder per kind of evidence: the importable kinds take files of rows, the others
+# a call recording or an artifact at a time.
+IMPORT_KINDS = evidence_kinds.kind_keys(evidence_kinds.importable())
+MEDIA_KINDS = evidence_kinds.kind_keys(evidence_kinds.added_one_at_a_time())
 KINDS = IMPORT_KINDS + MEDIA_KINDS
 PART_SUFFIX = ".part"
 SIDECAR_SUFFIX = ".json"

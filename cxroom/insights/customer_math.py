@@ -104,6 +104,7 @@ class StageLosses:
     customers: int
     value: float
     reasons: tuple[tuple[str, int], ...]  # (reason, lost or downgraded customers), most first
+    unit: str = ""  # the room's unit of value
 
     def reasons_text(self, limit: int = 3) -> str:
         return "; ".join(reason for reason, _n in self.reasons[:limit])

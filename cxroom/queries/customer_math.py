@@ -147,16 +147,17 @@ def load_customer_math(store: Store, month: date) -> CustomerMath:
     if before in base:  # the base before the first month shown gives that month's retention
         rows.insert(0, MonthCounts(before, {}, {}, base[before]))
     months = tuple(mm for mm in month_math(rows) if mm.month >= first)
-    by_stage, by_reason = _losses(store.fetch_dicts(LOSSES, {"month": month, "next": nxt}))
+    defs = definitions(store)
+    by_stage, by_reason = _losses(store.fetch_dicts(LOSSES, {"month": month, "next": nxt}), defs.value_unit)
     calls = {
         as_date(r["month"]): int(r["customers"])
         for r in store.fetch_dicts(CALLS_MONTHLY, {"first": first, "next": nxt})
     }
-    return CustomerMath(month, months, by_stage, by_reason, calls, definitions(store))
+    return CustomerMath(month, months, by_stage, by_reason, calls, defs)
 
 
 def _losses(
-    rows: list[dict[str, Any]],
+    rows: list[dict[str, Any]], unit: str
 ) -> tuple[dict[int, StageLosses], tuple[tuple[str, int | None, int, float], ...]]:
     per_stage: dict[int, list[dict[str, Any]]] = {}
     for r in rows:
@@ -171,6 +172,7 @@ def _losses(
                 (r["reason"] or "No reason given", int(r["n"]))
                 for r in sorted(rs, key=lambda r: (-int(r["n"]), r["reason"]))[:TOP_REASONS]
             ),
+            unit=unit,
         )
         for sid, rs in per_stage.items()
     }

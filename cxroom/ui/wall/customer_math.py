@@ -11,9 +11,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cxroom.formatting import fmt_amount, fmt_count
-from cxroom.insights.customer_math import MonthMath, calls_line
+from cxroom.insights.customer_math import MonthMath, StageLosses, calls_line
 from cxroom.queries import customer_math as q
 from cxroom.queries.customer_math import CustomerMath
+from cxroom.queries.wall.wall_data import WallData
 from cxroom.ui import context
 from cxroom.ui.kit.format import fmt_number, month_label
 from cxroom.ui.kit.text import md
@@ -53,10 +54,10 @@ def _spark(cm: CustomerMath, attr: str) -> list[float]:
     return [float(getattr(m, attr) or 0) for m in cm.months[-12:]]
 
 
-def band(month: date, *, wall_screen: bool = False) -> None:
+def band(data: WallData, *, wall_screen: bool = False) -> None:
     """The customer-math band above the wall's columns; nothing when the room has no movements."""
-    cm = for_month(month)
-    if not cm.has_data:
+    cm, month = data.customer_math, data.month
+    if cm is None or not cm.has_data:
         return
     m = cm.this_month
     if m is None:
@@ -129,12 +130,11 @@ def trend_figure(cm: CustomerMath, *, height: int = 260) -> go.Figure:
     return fig
 
 
-def stage_line(cm: CustomerMath, stage_id: int) -> str | None:
-    """'Lost at this stage: 42 customers, $51.2k; Renewal price increase; ...' (None: nothing lost)."""
-    losses = cm.by_stage.get(stage_id)
+def stage_line(losses: StageLosses | None) -> str | None:
+    """'Lost at this stage: 42 customers, $51.2k' and the top reasons (None: nothing lost)."""
     if losses is None:
         return None
-    value = fmt_amount(losses.value, cm.definitions.value_unit)
+    value = fmt_amount(losses.value, losses.unit)
     text = f"Lost at this stage: {fmt_count(losses.customers)} customers, {value}"
     reasons = losses.reasons_text()
     return f"{md(text)}  \n:small[{md(reasons)}]" if reasons else md(text)

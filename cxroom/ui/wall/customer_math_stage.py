@@ -27,25 +27,22 @@ if TYPE_CHECKING:
 
 
 def in_column(c: InColumn) -> None:
-    cm = panel.for_month(c.month)
-    if not cm.has_data:
-        return
-    c.prose.heading("Customers lost")
-    line = panel.stage_line(cm, c.col.stage.id)
-    c.prose.add(line or c.prose.note("No customer lost at this stage this month."))
+    """Nothing in a column whose stage lost no one this month (or in a room without movements)."""
+    line = panel.stage_line(c.col.losses)
+    if line:
+        c.prose.heading("Customers lost")
+        c.prose.add(line)
 
 
 def count(p: OnStagePage) -> int | None:
-    cm = panel.for_month(p.month)
-    losses = cm.by_stage.get(p.col.stage.id)
-    return losses.customers if losses else (0 if cm.has_data else None)
+    return p.col.losses.customers if p.col.losses else None
 
 
 def tab(p: OnStagePage) -> None:
     cm = panel.for_month(p.month)
     st.caption(md(panel.definitions_text(cm)))
     if cm.has_data:
-        line = panel.stage_line(cm, p.col.stage.id)
+        line = panel.stage_line(p.col.losses)
         st.markdown(line or "No customer lost at this stage this month.")
         st.plotly_chart(_stage_figure(p), key=f"{p.key}-lost-trend")
     else:

@@ -85,7 +85,7 @@ def wall_page(state: WallState, *, key: str = "wall") -> None:
     shown, _slots = screen_slice(data.columns, state.query.screen, state.query.of)
     spot = spotlight_column(shown, state.spotlight_s)
     wall_header(data, state, key=key, spot=spot)
-    customer_math.band(data.month, wall_screen=state.wall_screen)
+    customer_math.band(data, wall_screen=state.wall_screen)
     render_wall(
         data,
         key=key,
