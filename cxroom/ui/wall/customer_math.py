@@ -47,11 +47,7 @@ def for_month(month: date) -> CustomerMath:
 
 def definitions_text(cm: CustomerMath) -> str:
     d = cm.definitions
-    return f"In: {d.incoming} · Out: {d.outgoing} · Value: {d.value_unit}."
-
-
-def _spark(cm: CustomerMath, attr: str) -> list[float]:
-    return [float(getattr(m, attr) or 0) for m in cm.months[-12:]]
+    return f"In: {d.incoming} · Out: {d.outgoing} · Values in {d.value_unit}."
 
 
 def band(data: WallData, *, wall_screen: bool = False) -> None:
@@ -62,23 +58,65 @@ def band(data: WallData, *, wall_screen: bool = False) -> None:
     m = cm.this_month
     if m is None:
         return
+    if wall_screen:
+        _screen_band(cm, m, data)
+        return
     unit = cm.definitions.value_unit
     with st.container(border=True, key="customer-math-band"):
-        left, middle, right = st.columns([5, 3, 3], gap="medium")
+        left, middle, right = st.columns([6, 4, 3], gap="medium")
         with left:
             st.markdown(f"###### Customer math · {month_label(month)}")
             with st.container(horizontal=True, key="customer-math-metrics"):
                 _metrics(cm, m, unit)
-            if not wall_screen or cm.definitions.recorded:
-                st.caption(md(definitions_text(cm)))
+            st.caption(md(definitions_text(cm)))
         with middle:
-            st.plotly_chart(trend_figure(cm, height=150 if wall_screen else 170), key="customer-math-trend")
+            st.plotly_chart(trend_figure(cm, height=170), key="customer-math-trend")
         with right:
             st.markdown("###### Why customers left")
-            reasons = cm.by_reason[: 3 if wall_screen else 4]
-            lines = [f"**{md(r)}** · {fmt_count(n)} · {md(fmt_amount(v, unit))}" for r, _sid, n, v in reasons]
-            st.markdown("  \n".join(lines) or "No losses recorded this month.")
+            st.markdown("  \n".join(_reason_lines(cm, data, 4)) or "No losses recorded this month.")
             st.caption(calls_line(cm.calls.get(month, 0), m.customers_out))
+
+
+# The wall screen never scrolls: its band is one line of numbers and one of definitions, and
+# the columns give up that height (their own safety net, in the theme, is 6.8rem).
+SCREEN_CSS = """
+.st-key-customer-math-band { gap: 0.2rem; }
+.st-key-customer-math-band p {
+  margin: 0 !important; line-height: 1.45; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+}
+.st-key-wall-columns { max-height: calc(100vh - 10.2rem) !important; }
+"""
+
+
+def _screen_band(cm: CustomerMath, m: MonthMath, data: WallData) -> None:
+    st.html(f"<style>{SCREEN_CSS}</style>")
+    unit = cm.definitions.value_unit
+    retention = fmt_number(m.retention, "%") if m.retention is not None else "–"
+    top = _reason_lines(cm, data, 1)
+    numbers = (
+        f"**Customer math · {month_label(data.month)}** · In **{fmt_count(m.customers_in)}** "
+        f"({md(fmt_amount(m.value_in, unit))}) · Out **{fmt_count(m.customers_out)}** lost, "
+        f"{fmt_count(m.downgraded)} downgraded · Net **{fmt_signed(m.net_customers)}** · Retention **{retention}** · "
+        f"Value lost **{md(fmt_amount(m.value_out, unit))}**"
+        + (f" · Top reason: {top[0]}" if top else "")
+        + f" · {calls_line(cm.calls.get(data.month, 0), m.customers_out)}"
+    )
+    with st.container(key="customer-math-band"):  # one element: two lines of one paragraph
+        st.markdown(f"{numbers}  \n:small[:gray[{md(definitions_text(cm))}]]")
+
+
+def _reason_lines(cm: CustomerMath, data: WallData, limit: int) -> list[str]:
+    """'**Long wait on phone** (Get help) · 270 · $259.1k', the month's top reasons for losses."""
+    stages = {c.stage.id: c.stage.name for c in data.columns}
+    unit = cm.definitions.value_unit
+    return [
+        f"**{md(r)}**{f' ({md(stages[sid])})' if sid in stages else ''} · {fmt_count(n)} · {md(fmt_amount(v, unit))}"
+        for r, sid, n, v in cm.by_reason[:limit]
+    ]
+
+
+def fmt_signed(n: int) -> str:
+    return f"+{fmt_count(n)}" if n > 0 else fmt_count(n)
 
 
 def _metrics(cm: CustomerMath, m: MonthMath, unit: str) -> None:
@@ -88,7 +126,6 @@ def _metrics(cm: CustomerMath, m: MonthMath, unit: str) -> None:
         delta=fmt_amount(m.value_in, unit),
         delta_arrow="off",
         delta_color="off",
-        chart_data=_spark(cm, "customers_in"),
         help=md(f"New {fmt_count(m.new)}, won back {fmt_count(m.won_back)}. {cm.definitions.incoming}"),
     )
     st.metric(
@@ -97,10 +134,9 @@ def _metrics(cm: CustomerMath, m: MonthMath, unit: str) -> None:
         delta=f"+{fmt_count(m.downgraded)} downgraded",
         delta_arrow="off",
         delta_color="off",
-        chart_data=_spark(cm, "customers_out"),
         help=md(f"Lost {fmt_count(m.customers_out)}; downgraded {fmt_count(m.downgraded)}. {cm.definitions.outgoing}"),
     )
-    st.metric("Net", f"{m.net_customers:+,}", chart_data=_spark(cm, "net_customers"), help="Customers in − lost.")
+    st.metric("Net", fmt_signed(m.net_customers), help="Customers in − lost.")
     st.metric(
         "Retention",
         fmt_number(m.retention, "%") if m.retention is not None else "–",
@@ -110,7 +146,6 @@ def _metrics(cm: CustomerMath, m: MonthMath, unit: str) -> None:
     st.metric(
         "Value lost",
         md(fmt_amount(m.value_out, unit)),
-        chart_data=_spark(cm, "value_out"),
         help=md(f"The {unit} of lost customers and of downgrades."),
     )
 
@@ -125,7 +160,7 @@ def trend_figure(cm: CustomerMath, *, height: int = 260) -> go.Figure:
     fig.update_layout(
         **{**PLOT_LAYOUT, "height": height, "margin": {"l": 0, "r": 0, "t": 24, "b": 0}},
         barmode="relative",
-        title={"text": "In and lost, 24 months", "font": {"size": 13}},
+        title={"text": "Customers in (blue) and lost (red), net (line): 24 months", "font": {"size": 13}},
     )
     return fig
 

@@ -27,9 +27,10 @@ if TYPE_CHECKING:
 
 
 def in_column(c: InColumn) -> None:
-    """Nothing in a column whose stage lost no one this month (or in a room without movements)."""
+    """Nothing in a column whose stage lost no one this month (or in a room without movements);
+    on a wall screen whose columns are narrow, the band above them says it for the room."""
     line = panel.stage_line(c.col.losses)
-    if line:
+    if line and (c.roomy or not c.wall_screen):
         c.prose.heading("Customers lost")
         c.prose.add(line)
 
