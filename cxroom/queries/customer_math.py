@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cxroom.insights.customer_math import MonthCounts, MonthMath, StageLosses, month_math
+from cxroom.queries.setup_file import Reader
 from cxroom.queries.wall.months import add_months, as_date
 from cxroom.store import Store
 
@@ -119,8 +120,9 @@ DEFAULT_DEFINITIONS = Definitions(
 )
 
 
-def definitions(store: Store) -> Definitions:
-    rows = {r["term"]: r["text"] for r in store.fetch_dicts(DEFINITIONS)}
+def definitions(db: Reader) -> Definitions:
+    """The room's definitions (a store, or an open transaction that reads what it has written)."""
+    rows = {r["term"]: r["text"] for r in db.fetch_dicts(DEFINITIONS)}
     if not rows:
         return DEFAULT_DEFINITIONS
     return Definitions(

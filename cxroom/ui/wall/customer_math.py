@@ -169,7 +169,7 @@ def stage_line(losses: StageLosses | None) -> str | None:
     """'Lost at this stage: 42 customers, $51.2k' and the top reasons (None: nothing lost)."""
     if losses is None:
         return None
-    value = fmt_amount(losses.value, losses.unit)
-    text = f"Lost at this stage: {fmt_count(losses.customers)} customers, {value}"
+    # Our own words and numbers; only the unit and the reasons come from people (escaped).
+    text = f"Lost at this stage: {fmt_count(losses.customers)} customers, {md(fmt_amount(losses.value, losses.unit))}"
     reasons = losses.reasons_text()
-    return f"{md(text)}  \n:small[{md(reasons)}]" if reasons else md(text)
+    return f"{text}  \n:small[{md(reasons)}]" if reasons else text
