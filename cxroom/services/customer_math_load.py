@@ -80,6 +80,22 @@ FROM typed g JOIN cats c ON c.k = least(g.k, (SELECT n FROM n_cats) - 1)
 )
 
 
+# The active customers at each month's end: a base of three million plus the customers in less
+# those lost, so retention reads and in - out reconciles.
+SCALE_BASE_SQL = """
+INSERT INTO customer_base
+SELECT month, 'Scale generator', 3000000 + sum(net) OVER (ORDER BY month), ?
+FROM (
+    SELECT date_trunc('month', moved_at)::DATE AS month,
+           count(*) FILTER (WHERE movement IN ('new', 'won_back')) - count(*) FILTER (WHERE movement = 'lost') AS net
+    FROM customer_movements WHERE batch_id = ? GROUP BY ALL
+)
+"""
+
+
 def load_scale_movements(tx: Tx, *, count: int, end: date, days: int, batch_id: int) -> None:
+    """``count`` movements over ``days`` days to ``end`` (ids are hashes of generated numbers:
+    a scale room holds no real customer)."""
     tx.require(Action.IMPORT)
     tx.execute(SCALE_SQL, [count, end, days, batch_id])
+    tx.execute(SCALE_BASE_SQL, [batch_id, batch_id])
