@@ -139,3 +139,28 @@ def test_in_minus_out_reconciles_with_the_stated_active_customers(room: Store, t
     gaps = {m.month: m.reconciliation_gap for m in load_customer_math(second, date(2025, 6, 1)).months}
     assert gaps[date(2025, 3, 1)] == -1
     assert gaps[date(2025, 4, 1)] == 0
+
+
+def test_a_churn_export_dropped_in_the_inbox_is_imported_with_its_saved_mapping(tmp_path: Path) -> None:
+    from cxroom.inbox.layout import InboxLayout
+    from cxroom.inbox.worker import InboxWorker
+    from cxroom.store import close_all, open_store
+    from tests.inbox.helpers import drop, reports, room_with_stages
+    from tests.inbox.test_inbox_worker import run_until_idle
+
+    settings = room_with_stages(tmp_path / "room", inbox_settle_s=0.3)
+    try:
+        truth = write_churn_export(tmp_path / "crm_churn.csv", months=3)
+        layout = InboxLayout(settings.inbox_path)
+        assert layout.drop("movements").name == "movements"  # the folder is the registry's kind
+        worker = InboxWorker(lambda: settings, poll_s=0)
+        drop(layout, "movements", tmp_path / "crm_churn.csv", options={"source": "CRM"})
+        run_until_idle(worker)
+        [report] = reports(layout, "done")
+        assert report["rows_imported"] == truth.good_rows and report["source"] == "CRM"
+        store = open_store(settings.db_path)
+        assert store.fetch_value("SELECT count(*) FROM customer_movements WHERE source = 'CRM'") == truth.good_rows
+        saved = store.fetch_value("SELECT mapping FROM source_mappings WHERE kind = 'movements' AND source = 'CRM'")
+        assert '"customer_id": "Customer ID"' in saved  # next month's export of this source reads the same way
+    finally:
+        close_all()
