@@ -147,6 +147,9 @@ def stage_signals(inputs: AgendaInputs) -> list[StageSignals]:
         for survey in (s for s in inputs.surveys if stage.id in s.stage_ids and s.fell):
             reasons.append(f"▼ Survey score fell · {survey.describe()}")
             score += 2
+        for loss in (x for x in inputs.losses if x.stage_id == stage.id and x.rose):
+            reasons.append(f"▲ More customers lost · {loss.describe()}")
+            score += 3
         for moment in (m for m in inputs.moments if m.stage_id == stage.id and m.state == "broken"):
             if moment.state_before == "broken":
                 since = f" since {moment.state_since:%b %Y}" if moment.state_since else ""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cxroom.insights.customer_math import LossFacts
 from cxroom.insights.early_warning import RiseCheck, unusual_rise
 from cxroom.insights.health import SCALE_WIDTH, Rag, kpi_rag
 
@@ -142,3 +143,4 @@ class AgendaInputs:
     surveys: Sequence[SurveyFacts] = ()
     moments: Sequence[MomentFacts] = ()
     fixes: Sequence[FixFacts] = ()
+    losses: Sequence[LossFacts] = ()  # customers lost per stage (customer math)

@@ -115,3 +115,23 @@ def calls_line(called: int, lost: int) -> str:
     if not lost and not called:
         return "No customer was lost, and none was called."
     return f"We called {fmt_count(called)} of {fmt_count(lost)} lost customer{'s' if lost != 1 else ''}."
+
+
+LOSS_RISE = 1.2  # an agenda reason: a fifth more customers lost at a stage than the month before
+LOSS_RISE_MIN = 10  # ... and at least this many more
+
+
+@dataclass(frozen=True)
+class LossFacts:
+    """An agenda fact: the customers a stage lost in the review month and the month before."""
+
+    stage_id: int
+    lost: int
+    previous: int
+
+    @property
+    def rose(self) -> bool:
+        return self.lost >= self.previous * LOSS_RISE and self.lost - self.previous >= LOSS_RISE_MIN
+
+    def describe(self) -> str:
+        return f"{fmt_count(self.lost)} lost this month, {fmt_count(self.previous)} the month before"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from cxroom.insights.customer_math import MonthCounts, MonthMath, StageLosses, month_math
+from cxroom.insights.customer_math import LossFacts, MonthCounts, MonthMath, StageLosses, month_math
 from cxroom.queries.setup_file import Reader
 from cxroom.queries.wall.months import add_months, as_date
 from cxroom.store import Store
@@ -247,3 +247,24 @@ GROUP BY ALL
 def complaints_by_stage_month(store: Store) -> list[dict[str, Any]]:
     """(slug, month, category, n) of every complaint on a stage: what the demo's losses follow."""
     return store.fetch_dicts(COMPLAINTS_BY_STAGE_MONTH)
+
+
+# Parameters: $prev, $month, $next. Lost customers per stage in the month and the month before.
+STAGE_LOSSES_TWO_MONTHS = """
+SELECT stage_id, count(*) FILTER (WHERE moved_at >= $month) AS lost,
+       count(*) FILTER (WHERE moved_at < $month) AS previous
+FROM customer_movements
+WHERE movement = 'lost' AND stage_id IS NOT NULL AND moved_at >= $prev AND moved_at < $next
+GROUP BY stage_id
+"""
+
+
+def stage_losses(store: Store, month: date) -> tuple[LossFacts, ...]:
+    """The agenda's fact: customers lost per stage in ``month`` and the month before (a read the
+    agenda proposal, the minutes and exports can use; the full panel is ``load_customer_math``)."""
+    month = month.replace(day=1)
+    params = {"prev": add_months(month, -1), "month": month, "next": add_months(month, 1)}
+    return tuple(
+        LossFacts(int(r["stage_id"]), int(r["lost"]), int(r["previous"]))
+        for r in store.fetch_dicts(STAGE_LOSSES_TWO_MONTHS, params)
+    )

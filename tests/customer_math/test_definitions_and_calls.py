@@ -149,3 +149,27 @@ def test_the_demos_losses_follow_its_complaints(demo_store: Store) -> None:
         )
         == 0
     )
+
+
+def test_a_stage_losing_more_customers_is_a_reason_on_the_agenda(room: Store) -> None:
+    from cxroom.insights.agenda import stage_signals
+    from cxroom.insights.agenda_facts import AgendaInputs, StageFacts
+    from cxroom.insights.customer_math import LossFacts
+    from cxroom.queries.customer_math import stage_losses
+
+    evidence.create_category_rule(room, CategoryRuleCreate(category="Moved abroad", stage_slug="renew"), actor="system")
+    renew = int(room.fetch_value("SELECT id FROM stages WHERE slug = 'renew'"))
+    facts = {f.stage_id: f for f in stage_losses(room, date(2025, 3, 1))}
+    counted = room.execute(
+        "SELECT count(*) FILTER (WHERE moved_at >= '2025-03-01'), count(*) FILTER (WHERE moved_at < '2025-03-01') "
+        "FROM customer_movements WHERE movement = 'lost' AND reason = 'Moved abroad' "
+        "AND moved_at >= '2025-02-01' AND moved_at < '2025-04-01'"
+    )[0]
+    assert (facts[renew].lost, facts[renew].previous) == counted
+    stage = StageFacts(renew, "renew", "Renew", 7)
+    inputs = AgendaInputs(month=date(2025, 3, 1), held_on=date(2025, 4, 5), since=datetime(2025, 3, 1))
+    rose = AgendaInputs(**{**inputs.__dict__, "stages": (stage,), "losses": (LossFacts(renew, 60, 40),)})
+    flat = AgendaInputs(**{**inputs.__dict__, "stages": (stage,), "losses": (LossFacts(renew, 45, 40),)})
+    [signal] = stage_signals(rose)
+    assert signal.reasons == ("▲ More customers lost · 60 lost this month, 40 the month before",)
+    assert stage_signals(flat)[0].reasons == ()
