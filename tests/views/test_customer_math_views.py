@@ -6,11 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from cxroom.formatting import fmt_amount, fmt_count
+from cxroom.models import CategoryRuleCreate
 from cxroom.queries.customer_math import definitions
+from cxroom.services import evidence
+from cxroom.services.imports import import_file
 from cxroom.settings import Settings
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
@@ -121,3 +125,26 @@ def test_the_setup_page_records_the_definitions(app_for: Callable[..., AppTest],
     click(at, "Save the definitions")
     got = definitions(store)
     assert (got.incoming, got.outgoing, got.value_unit) == (DEFS_incoming, DEFS_outgoing, "£")
+
+
+def test_reasons_and_what_customers_said_stay_text(
+    app_for: Callable[..., AppTest], tmp_settings: Settings, tmp_path: Path
+) -> None:
+    from tests.customer_math.churn_export import REASONS, write_churn_export
+
+    hostile = "<img src=x onerror=alert(1)> **Renewal** [price](http://evil.example)"
+    store = Store(tmp_settings.db_path)
+    store.migrate()
+    add_stages(store)
+    write_churn_export(tmp_path / "churn.csv", months=2, start=date(2026, 9, 1))
+    text = (tmp_path / "churn.csv").read_text().replace(REASONS[0], hostile.replace('"', ""))
+    (tmp_path / "churn.csv").write_text(text)
+    evidence.create_category_rule(store, CategoryRuleCreate(category=hostile, stage_slug="renew"), actor="system")
+    import_file(store, kind="movements", path=tmp_path / "churn.csv", actor="system")
+    store.close()
+    at = app_for(tmp_settings)
+    at.query_params["month"] = "2026-10"
+    at.run()
+    assert not at.exception
+    shown = "\n".join(m.value for m in at.markdown)
+    assert md(hostile) in shown and hostile not in shown
