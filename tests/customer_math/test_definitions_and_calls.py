@@ -173,3 +173,26 @@ def test_a_stage_losing_more_customers_is_a_reason_on_the_agenda(room: Store) ->
     [signal] = stage_signals(rose)
     assert signal.reasons == ("▲ More customers lost · 60 lost this month, 40 the month before",)
     assert stage_signals(flat)[0].reasons == ()
+
+
+def test_the_scale_generator_makes_movements_that_reconcile(empty_store: Store) -> None:
+    from cxroom.scale import SCALES
+    from cxroom.services import bulk
+    from cxroom.services.customer_math_load import load_scale_movements
+
+    assert SCALES["large"].movements == 5_000_000
+    add_stages(empty_store)
+    for slug in ("pay", "claim", "renew"):
+        evidence.create_category_rule(
+            empty_store, CategoryRuleCreate(category=f"Scale reason {slug}", stage_slug=slug), actor="system"
+        )
+    with empty_store.transaction("system") as tx:
+        batch = bulk.open_batch(tx, kind="demo", source="Scale generator", file_name="test")
+        load_scale_movements(tx, count=20_000, end=date(2026, 10, 31), days=365, batch_id=batch)
+    assert empty_store.fetch_value("SELECT count(*) FROM customer_movements") == 20_000
+    lost_on_stages = empty_store.fetch_value(
+        "SELECT count(DISTINCT stage_id) FROM customer_movements WHERE movement = 'lost'"
+    )
+    assert lost_on_stages == 3
+    months = [m for m in load_customer_math(empty_store, date(2026, 10, 1)).months if m.active_start is not None]
+    assert len(months) >= 10 and all(m.reconciliation_gap == 0 for m in months)
