@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from cxroom import ffprobe
 from cxroom.errors import MediaRejectedError
 
 # WAVE format tags a browser plays as they are: PCM and IEEE float.
@@ -114,17 +115,7 @@ def probe_duration(data: bytes) -> float | None:
     with tempfile.NamedTemporaryFile(prefix="cxroom-probe-") as fh:
         fh.write(data)
         fh.flush()
-        result = subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", fh.name],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    try:
-        return float(result.stdout.strip())
-    except ValueError:
-        return None
+        return ffprobe.duration(fh.name)
 
 
 def normalise(data: bytes) -> tuple[bytes, bool]:

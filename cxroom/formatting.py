@@ -18,10 +18,15 @@ __all__ = [
     "datetime_text",
     "day_text",
     "fmt_change",
+    "fmt_count",
+    "fmt_kpi",
+    "fmt_kpi_change",
+    "fmt_money",
     "fmt_number",
     "fmt_pct",
     "fmt_survey",
     "month_label",
+    "times_usual",
 ]
 
 
@@ -95,9 +100,88 @@ def clip_time(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def fmt_count(value: int | None) -> str:
-    """A count of things (customers, calls): whole, with thousands separators."""
-    return "–" if value is None else f"{int(value):,}"
+def fmt_target(target: float | None, unit: str = "", direction: str = "higher_better") -> str:
+    """A KPI's target as it stands beside its value: 'target ≥ 70%', 'target ≤ 3.0 days'."""
+    if target is None:
+        return "no target"
+    sign = "≥" if direction == "higher_better" else "≤"
+    return f"target {sign} {fmt_number(target, unit)}"
+
+
+# -- KPIs, counts, money and sizes in words (appended: one rule each, used by every page) ----------
+
+
+def fmt_kpi(value: float | None, unit: str = "", *, none: str = "no reading") -> str:
+    """A KPI's value with its unit, the way the wall, the presenter, the minutes and the
+    celebrations all print it ('76.4%', '3.2 days', '1,250 calls'): ``fmt_number``'s digits, but a
+    missing reading says so in words (``none``) instead of a dash, since leaders read it aloud."""
+    return none if value is None else fmt_number(value, unit)
+
+
+def fmt_kpi_change(change: float | None, unit: str = "", *, since: str = "") -> str | None:
+    """A KPI's change with its unit, as on the wall ('-0.3 pts' for a percentage, '+1.2 days'),
+    followed by ``since`` ('vs last month') when given; None without a change."""
+    text = fmt_change(change, unit)
+    if text is None:
+        return None
+    return f"{text} {since}".strip()
+
+
+def fmt_count(n: int | float, singular: str | None = None, plural: str | None = None) -> str:
+    """A count with thousands separators, alone ('1,204') or with its noun agreeing in
+    number: '1 fix', '4 fixes', '12,345 complaints'."""
+    whole = int(n)
+    if singular is None:
+        return f"{whole:,}"
+    word = singular if whole == 1 else (plural or f"{singular}s")
+    return f"{whole:,} {word}"
+
+
+def fmt_money(value: float | None, currency: str = "") -> str:
+    """An amount of money: whole units from 100 up, cents below; a one-character symbol goes
+    before the number ('€1,250', '$12.50'), a code after it ('1,250 EUR')."""
+    if value is None:
+        return "–"
+    digits = 0 if abs(value) >= 100 else 2
+    text = f"{abs(value):,.{digits}f}"
+    sign = "-" if value < 0 else ""
+    if len(currency) == 1:
+        return f"{sign}{currency}{text}"
+    return f"{sign}{text} {currency}".strip()
+
+
+_SMALL = {
+    2: "twice",
+    3: "three times",
+    4: "four times",
+    5: "five times",
+    6: "six times",
+    7: "seven times",
+    8: "eight times",
+    9: "nine times",
+    10: "ten times",
+}
+
+
+def times_usual(actual: float, expected: float | None, *, usual: str = "a usual month") -> str:
+    """How far a count is from what was expected, in words a leader reads aloud:
+    'about three times a usual month', 'about half as much again as a usual month',
+    'about the same as a usual month'. ``expected`` None or 0: 'with no usual level to compare'."""
+    if expected is None or expected <= 0:
+        return "with no usual level to compare"
+    ratio = actual / expected
+    if ratio >= 1.75:
+        whole = round(ratio)
+        return f"about {_SMALL[whole]} {usual}" if whole in _SMALL else f"about {whole} times {usual}"
+    if ratio >= 1.35:
+        return f"about half as much again as {usual}"
+    if ratio >= 1.1:
+        return f"a little above {usual}"
+    if ratio > 0.9:
+        return f"about the same as {usual}"
+    if ratio > 0.6:
+        return f"below {usual}"
+    return f"well below {usual}"
 
 
 def fmt_amount(value: float | None, unit: str = "") -> str:

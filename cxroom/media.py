@@ -27,6 +27,7 @@ import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cxroom import ffprobe
 from cxroom.errors import MediaRejectedError
 from cxroom.settings import Settings
 
@@ -252,22 +253,6 @@ def _ogg_duration(data: bytes) -> float | None:
     return None
 
 
-def _ffprobe_duration(path: Path) -> float | None:
-    if shutil.which("ffprobe") is None:
-        return None
-    result = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    try:
-        return float(result.stdout.strip())
-    except ValueError:
-        return None
-
-
 def audio_duration(data: bytes, mime: str, path: Path | None = None) -> float | None:
     if mime == "audio/ogg":
         found = _ogg_duration(data)
@@ -279,7 +264,7 @@ def audio_duration(data: bytes, mime: str, path: Path | None = None) -> float | 
                 return wav.getnframes() / float(wav.getframerate())
         except (wave.Error, EOFError):
             pass  # compressed WAV (e.g. mu-law): ffprobe below knows it
-    return _ffprobe_duration(path) if path is not None else None
+    return ffprobe.duration(path) if path is not None else None
 
 
 class MediaStore:
@@ -340,7 +325,7 @@ class MediaStore:
                 with tempfile.TemporaryDirectory(prefix="cxroom-check-") as tmp:
                     probe = Path(tmp) / f"in.{EXTENSIONS[mime]}"
                     probe.write_bytes(data)
-                    duration = _ffprobe_duration(probe)
+                    duration = ffprobe.duration(probe)
         return CheckedMedia(data, StoredMedia(sha256, mime, len(data), path, duration, width, height))
 
     def save(self, checked: CheckedMedia) -> bool:

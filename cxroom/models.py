@@ -310,3 +310,24 @@ class WallQuery(BaseModel):
         if self.screen < 1 or self.screen > self.of:
             raise ValueError(f"screen= must be between 1 and {self.of}")
         return self
+
+
+class DisplayPlaylist(BaseModel):
+    """What a wall-screen link shows in turn: the wall (each page of it), a spotlight on each
+    stage, the fix board and the celebrations, each for so many seconds (0: left out); and how
+    often the screen fetches fresh data when it stays on one screen."""
+
+    model_config = ConfigDict(frozen=True)
+
+    wall_s: int = Field(default=60, ge=3, le=3600)  # the wall is always in the playlist
+    spotlight_s: int = Field(default=15, ge=0, le=3600)  # per stage; 0 leaves the screen out
+    fixes_s: int = Field(default=30, ge=0, le=3600)
+    celebrations_s: int = Field(default=20, ge=0, le=3600)
+    refresh_s: int = Field(default=60, ge=5, le=3600)
+
+    @field_validator("spotlight_s", "fixes_s", "celebrations_s")
+    @classmethod
+    def _short_but_readable(cls, value: int) -> int:
+        if 0 < value < 3:
+            raise ValueError("a screen shown for less than 3 seconds cannot be read; use 0 to leave it out")
+        return value

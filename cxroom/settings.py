@@ -189,3 +189,32 @@ class HeaderAuthSettings(BaseModel):
             proxy_secret_header=env.get("CXROOM_PROXY_SECRET_HEADER", "").strip() or "X-Cxroom-Proxy-Secret",
             trusted_proxies=tuple(networks),
         )
+
+
+class SmtpSettings(BaseModel):
+    """Where the monthly digest is sent from (python -m cxroom digest): CXROOM_SMTP_HOST, _PORT,
+    _USER, _PASSWORD, _FROM and _STARTTLS. Without a host the digest can only be a dry run."""
+
+    host: str = Field(default="", description="CXROOM_SMTP_HOST")
+    port: int = Field(default=587, ge=1, le=65535, description="CXROOM_SMTP_PORT")
+    user: str = Field(default="", description="CXROOM_SMTP_USER")
+    password: SecretStr | None = Field(default=None, description="CXROOM_SMTP_PASSWORD")
+    sender: str = Field(default="Customer Room <cxroom@localhost>", description="CXROOM_SMTP_FROM")
+    starttls: bool = Field(default=True, description="CXROOM_SMTP_STARTTLS")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> SmtpSettings:
+        env = os.environ if environ is None else environ
+        try:
+            return cls(
+                host=env.get("CXROOM_SMTP_HOST", "").strip(),
+                port=env.get("CXROOM_SMTP_PORT", "").strip() or 587,
+                user=env.get("CXROOM_SMTP_USER", "").strip(),
+                password=SecretStr(env["CXROOM_SMTP_PASSWORD"]) if env.get("CXROOM_SMTP_PASSWORD") else None,
+                sender=env.get("CXROOM_SMTP_FROM", "").strip() or "Customer Room <cxroom@localhost>",
+                starttls=env.get("CXROOM_SMTP_STARTTLS", "").strip() or True,
+            )
+        except ValidationError as exc:
+            names = {"port": "CXROOM_SMTP_PORT", "sender": "CXROOM_SMTP_FROM", "starttls": "CXROOM_SMTP_STARTTLS"}
+            wrong = "; ".join(f"{names.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in exc.errors())
+            raise InvalidInputError(f"An SMTP setting is not valid: {wrong}.") from exc

@@ -96,6 +96,10 @@ class Tx:
         names = [d[0] for d in result.description or []]
         return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
+    def fetch_df(self, sql: str, params: Params = None) -> pd.DataFrame:
+        """A read inside the transaction (it sees the transaction's own writes), as the store's."""
+        return self.execute(sql, params).df()
+
     def update_versioned(self, table: str, row_id: int, expected_version: int, values: dict[str, Any]) -> None:
         """UPDATE one row only if nobody changed it since it was read.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cxroom.ui.reviews import header, presenter, reads, state
+from cxroom.ui.reviews import header, listening_play, presenter, reads, state
 
 state.before_widgets()
 
@@ -23,5 +23,9 @@ items = reads.cached_agenda(version, db, review.id)
 slide = presenter.presenter_slide(review, items)
 presenter.presenter_bar(review, items, slide)
 state.show_flash()
-presenter.render_slide(review, slide)
+if listening_play.listening_requested():
+    listening_play.listening_slide(review)
+else:
+    presenter.render_slide(review, slide)
+listening_play.listening_link(review)
 presenter.presenter_footer(review, items, slide)

@@ -8,8 +8,20 @@ from datetime import date
 
 import streamlit as st
 
+from cxroom.ui.decks import review_deck_downloads
 from cxroom.ui.kit.text import md
-from cxroom.ui.reviews import agenda, capture, charter, close_minutes, compare, header, reads, state, teams
+from cxroom.ui.reviews import (
+    agenda,
+    capture,
+    charter,
+    close_minutes,
+    compare,
+    header,
+    listening_set,
+    reads,
+    state,
+    teams,
+)
 
 state.before_widgets()
 
@@ -38,6 +50,7 @@ agenda_tab, capture_tab, present_tab, close_tab, changes_tab = st.tabs(
 if agenda_tab.open:
     with agenda_tab:
         agenda.agenda_editor(review, items, choices)
+        listening_set.set_editor(review)
 if capture_tab.open:
     with capture_tab:
         left, right = st.columns([0.5, 0.5], gap="large")
@@ -58,6 +71,7 @@ if close_tab.open:
     with close_tab:
         close_minutes.close_panel(review, findings, decisions)
         close_minutes.minutes_downloads(review)
+        review_deck_downloads(review.id, review.held_on)
 if changes_tab.open:
     with changes_tab:
         compare.comparison_view(review)

@@ -23,7 +23,10 @@ reviews = reads.cached_reviews(reads.version(), reads.db_key())
 new_review = st.session_state.pop("plan:new-review", None)
 if new_review is not None:
     navigation.page_link(
-        state.REVIEW_PAGE, label="Open the new review", icon="➡️", query_params={"review": str(new_review)}
+        state.REVIEW_PAGE,
+        label="Open the new review",
+        icon=":material/arrow_forward:",
+        query_params={"review": str(new_review)},
     )
 
 left, right = st.columns([0.58, 0.42], gap="large")

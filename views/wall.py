@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cxroom.ui.decks import wall_deck_downloads
 from cxroom.ui.kit.text import md
 from cxroom.ui.wall.state import read_wall_state
 from cxroom.ui.wall.wall_page import wall_page
@@ -26,3 +27,4 @@ if state.wall_screen:
     st.fragment(run_every=state.spotlight_s or WALL_SCREEN_REFRESH_S)(wall_page)(state)
 else:
     wall_page(state)
+    wall_deck_downloads(state)

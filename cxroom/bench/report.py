@@ -58,6 +58,10 @@ def table(result: dict[str, Any]) -> str:
         shown = _s(value) if unit == "s" else ("n/a" if value is None else f"{value:,.0f} {unit}")
         lines.append(f"{label:<52} {shown:>10} {_x(times_floor):>8}   {verdict}".rstrip())
 
+    def against_floor(label: str, key: str, floor: str) -> None:
+        """A measured time and how many times the floor page's time (``floor``) it is."""
+        row(label, result.get(key), ratio(result.get(key), result.get(floor)))
+
     row("floor page, AppTest run", result.get("floor_apptest_s"), 1.0)
     row("floor page, Chromium: navigation to first text", result.get("floor_browser_s"), 1.0)
     for scale, w in result.get("by_scale", {}).items():
@@ -75,16 +79,8 @@ def table(result: dict[str, Any]) -> str:
             w.get("wall_cold_ratio"),
             _verdict(result, "wall_cold_ratio") if here else "",
         )
-    row(
-        "wall, same session rerun",
-        result.get("wall_rerun_s"),
-        ratio(result.get("wall_rerun_s"), result.get("floor_apptest_s")),
-    )
-    row(
-        "wall, first run of a fresh server process",
-        result.get("wall_first_s"),
-        ratio(result.get("wall_first_s"), result.get("floor_apptest_s")),
-    )
+    against_floor("wall, same session rerun", "wall_rerun_s", "floor_apptest_s")
+    against_floor("wall, first run of a fresh server process", "wall_first_s", "floor_apptest_s")
     browser = result.get("browser") or {}
     if browser.get("available"):
         row(
@@ -96,21 +92,9 @@ def table(result: dict[str, Any]) -> str:
             f"{'   … more than the floor page':<52} {_s(result.get('browser_wall_extra_s')):>10} {'':>8}   "
             f"{_verdict(result, 'browser_wall_extra_s')}"
         )
-        row(
-            "wall, Chromium: script finished",
-            result.get("browser_wall_idle_s"),
-            ratio(result.get("browser_wall_idle_s"), result.get("floor_browser_s")),
-        )
-        row(
-            "wall screen (?mode=wall), Chromium",
-            result.get("browser_wall_screen_s"),
-            ratio(result.get("browser_wall_screen_s"), result.get("floor_browser_s")),
-        )
-        row(
-            "wall, Chromium, first visit (cold server)",
-            result.get("browser_wall_first_s"),
-            ratio(result.get("browser_wall_first_s"), result.get("floor_browser_s")),
-        )
+        against_floor("wall, Chromium: script finished", "browser_wall_idle_s", "floor_browser_s")
+        against_floor("wall screen (?mode=wall), Chromium", "browser_wall_screen_s", "floor_browser_s")
+        against_floor("wall, Chromium, first visit (cold server)", "browser_wall_first_s", "floor_browser_s")
     else:
         lines.append(f"{'wall in Chromium':<52} {browser.get('note', 'n/a')}")
     for name, label in (("stage", "stage detail ?stage=claim"), ("fixes", "fix board"), ("reviews", "reviews page")):

@@ -28,6 +28,20 @@ class Room:
     stages: int
     build_s: float | None  # None: reused from an earlier run
 
+    @classmethod
+    def counted(cls, scale: str, db: Path, media: Path, counts: dict[str, int], build_s: float | None) -> Room:
+        """The room at ``db`` with the row counts ``_counts`` read from it."""
+        return cls(
+            scale,
+            db,
+            media,
+            counts["complaints"],
+            counts["survey_responses"],
+            counts["kpi_readings"],
+            counts["stages"],
+            build_s,
+        )
+
     def to_json(self) -> dict[str, object]:
         return {
             "complaints": self.complaints,
@@ -98,16 +112,7 @@ def build_room(workdir: Path, scale: str, *, end_month: date, reuse: bool, say: 
             counts = _counts(db)
             if counts["schema_version"] == known.get("schema_version"):
                 say(f"  reusing the {scale} room in {folder}")
-                return Room(
-                    scale,
-                    db,
-                    media,
-                    counts["complaints"],
-                    counts["survey_responses"],
-                    counts["kpi_readings"],
-                    counts["stages"],
-                    None,
-                )
+                return Room.counted(scale, db, media, counts, None)
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
@@ -130,13 +135,4 @@ def build_room(workdir: Path, scale: str, *, end_month: date, reuse: bool, say: 
     build_s = time.perf_counter() - started
     counts = _counts(db)
     _write_marker(folder, scale, end_month, counts["schema_version"])
-    return Room(
-        scale,
-        db,
-        media,
-        counts["complaints"],
-        counts["survey_responses"],
-        counts["kpi_readings"],
-        counts["stages"],
-        build_s,
-    )
+    return Room.counted(scale, db, media, counts, build_s)

@@ -91,6 +91,9 @@ def _extensions() -> list[Callable[..., dict[str, Handler]]]:
 
     found: list[Callable[..., dict[str, Handler]]] = [cli_trust.register, importers_cli.register, bench_cli.register]
     found.append(setup_cli.register)  # `setup export|apply|export-rules|apply-rules`
+    from cxroom.cli import leaders as leaders_cli
+
+    found.append(leaders_cli.register)  # `export wall|review`, `digest`
     return found
 
 

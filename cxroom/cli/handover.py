@@ -15,11 +15,11 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from cxroom.errors import CxroomError, InvalidInputError
+from cxroom.cli import file_options
+from cxroom.errors import CxroomError
 from cxroom.importers.mapping import load_mapping_file
 from cxroom.inbox.jobs import IMPORT_OPTION_NAMES, parse_job, sidecar_of
 from cxroom.inbox.layout import IMPORT_KINDS, PART_SUFFIX, InboxLayout, read_json, write_json_atomically
@@ -177,36 +177,25 @@ def _job_options(kind: str, args: argparse.Namespace) -> dict[str, Any]:
             "dry_run": bool(args.dry_run),
         }
     if kind == "calls":
-        transcript = None
-        if args.transcript:
-            try:
-                transcript = json.loads(Path(args.transcript).read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise InvalidInputError(f"The transcript {args.transcript} is not valid JSON: {exc}.") from exc
-        try:
-            recorded = datetime.fromisoformat(args.recorded_at) if args.recorded_at else datetime.now()
-        except ValueError as exc:
-            raise InvalidInputError(f"--recorded-at {args.recorded_at!r} is not an ISO date/time.") from exc
         return {
             "stage": args.stage,
             "title": args.title,
             "moment": args.moment,
-            "recorded_at": recorded.isoformat(),
+            "recorded_at": file_options.recorded_at(args).isoformat(),
             "clip_start": args.clip_start,
             "clip_end": args.clip_end,
-            "transcript": transcript,
+            "transcript": file_options.transcript(args),
             "consent": args.consent,
             "tags": list(args.tags),
         }
-    try:
-        issued = date.fromisoformat(args.issued_on).isoformat() if args.issued_on else None
-    except ValueError as exc:
-        raise InvalidInputError(f"--issued-on {args.issued_on!r} is not a date (YYYY-MM-DD).") from exc
+    issued = file_options.issued_on(args)
     return {
         "stage": args.stage,
         "title": args.title,
         "kind": args.kind,
         "moment": args.moment,
         "caption": args.caption,
-        "issued_on": issued,
+        "issued_on": issued.isoformat() if issued else None,
+        "replaces": args.replaces,
+        "fix": args.fix,
     }

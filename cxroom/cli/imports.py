@@ -6,7 +6,7 @@
            [--date-format DD-MM-YYYY] [--delimiter ';'] [--sheet NAME] [--encoding cp1252]
     import undo BATCH_ID
     add call FILE --stage SLUG [--title T] [--recorded-at ISO] [--clip-start S] [--clip-end S] ...
-    add artifact FILE --stage SLUG [--title T] [--kind letter|bill|...] ...
+    add artifact FILE --stage SLUG [--title T] [--kind letter|bill|...] [--replaces ID [--fix ID]] ...
 
 KIND is an importable kind of cxroom.evidence_kinds.
 
@@ -21,11 +21,11 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cxroom import evidence_kinds
+from cxroom.cli import file_options
 from cxroom.errors import CxroomError, DatabaseLockedError
 from cxroom.importers.encoding import EncodingUncertainError
 from cxroom.importers.mapping import load_mapping_file
@@ -127,6 +127,8 @@ def register(
     art.add_argument("--moment")
     art.add_argument("--caption", default="")
     art.add_argument("--issued-on", help="YYYY-MM-DD")
+    art.add_argument("--replaces", type=int, metavar="ARTIFACT_ID", help="a new version of this artifact")
+    art.add_argument("--fix", type=int, metavar="FIX_ID", help="the fix that changed it (with --replaces)")
     art.add_argument("--json", action="store_true")
     leaf(art)
     return {"import": run, "add": run}
@@ -299,67 +301,43 @@ def _undo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _read_input(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CxroomError(f"There is no file {path}.") from exc
-    except OSError as exc:
-        raise CxroomError(f"Cannot read {path}: {exc.strerror}.") from exc
-
-
 def _add(args: argparse.Namespace, out: TextIO) -> int:
     from cxroom.media import MediaStore
     from cxroom.services.evidence_files import add_artifact_file, add_call_recording
 
     media = MediaStore(_current_settings())
-    data = _read_input(args.file)
-    title = args.title or args.file.stem
+    # What every file hung under a stage is given, whether a call or an artifact.
+    placed: dict[str, Any] = {
+        "data": file_options.read_input(args.file),
+        "original_name": args.file.name,
+        "stage_slug": args.stage,
+        "title": args.title or args.file.stem,
+        "moment_name": args.moment,
+        "actor": _actor(),
+    }
     if args.add_kind == "call":
-        transcript = None
-        if args.transcript:
-            try:
-                transcript = json.loads(_read_input(args.transcript))
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise CxroomError(f"The transcript {args.transcript} is not valid JSON: {exc}.") from exc
-        try:
-            recorded = datetime.fromisoformat(args.recorded_at) if args.recorded_at else datetime.now()
-        except ValueError as exc:
-            raise CxroomError(f"--recorded-at {args.recorded_at!r} is not an ISO date/time.") from exc
         new_id = add_call_recording(
             _store(),
             media,
-            data=data,
-            original_name=args.file.name,
-            stage_slug=args.stage,
-            title=title,
-            recorded_at=recorded,
-            moment_name=args.moment,
+            recorded_at=file_options.recorded_at(args),
             clip_start_s=args.clip_start,
             clip_end_s=args.clip_end,
-            transcript=transcript,
+            transcript=file_options.transcript(args),
             consent=args.consent,
             tags=args.tags,
-            actor=_actor(),
+            **placed,
         )
         entity = "call"
     else:
-        try:
-            issued = date.fromisoformat(args.issued_on) if args.issued_on else None
-        except ValueError as exc:
-            raise CxroomError(f"--issued-on {args.issued_on!r} is not a date (YYYY-MM-DD).") from exc
         new_id = add_artifact_file(
             _store(),
             media,
-            data=data,
-            original_name=args.file.name,
-            stage_slug=args.stage,
-            title=title,
             kind=args.kind,
-            moment_name=args.moment,
             caption=args.caption,
-            issued_on=issued,
-            actor=_actor(),
+            issued_on=file_options.issued_on(args),
+            replaces_id=args.replaces,
+            fix_id=args.fix,
+            **placed,
         )
         entity = "artifact"
     if args.json:

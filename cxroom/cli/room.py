@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cxroom.errors import DatabaseLockedError
 from cxroom.settings import Settings
@@ -110,15 +110,7 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     info["inbox"] = inbox_summary(settings.inbox_path)
-    if args.json:
-        print(json.dumps(info, indent=2, default=str))
-    else:
-        print(f"{info['room_name']} — {settings.db_path} (schema {info['schema_version']})")
-        print("Stages: " + " → ".join(info["stages"]))
-        for table, count in info["tables"].items():
-            print(f"  {table:<24} {count:>10,}")
-        _print_inbox(info["inbox"])
-    return EXIT_OK
+    return _print_info(args, settings, info)
 
 
 def _info_beside_the_app(args: argparse.Namespace, settings: Settings) -> int:
@@ -138,14 +130,19 @@ def _info_beside_the_app(args: argparse.Namespace, settings: Settings) -> int:
     info = {k: snapshot[k] for k in ("room_name", "schema_version", "stages", "tables")}
     info["as_of"] = snapshot.get("as_of")
     info["inbox"] = summary
+    return _print_info(args, settings, info, seen_by=", as the running app saw it")
+
+
+def _print_info(args: argparse.Namespace, settings: Settings, info: dict[str, Any], *, seen_by: str = "") -> int:
+    """`info`'s answer, as JSON or as lines, read from the database or from the app's snapshot."""
     if args.json:
         print(json.dumps(info, indent=2, default=str))
     else:
-        print(f"{info['room_name']} — {settings.db_path} (schema {info['schema_version']}), as the running app saw it")
+        print(f"{info['room_name']} — {settings.db_path} (schema {info['schema_version']}){seen_by}")
         print("Stages: " + " → ".join(info["stages"]))
         for table, count in info["tables"].items():
             print(f"  {table:<24} {count:>10,}")
-        _print_inbox(summary)
+        _print_inbox(info["inbox"])
     return EXIT_OK
 
 

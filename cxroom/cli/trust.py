@@ -70,7 +70,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
             token = trust.create_display_token(
                 store, label=args.label or "Wall screen", actor="cli", valid_days=args.days
             )
-            print(f"Wall-screen link (shown once; keep it safe): /?mode=wall&token={token}")
+            print(f"Wall-screen link (shown once; keep it safe): /display?token={token}")
         elif args.action == "revoke":
             trust.revoke_display_token(store, token_sha256=args.id, actor="cli")
             print("Revoked.")

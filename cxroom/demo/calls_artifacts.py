@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from cxroom.demo.calendar import DEMO_ACTOR
-from cxroom.media import MediaStore
+from cxroom.media import MediaStore, StoredMedia
 from cxroom.models import ArtifactCreate, ArtifactKind, CallCreate, TranscriptSegment
 from cxroom.services import evidence
 from cxroom.store import Store
@@ -23,14 +24,11 @@ def add_media(store: Store, media: MediaStore) -> tuple[int, int]:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     artifacts = calls = 0
     for item in manifest.get("artifacts", []):
-        path = DEMO_MEDIA_DIR / item["file"]
-        stored = media.put(path.read_bytes(), allowed={"image", "pdf"}, original_name=path.name)
+        stored = _put(media, item, {"image", "pdf"})
         evidence.add_artifact(
             store,
             ArtifactCreate(
-                stage_slug=item["stage"],
-                moment_name=item.get("moment"),
-                title=item["title"],
+                **_placed(item),
                 kind=ArtifactKind(item["kind"]),
                 media_sha256=stored.sha256,
                 caption=item.get("caption", ""),
@@ -43,14 +41,11 @@ def add_media(store: Store, media: MediaStore) -> tuple[int, int]:
         )
         artifacts += 1
     for item in manifest.get("calls", []):
-        path = DEMO_MEDIA_DIR / item["file"]
-        stored = media.put(path.read_bytes(), allowed={"audio"}, original_name=path.name)
+        stored = _put(media, item, {"audio"})
         evidence.add_call(
             store,
             CallCreate(
-                stage_slug=item["stage"],
-                moment_name=item.get("moment"),
-                title=item["title"],
+                **_placed(item),
                 media_sha256=stored.sha256,
                 duration_s=float(stored.duration_s or item["duration_s"]),
                 clip_start_s=int(item["clip_start_s"]),
@@ -66,3 +61,13 @@ def add_media(store: Store, media: MediaStore) -> tuple[int, int]:
         )
         calls += 1
     return artifacts, calls
+
+
+def _put(media: MediaStore, item: dict[str, Any], allowed: set[str]) -> StoredMedia:
+    path = DEMO_MEDIA_DIR / item["file"]
+    return media.put(path.read_bytes(), allowed=allowed, original_name=path.name)
+
+
+def _placed(item: dict[str, Any]) -> dict[str, Any]:
+    """Where a manifest's call or artifact hangs, and its title."""
+    return {"stage_slug": item["stage"], "moment_name": item.get("moment"), "title": item["title"]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 import numpy as np
@@ -11,7 +12,7 @@ from cxroom import demo_content as content
 from cxroom.demo.calendar import DEMO_ACTOR
 from cxroom.models import Direction, KpiCreate, QuestionKind, SurveyQuestionCreate
 from cxroom.services import bulk, evidence
-from cxroom.store import Store
+from cxroom.store import Store, Tx
 
 
 def _series(start: float, end: float, shape: str, noise: float, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -62,11 +63,7 @@ def build_kpis(store: Store, months: list[date], rng: np.random.Generator) -> in
             values = np.clip(values, 0.0, 100.0)
         frames.append(pd.DataFrame({"kpi_id": kpi_id, "period": months, "value": np.round(values, 1)}))
     readings = pd.concat(frames, ignore_index=True)
-    with store.transaction(DEMO_ACTOR) as tx:
-        batch = bulk.open_batch(tx, kind="demo", source="KPI warehouse", file_name="demo")
-        evidence.upsert_kpi_readings(tx, readings, batch)
-        bulk.close_batch(tx, batch, rows_read=len(readings), rows_imported=len(readings))
-    return len(readings)
+    return _one_batch(store, "KPI warehouse", readings, evidence.upsert_kpi_readings)
 
 
 def _survey_values(kind: str, score: float, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -109,8 +106,13 @@ def build_surveys(store: Store, months: list[date], rng: np.random.Generator) ->
                 )
             )
     responses = pd.concat(frames, ignore_index=True)
+    return _one_batch(store, "Survey platform", responses, bulk.insert_survey_responses)
+
+
+def _one_batch(store: Store, source: str, rows: pd.DataFrame, insert: Callable[[Tx, pd.DataFrame, int], object]) -> int:
+    """Write the demo's ``rows`` of one source as one committed batch, as an import would."""
     with store.transaction(DEMO_ACTOR) as tx:
-        batch = bulk.open_batch(tx, kind="demo", source="Survey platform", file_name="demo")
-        bulk.insert_survey_responses(tx, responses, batch)
-        bulk.close_batch(tx, batch, rows_read=len(responses), rows_imported=len(responses))
-    return len(responses)
+        batch = bulk.open_batch(tx, kind="demo", source=source, file_name="demo")
+        insert(tx, rows, batch)
+        bulk.close_batch(tx, batch, rows_read=len(rows), rows_imported=len(rows))
+    return len(rows)

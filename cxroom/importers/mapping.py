@@ -198,6 +198,16 @@ MAPPING_MODELS: dict[str, type[BaseModel]] = evidence_kinds.attach(
 )
 
 
+def column_fields(model: type[BaseModel]) -> list[tuple[str, bool]]:
+    """(field, required) for each field of a mapping model that names one column of the file
+    (a text field other than the date format), in the model's order."""
+    return [
+        (name, field.is_required())
+        for name, field in model.model_fields.items()
+        if name != "date_format" and field.annotation in (str, str | None)
+    ]
+
+
 def parse_mapping(kind: str, data: dict[str, object]) -> Mapping:
     model = MAPPING_MODELS[kind]
     try:

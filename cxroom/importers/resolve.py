@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from cxroom.importers.mapping import (
     MAPPING_MODELS,
     SCALES,
     Mapping,
+    column_fields,
     looks_like_cfpb,
     norm_header,
     normalise_date_format,
@@ -51,7 +53,7 @@ def suggest_mapping(
         out = propose_same_names(MAPPING_MODELS[kind], headers)
         out["date_format"] = normalise_date_format(options.date_format)
         return out
-    return propose(headers, numeric, source, options, flags)
+    return propose(_FileFacts(headers, numeric, source, options, flags))
 
 
 def propose_same_names(model: type[BaseModel], headers: list[str]) -> dict[str, Any]:
@@ -61,34 +63,33 @@ def propose_same_names(model: type[BaseModel], headers: list[str]) -> dict[str, 
     for header in headers:
         by_name.setdefault(norm_header(header), header)
     out: dict[str, Any] = {}
-    for name, field in model.model_fields.items():
-        if name == "date_format" or field.annotation not in (str, str | None):
-            continue
+    for name, _required in column_fields(model):
         column = by_name.get(norm_header(name))
         if column is not None:
             out[name] = column
     return out
 
 
-def _propose_complaints(
-    headers: list[str],
-    numeric: dict[str, dict[str, float]],
-    source: str,
-    options: ImportOptions,
-    flags: set[str] | None,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _FileFacts:
+    """What a kind's own proposal may read of a file."""
+
+    headers: list[str]
+    numeric: dict[str, dict[str, float]]
+    source: str
+    options: ImportOptions
+    flags: set[str] | None
+
+
+def _propose_complaints(f: _FileFacts) -> dict[str, Any]:
+    headers, options = f.headers, f.options
     out: dict[str, Any] = dict(suggest_complaint_mapping(headers))
     out["date_format"] = normalise_date_format(options.date_format)
     return out
 
 
-def _propose_kpis(
-    headers: list[str],
-    numeric: dict[str, dict[str, float]],
-    source: str,
-    options: ImportOptions,
-    flags: set[str] | None,
-) -> dict[str, Any]:
+def _propose_kpis(f: _FileFacts) -> dict[str, Any]:
+    headers, numeric, options, flags = f.headers, f.numeric, f.options, f.flags
     fields = suggest_kpi_fields(headers)
     if options.aggregate:
         measures = per_call.suggest_measures(
@@ -124,13 +125,8 @@ def _propose_kpis(
     }
 
 
-def _propose_surveys(
-    headers: list[str],
-    numeric: dict[str, dict[str, float]],
-    source: str,
-    options: ImportOptions,
-    flags: set[str] | None,
-) -> dict[str, Any]:
+def _propose_surveys(f: _FileFacts) -> dict[str, Any]:
+    headers, numeric, source, options = f.headers, f.numeric, f.source, f.options
     fields = suggest_survey_fields(headers)
     na = list(options.na_values)
     if fields["question"] and fields["value"]:
@@ -173,13 +169,13 @@ def _propose_surveys(
 
 
 # The kinds whose proposal reads more than the headers' names (synonyms, numbers, layouts).
-_PROPOSALS: dict[str, Callable[..., dict[str, Any]]] = {
+_PROPOSALS: dict[str, Callable[[_FileFacts], dict[str, Any]]] = {
     "complaints": _propose_complaints,
     "kpis": _propose_kpis,
     "surveys": _propose_surveys,
-    "movements": lambda headers, _numeric, _source, options, _flags: {
-        **suggest_movement_mapping(headers),
-        "date_format": normalise_date_format(options.date_format),
+    "movements": lambda f: {
+        **suggest_movement_mapping(f.headers),
+        "date_format": normalise_date_format(f.options.date_format),
     },
 }
 

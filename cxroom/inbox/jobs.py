@@ -71,6 +71,8 @@ class ArtifactJob(_Job):
     moment: str | None = None
     caption: str = ""
     issued_on: date | None = None
+    replaces: int | None = Field(default=None, ge=1)  # a new version of this artifact
+    fix: int | None = Field(default=None, ge=1)  # the fix that changed it
 
 
 Job = ImportJob | CallJob | ArtifactJob

@@ -79,6 +79,8 @@ def run_job(
         moment_name=job.moment,
         caption=job.caption,
         issued_on=job.issued_on,
+        replaces_id=job.replaces,
+        fix_id=job.fix,
         actor=ACTOR,
     )
     return {"artifact_id": new_id, "stage": job.stage, "file_name": shown}

@@ -26,6 +26,8 @@ from datetime import date
 from enum import StrEnum
 
 from cxroom import fix_status
+from cxroom.formatting import date_text, month_label
+from cxroom.insights import follow_up
 from cxroom.insights.agenda_facts import AgendaInputs, FixFacts, StageFacts
 from cxroom.insights.early_warning import RiseCheck
 from cxroom.insights.health import Rag
@@ -50,6 +52,7 @@ MIN_STAGE_SCORE = 2  # one KPI near its target alone does not put a stage on the
 STAGE_MINUTES = 8
 FIX_MINUTES = 10
 WIN_MINUTES = 3
+FOLLOW_UP_MINUTES = 5
 RELIABILITY_LADDER = ("broken", "unreliable", "reliable", "differentiating")
 
 
@@ -127,10 +130,10 @@ def stage_signals(inputs: AgendaInputs) -> list[StageSignals]:
         for kpi in (k for k in inputs.kpis if k.stage_id == stage.id):
             rag = kpi.rag
             if rag is Rag.RED:
-                reasons.append(f"✖ KPI off target · {kpi.describe()}")
+                reasons.append(f"KPI off target · {kpi.describe()}")
                 score += 4 if kpi.key_moment else 3
             elif rag is Rag.AMBER:
-                reasons.append(f"⚠ KPI near target · {kpi.describe()}")
+                reasons.append(f"KPI near its target · {kpi.describe()}")
                 score += 1
             else:
                 continue
@@ -142,21 +145,21 @@ def stage_signals(inputs: AgendaInputs) -> list[StageSignals]:
             if check.unusual:
                 rising.append((series.category, check))
         for category, check in sorted(rising, key=lambda pair: -(pair[1].z or 0.0)):
-            reasons.append(f"▲ Complaints rose unusually · {category}: {check.explain()}")
+            reasons.append(f"Complaints rose unusually · {category}: {check.in_words()}")
             score += 3
         for survey in (s for s in inputs.surveys if stage.id in s.stage_ids and s.fell):
-            reasons.append(f"▼ Survey score fell · {survey.describe()}")
+            reasons.append(f"Survey score fell · {survey.describe()}")
             score += 2
         for loss in (x for x in inputs.losses if x.stage_id == stage.id and x.rose):
             reasons.append(f"▲ More customers lost · {loss.describe()}")
             score += 3
         for moment in (m for m in inputs.moments if m.stage_id == stage.id and m.state == "broken"):
             if moment.state_before == "broken":
-                since = f" since {moment.state_since:%b %Y}" if moment.state_since else ""
-                reasons.append(f"● Moment of truth still broken{since} · {moment.name}")
+                since = f" since {month_label(moment.state_since)}" if moment.state_since else ""
+                reasons.append(f"Moment of truth still broken{since} · {moment.name}")
                 score += 3 if moment.is_key else 2
             else:
-                reasons.append(f"● Moment of truth broke since the last review · {moment.name}")
+                reasons.append(f"Moment of truth broke since the last review · {moment.name}")
                 score += 4
             moments.insert(0, moment.id)
         result.append(StageSignals(stage, tuple(reasons), score, moments[0] if moments else None, tuple(rising)))
@@ -195,7 +198,7 @@ def _and_more(section: AgendaSection, what: str, titles: Sequence[str]) -> Propo
     return ProposedItem(
         kind=AgendaKind.NOTE,
         section=section,
-        title=f"{len(titles)} more {what}",
+        title=f"{len(titles):,} more {what}",
         reasons=tuple(named),
         minutes=2,
     )
@@ -211,12 +214,12 @@ def _fix_items(inputs: AgendaInputs) -> list[ProposedItem]:
             reasons.append("Results to present: did the fix work?")
         if fix.status == "recommending":
             reasons.append("Recommendations ready: leadership to decide")
-        if fix_status.is_due_by(fix.status, fix.due_on, inputs.held_on):
+        if fix.due_on is not None and fix_status.is_due_by(fix.status, fix.due_on, inputs.held_on):
             # A team with results past due is late too, but nothing is in its way: the room's decision is.
             reasons.append(
-                f"Due {fix.due_on:%d %b %Y}: accept the results, or send the team back?"
+                f"Due {date_text(fix.due_on)}: accept the results, or send the team back?"
                 if fix.status == "results"
-                else f"Due {fix.due_on:%d %b %Y}, still {fix.status}: what is in the way?"
+                else f"Due {date_text(fix.due_on)}, still {fix.status}: what is in the way?"
             )
         if not reasons:
             continue
@@ -252,7 +255,7 @@ def _win_items(inputs: AgendaInputs) -> list[ProposedItem]:
                 kind=AgendaKind.WIN,
                 section=AgendaSection.WINS,
                 title=f"Win: {fix.title}",
-                reasons=(f"Celebrated on {at:%d %b %Y}; team led by {fix.lead}",),
+                reasons=(f"Celebrated on {date_text(at)}; team led by {fix.lead}",),
                 stage_id=fix.stage_id,
                 moment_id=fix.moment_id,
                 fix_id=fix.id,
@@ -264,10 +267,10 @@ def _win_items(inputs: AgendaInputs) -> list[ProposedItem]:
     reasons = []
     for moment in inputs.moments:
         if _rank(moment.state) > _rank(moment.state_before):
-            reasons.append(f"▲ {moment.name}: {moment.state_before} → {moment.state}")
+            reasons.append(f"Moment of truth climbed · {moment.name}: from {moment.state_before} to {moment.state}")
     for kpi in inputs.kpis:
         if kpi.rag is Rag.GREEN and kpi.previous_rag in (Rag.RED, Rag.AMBER):
-            reasons.append(f"✔ Back on target · {kpi.describe()}")
+            reasons.append(f"Back on target · {kpi.describe()}")
     if reasons:
         items.append(
             ProposedItem(
@@ -281,6 +284,24 @@ def _win_items(inputs: AgendaInputs) -> list[ProposedItem]:
     return items
 
 
+def _follow_up_items(inputs: AgendaInputs) -> list[ProposedItem]:
+    """One item, first on the agenda: the decisions of earlier reviews, overdue first, as they
+    stand on the day of the review (the review page and the presenter show them live)."""
+    items = follow_up.follow_up(inputs.decisions, on=inputs.held_on, since=inputs.since)
+    if not items:
+        return []
+    return [
+        ProposedItem(
+            kind=AgendaKind.NOTE,
+            section=AgendaSection.OTHER,
+            title=follow_up.FOLLOW_UP_TITLE,
+            reasons=(follow_up.summary(items).capitalize(), *(f.line() for f in items[:MORE_NAMED])),
+            minutes=FOLLOW_UP_MINUTES,
+        )
+    ]
+
+
 def propose_agenda(inputs: AgendaInputs) -> list[ProposedItem]:
-    """The proposed agenda, in order: letting customers down, fixes due, wins."""
-    return [*_stage_items(inputs), *_fix_items(inputs), *_win_items(inputs)]
+    """The proposed agenda, in order: the follow-up of earlier decisions, letting customers down,
+    fixes due, wins."""
+    return [*_follow_up_items(inputs), *_stage_items(inputs), *_fix_items(inputs), *_win_items(inputs)]

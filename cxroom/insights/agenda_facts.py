@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cxroom.formatting import fmt_count, fmt_kpi, fmt_survey
 from cxroom.insights.customer_math import LossFacts
 from cxroom.insights.early_warning import RiseCheck, unusual_rise
+from cxroom.insights.follow_up import DecisionFacts
 from cxroom.insights.health import SCALE_WIDTH, Rag, kpi_rag
 
 __all__ = [
@@ -64,9 +66,8 @@ class KpiFacts:
         return kpi_rag(self.previous_value, self.target, self.warning, self.direction)
 
     def describe(self) -> str:
-        unit = self.unit if self.unit in ("%", "") else f" {self.unit}"
-        value = "no reading" if self.value is None else f"{self.value:g}{unit}"
-        target = "" if self.target is None else f" vs target {self.target:g}{unit}"
+        value = fmt_kpi(self.value, self.unit)
+        target = "" if self.target is None else f" against a target of {fmt_kpi(self.target, self.unit)}"
         return f"{self.name}: {value}{target}"
 
 
@@ -105,7 +106,8 @@ class SurveyFacts:
         return drop >= SURVEY_FALL_PCT_OF_SCALE
 
     def describe(self) -> str:
-        return f"{self.survey} · {self.text}: {self.previous_score:.1f} → {self.score:.1f} (n = {self.n})"
+        before, now = fmt_survey(self.previous_score, self.kind), fmt_survey(self.score, self.kind)
+        return f"{self.survey} · {self.text}: down from {before} to {now} ({fmt_count(self.n, 'answer')})"
 
 
 @dataclass(frozen=True)
@@ -144,3 +146,4 @@ class AgendaInputs:
     moments: Sequence[MomentFacts] = ()
     fixes: Sequence[FixFacts] = ()
     losses: Sequence[LossFacts] = ()  # customers lost per stage (customer math)
+    decisions: Sequence[DecisionFacts] = ()  # of earlier reviews: they come back as open, overdue or done

@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cxroom.formatting import fmt_count, times_usual
+
 __all__ = [
     "MIN_EXCESS",
     "RULE_TEXT",
@@ -81,6 +83,19 @@ class RiseCheck:
         basis = "seasonal expectation" if self.method is Method.SEASONAL else "recent average"
         verdict = "unusual rise" if self.unusual else "within the usual range"
         return f"{self.actual} vs {self.expected:.0f} expected ({basis}), z = {self.z:.1f}: {verdict}"
+
+    def in_words(self) -> str:
+        """The same judgement for leaders, without statistics: '45 complaints, about three times a
+        usual month'. The method (expected count, z, Poisson) is ``method_text``'s, for an expander."""
+        counted = fmt_count(self.actual, "complaint")
+        if self.method is Method.NOT_ENOUGH_DATA or self.expected is None:
+            return f"{counted} this month (too little history to say what is usual)"
+        usual = "the usual for this time of year" if self.method is Method.SEASONAL else "a usual month"
+        return f"{counted} this month, {times_usual(self.actual, self.expected, usual=usual)}"
+
+    def method_text(self) -> str:
+        """How the judgement was made, for the method expander (the statistics live here only)."""
+        return self.explain()
 
 
 def _z(actual: float, expected: float, variance_factor: float) -> float:

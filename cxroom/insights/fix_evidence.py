@@ -35,6 +35,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from cxroom.formatting import fmt_kpi
 from cxroom.insights.fix_statistics import (
     ControlLimits,
     Reading,
@@ -126,6 +127,20 @@ class Evidence:
         return f"{text} ({_p_text(self.welch.p)})" if self.welch is not None else text
 
     @property
+    def plain_summary(self) -> str:
+        """The shift in words for leaders ('improved from an average of 61.2% to 76.4% since the fix,
+        85.0% in Oct 2026'); the test behind it is in ``explanation``."""
+        if self.before_mean is None or self.after_mean is None:
+            return self.verdict.label.lower()
+        text = (
+            f"{self.verdict.label.lower()} from an average of {_num(self.before_mean, self.unit)} "
+            f"to {_num(self.after_mean, self.unit)} since the fix"
+        )
+        if self.latest is not None:
+            text += f", {_num(self.latest.value, self.unit)} in {_month(self.latest.period)}"
+        return text
+
+    @property
     def change(self) -> float | None:
         if self.before_mean is None or self.after_mean is None:
             return None
@@ -167,10 +182,8 @@ def _count(n: int, word: str) -> str:
 
 
 def _num(value: float, unit: str) -> str:
-    text = f"{value:,.1f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
-    if unit == "%":
-        return f"{text}%"
-    return f"{text} {unit}".strip()
+    # The room's one rule (cxroom.formatting): a celebration card and the wall print a KPI alike.
+    return fmt_kpi(value, unit)
 
 
 def _p_text(p: float) -> str:
@@ -318,6 +331,6 @@ def celebration_basis(evidence: Iterable[tuple[str, Evidence]]) -> Celebration |
         return Celebration("target_met", "; ".join(parts) + ".")
     improved = [(name, ev) for name, ev in items if ev.verdict is Verdict.IMPROVED]
     if improved:
-        parts = [f"{name}: improved, {ev.summary}" for name, ev in improved]
+        parts = [f"{name}: {ev.plain_summary}" for name, ev in improved]
         return Celebration("improved", "; ".join(parts) + ".")
     return None

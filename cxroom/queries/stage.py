@@ -22,6 +22,7 @@ import pandas as pd
 
 from cxroom import fix_status
 from cxroom.privacy import mask_personal_data
+from cxroom.queries.artifact_versions import CURRENT_ONLY
 from cxroom.queries.wall.artifacts import ArtifactView, artifact_from_row
 from cxroom.queries.wall.calls import CallView, call_from_row
 from cxroom.queries.wall.fixes import FIX_VIEW, FixView, fix_from_row
@@ -156,15 +157,15 @@ WHERE m.stage_id = ?
 ORDER BY m.position, m.id, h.changed_at DESC
 """
 
-STAGE_ARTIFACTS = """
+STAGE_ARTIFACTS = f"""
 SELECT a.id, a.stage_id, a.title, a.kind, a.caption, a.asks_of_customer, a.version_label, a.issued_on,
        a.media_sha256 AS sha256, md.mime, md.width, md.height, m.name AS moment_name
 FROM artifacts a
 JOIN media md ON md.sha256 = a.media_sha256
 LEFT JOIN moments m ON m.id = a.moment_id
-WHERE a.stage_id = ?
+WHERE a.stage_id = ? AND {CURRENT_ONLY}
 ORDER BY a.position, a.id
-"""
+"""  # earlier versions show beside their replacement
 
 STAGE_CALLS = """
 SELECT c.id, c.stage_id, c.title, c.media_sha256 AS sha256, md.mime, c.duration_s, c.clip_start_s,

@@ -23,6 +23,17 @@ def moment_id(tx: Tx, stage: int, name: str | None) -> int | None:
     return int(found)
 
 
+def place(tx: Tx, slug: str, moment_name: str | None) -> tuple[int, int | None]:
+    """Where a record hangs: its stage (by slug) and, if named, that stage's moment of truth."""
+    stage = stage_id(tx, slug)
+    return stage, moment_id(tx, stage, moment_name)
+
+
+def next_artifact_position(tx: Tx, stage: int) -> int:
+    """The place after the stage's last artifact (a new or rehung artifact goes to the end)."""
+    return int(tx.fetch_value("SELECT coalesce(max(position) + 1, 0) FROM artifacts WHERE stage_id = ?", [stage]))
+
+
 def silo_id(tx: Tx, name: str) -> int:
     found = tx.fetch_value("SELECT id FROM silos WHERE lower(name) = lower(?)", [name])
     if found is None:

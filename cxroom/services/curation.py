@@ -15,12 +15,14 @@ from typing import Any
 
 from cxroom.errors import ConflictError, InvalidInputError, NotFoundError
 from cxroom.permissions import Action
-from cxroom.services import _lookup, evidence_files
+from cxroom.services import _lookup, artifact_versions, evidence_files
 from cxroom.setup_models import ArtifactEdit, ClipEdit, KpiDefinition, QuestionEdit
 from cxroom.store import Store, Tx
 
 
-def _check_moment(tx: Tx, stage_id: int, moment_id: int | None) -> None:
+def _check_place(tx: Tx, stage_id: int, moment_id: int | None) -> None:
+    """The stage exists and the moment of truth, if any, is one of its own."""
+    _lookup.row(tx, "stages", stage_id)
     if moment_id is None:
         return
     found = tx.fetch_value("SELECT stage_id FROM moments WHERE id = ?", [moment_id])
@@ -46,8 +48,7 @@ def update_kpi(store: Store, kpi_id: int, data: KpiDefinition, *, expected_versi
     with store.transaction(actor) as tx:
         tx.require(Action.ROOM_EDIT)
         before = _lookup.row(tx, "kpis", kpi_id)
-        _lookup.row(tx, "stages", data.stage_id)
-        _check_moment(tx, data.stage_id, data.moment_id)
+        _check_place(tx, data.stage_id, data.moment_id)
         if data.silo_id is not None:
             _lookup.row(tx, "silos", data.silo_id)
         # Imports find a KPI by its name, so names stay unique (ignoring case).
@@ -134,16 +135,11 @@ def update_artifact(store: Store, artifact_id: int, data: ArtifactEdit, *, expec
     with store.transaction(actor) as tx:
         tx.require(Action.EVIDENCE_EDIT)
         before = _lookup.row(tx, "artifacts", artifact_id)
-        _lookup.row(tx, "stages", data.stage_id)
-        _check_moment(tx, data.stage_id, data.moment_id)
+        _check_place(tx, data.stage_id, data.moment_id)
         values = data.model_dump()
         values["kind"] = data.kind.value
         if data.stage_id != before["stage_id"]:  # goes to the end of its new stage
-            values["position"] = int(
-                tx.fetch_value(
-                    "SELECT coalesce(max(position) + 1, 0) FROM artifacts WHERE stage_id = ?", [data.stage_id]
-                )
-            )
+            values["position"] = _lookup.next_artifact_position(tx, data.stage_id)
         tx.update_versioned("artifacts", artifact_id, expected_version, values)
         tx.audit("update", "artifact", artifact_id, before, _lookup.row(tx, "artifacts", artifact_id))
 
@@ -155,6 +151,7 @@ def remove_artifact(store: Store, artifact_id: int, *, expected_version: int, ac
         before = _lookup.row(tx, "artifacts", artifact_id)
         _check_version(before, expected_version, f"The artifact '{before['title']}'")
         tx.execute("DELETE FROM artifacts WHERE id = ?", [artifact_id])
+        artifact_versions.unlink_in(tx, artifact_id)
         tx.audit("delete", "artifact", artifact_id, before, None)
 
 

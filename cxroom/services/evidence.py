@@ -11,7 +11,7 @@ from cxroom.errors import InvalidInputError
 from cxroom.media import CheckedMedia, MediaStore, StoredMedia
 from cxroom.models import ArtifactCreate, CallCreate, CategoryRuleCreate, KpiCreate, SurveyQuestionCreate
 from cxroom.permissions import Action
-from cxroom.services import _lookup, customer_math
+from cxroom.services import _lookup, artifact_versions, customer_math
 from cxroom.services.media_tx import media_transaction
 from cxroom.store import Store, Tx
 
@@ -35,18 +35,18 @@ def add_artifact(
     *,
     actor: str,
     media_store: MediaStore | None = None,
+    replaces_id: int | None = None,
+    fix_id: int | None = None,
 ) -> int:
-    """Hang an artifact under a stage; checked media is written inside the same transaction."""
+    """Hang an artifact under a stage; checked media is written inside the same transaction.
+    A new version names the artifact it replaces and the fix that changed it (services.artifact_versions)."""
     if _family(media) not in ("image", "pdf"):
         raise InvalidInputError("An artifact must be an image or a PDF.")
     with media_transaction(store, media_store, actor, Action.EVIDENCE_EDIT) as unit:
         tx = unit.tx
-        stage = _lookup.stage_id(tx, data.stage_slug)
-        moment = _lookup.moment_id(tx, stage, data.moment_name)
+        stage, moment = _lookup.place(tx, data.stage_slug, data.moment_name)
         register_media(tx, unit.save(media), data.title)
-        position = int(
-            tx.fetch_value("SELECT coalesce(max(position) + 1, 0) FROM artifacts WHERE stage_id = ?", [stage])
-        )
+        position = _lookup.next_artifact_position(tx, stage)
         new_id = int(
             tx.fetch_value(
                 "INSERT INTO artifacts (stage_id, moment_id, title, kind, media_sha256, caption, "
@@ -67,6 +67,7 @@ def add_artifact(
             )
         )
         tx.audit("create", "artifact", new_id, None, data.model_dump())
+        artifact_versions.link_in(tx, artifact_id=new_id, replaces_id=replaces_id, fix_id=fix_id)
         return new_id
 
 
@@ -83,8 +84,7 @@ def add_call(
         raise InvalidInputError("A call recording must be an audio file.")
     with media_transaction(store, media_store, actor, Action.EVIDENCE_EDIT) as unit:
         tx = unit.tx
-        stage = _lookup.stage_id(tx, data.stage_slug)
-        moment = _lookup.moment_id(tx, stage, data.moment_name)
+        stage, moment = _lookup.place(tx, data.stage_slug, data.moment_name)
         register_media(tx, unit.save(media), data.title)
         transcript = json.dumps([seg.model_dump() for seg in data.transcript]) if data.transcript else None
         new_id = int(
@@ -115,8 +115,7 @@ def add_call(
 def create_kpi(store: Store, data: KpiCreate, *, actor: str) -> int:
     with store.transaction(actor) as tx:
         tx.require(Action.ROOM_EDIT)
-        stage = _lookup.stage_id(tx, data.stage_slug)
-        moment = _lookup.moment_id(tx, stage, data.moment_name)
+        stage, moment = _lookup.place(tx, data.stage_slug, data.moment_name)
         silo = _lookup.silo_id(tx, data.silo_name) if data.silo_name else None
         new_id = int(
             tx.fetch_value(
@@ -160,8 +159,7 @@ def create_category_rule(store: Store, data: CategoryRuleCreate, *, actor: str) 
     """Add a rule and apply it at once to complaints already imported."""
     with store.transaction(actor) as tx:
         tx.require(Action.ROOM_EDIT)
-        stage = _lookup.stage_id(tx, data.stage_slug)
-        moment = _lookup.moment_id(tx, stage, data.moment_name)
+        stage, moment = _lookup.place(tx, data.stage_slug, data.moment_name)
         new_id = int(
             tx.fetch_value(
                 "INSERT INTO category_rules (source, category, subcategory, stage_id, moment_id) "

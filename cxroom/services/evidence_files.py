@@ -8,8 +8,9 @@ written only in the transaction that adds its row (see cxroom/services/media_tx.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -20,6 +21,8 @@ from cxroom.models import ArtifactCreate, CallCreate, TranscriptSegment
 from cxroom.permissions import Action
 from cxroom.services import _lookup, evidence, media_tx
 from cxroom.store import Store
+
+T = TypeVar("T")
 
 
 def add_call_recording(
@@ -54,8 +57,8 @@ def add_call_recording(
     duration = checked.media.duration_s
     if not duration:
         raise InvalidInputError(f"The length of the recording {original_name!r} cannot be read.")
-    try:
-        payload = CallCreate(
+    payload = _validated(
+        lambda: CallCreate(
             stage_slug=stage_slug,
             moment_name=moment_name,
             title=title,
@@ -69,8 +72,7 @@ def add_call_recording(
             consent=consent,
             tags=tags or [],
         )
-    except ValidationError as exc:
-        raise InvalidInputError(_validation_message(exc)) from exc
+    )
     return evidence.add_call(store, payload, checked, media_store=media_store, actor=actor)
 
 
@@ -88,6 +90,8 @@ def add_artifact_file(
     asks_of_customer: str = "",
     version_label: str = "",
     issued_on: date | None = None,
+    replaces_id: int | None = None,
+    fix_id: int | None = None,
     actor: str,
 ) -> int:
     """Store an artifact (image or PDF, type sniffed and structure parsed) and hang it under a stage.
@@ -98,8 +102,8 @@ def add_artifact_file(
     media_store.screen(data, allowed={"image", "pdf"}, original_name=original_name)
     media_tx.require_now(store, actor, Action.EVIDENCE_EDIT)
     checked = media_store.check(data, allowed={"image", "pdf"}, original_name=original_name)
-    try:
-        payload = ArtifactCreate(
+    payload = _validated(
+        lambda: ArtifactCreate(
             stage_slug=stage_slug,
             moment_name=moment_name,
             title=title,
@@ -110,9 +114,10 @@ def add_artifact_file(
             version_label=version_label,
             issued_on=issued_on,
         )
-    except ValidationError as exc:
-        raise InvalidInputError(_validation_message(exc)) from exc
-    return evidence.add_artifact(store, payload, checked, media_store=media_store, actor=actor)
+    )
+    return evidence.add_artifact(
+        store, payload, checked, media_store=media_store, actor=actor, replaces_id=replaces_id, fix_id=fix_id
+    )
 
 
 def update_call_clip(
@@ -126,10 +131,7 @@ def update_call_clip(
     actor: str,
 ) -> None:
     """Change the highlighted clip (and transcript) of a call, unless someone changed it meanwhile."""
-    try:
-        segments = [TranscriptSegment.model_validate(seg) for seg in (transcript or [])]
-    except ValidationError as exc:
-        raise InvalidInputError(_validation_message(exc)) from exc
+    segments = _validated(lambda: [TranscriptSegment.model_validate(seg) for seg in (transcript or [])])
     if clip_start_s < 0 or (clip_end_s is not None and clip_end_s <= clip_start_s):
         raise InvalidInputError("The highlighted clip must start at 0 s or later and end after it starts.")
     with store.transaction(actor) as tx:
@@ -152,8 +154,14 @@ def update_call_clip(
         )
 
 
-def _validation_message(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg'].removeprefix('Value error, ')}"
-        for e in exc.errors()
-    )
+def _validated(build: Callable[[], T]) -> T:
+    """What ``build`` makes of the input, or a refusal that names each field it found wrong."""
+    try:
+        return build()
+    except ValidationError as exc:
+        raise InvalidInputError(
+            "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg'].removeprefix('Value error, ')}"
+                for e in exc.errors()
+            )
+        ) from exc

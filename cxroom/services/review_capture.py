@@ -60,6 +60,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
 DECISION_BY_SUBMIT_KEY = "SELECT id FROM review_decisions WHERE submit_key = ?"
 FINDING_OF_REVIEW = "SELECT review_id FROM review_findings WHERE id = ?"
 REVIEW_STATUS = "SELECT status, closed_at FROM reviews WHERE id = ?"
+ACTOR_NAME = "SELECT display_name FROM users WHERE lower(email) = lower(?)"
 
 
 def _finding(tx: Tx, finding_id: int) -> dict[str, Any]:
@@ -215,3 +216,57 @@ def _check_open(store: Store, review_id: int) -> None:
         raise NotFoundError(f"There is no review #{review_id}.")
     if row[0] == ReviewStatus.CLOSED.value:
         raise InvalidInputError(closed_message({"closed_at": row[1]}))
+
+
+# -- follow-up -------------------------------------------------------------------------------
+
+
+def _is_owner(tx: Tx, owner: str) -> bool:
+    """Whether the acting person is the decision's owner, named by e-mail or display name."""
+    names = {tx.actor.strip().lower()}
+    display = tx.fetch_value(ACTOR_NAME, [tx.actor])
+    if display:
+        names.add(str(display).strip().lower())
+    return bool(owner.strip()) and owner.strip().lower() in names
+
+
+def mark_decision_done(
+    store: Store,
+    decision_id: int,
+    *,
+    done: bool = True,
+    note: str = "",
+    expected_version: int,
+    actor: str,
+    when: datetime | None = None,
+) -> None:
+    """Mark a decision done (or not done again, ``done=False``), with an optional note. Its owner may
+    do it, whatever their role, and so may a facilitator; the review it was taken in may be closed
+    (the follow-up happens after it). A stale version is a ConflictError."""
+    with store.transaction(actor) as tx:
+        try:
+            before = _lookup.row(tx, "review_decisions", decision_id)
+        except NotFoundError:
+            raise NotFoundError("That decision no longer exists; reload.") from None
+        if not _is_owner(tx, str(before["owner"] or "")):
+            tx.require(Action.REVIEW_EDIT)
+        if done == (before["done_at"] is not None):
+            raise InvalidInputError("That decision is already marked done." if done else "That decision is not done.")
+        clean = " ".join(note.split())[:1000]
+        values = (
+            {"done_at": when_or_now(when), "done_by": actor, "done_note": clean}
+            if done
+            else {
+                "done_at": None,
+                "done_by": None,
+                "done_note": "",
+            }
+        )
+        tx.update_versioned("review_decisions", decision_id, expected_version, values)
+        tx.audit(
+            "done" if done else "undone",
+            "decision",
+            decision_id,
+            before,
+            _lookup.row(tx, "review_decisions", decision_id),
+        )

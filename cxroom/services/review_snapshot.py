@@ -6,12 +6,16 @@ reopening) command's transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from cxroom.insights.agenda import next_month, review_month
-from cxroom.store import Tx
+from cxroom.store import Store, Tx, utcnow
 from cxroom.survey_sql import survey_score
+
+T = TypeVar("T")
+REVIEW_HELD_ON = "SELECT held_on FROM reviews WHERE id = ?"
 
 # The month of data a review looks at: the month before it is held, or the
 # latest month the room has data for when that month is not loaded yet (the
@@ -126,6 +130,28 @@ def take(tx: Tx, review_id: int, *, month: date, as_of: datetime, actor: str) ->
     tx.execute(SNAPSHOT_HEADER, {**params_for(SNAPSHOT_HEADER, params), "actor": actor})
     for sql in (SNAPSHOT_KPIS, SNAPSHOT_COMPLAINTS, SNAPSHOT_SURVEYS, SNAPSHOT_MOMENTS, SNAPSHOT_FIXES):
         tx.execute(sql, params_for(sql, params))
+
+
+# Not an error: it carries the read out of the transaction it rolls back.
+class _Discard(Exception):
+    def __init__(self, value: object) -> None:
+        super().__init__("provisional snapshot discarded")
+        self.value = value
+
+
+def provisional(store: Store, review_id: int, read: Callable[[Tx], T], *, when: datetime | None = None) -> T:
+    """``read`` run on this review's snapshot as the room stands now, and nothing kept: the snapshot
+    is taken in a transaction that is rolled back. So "since the last review" shows while a review
+    is planned or in session, on the same statements closing it will use (it changes nothing, so
+    it needs no permission and bumps no data version)."""
+    try:
+        with store.transaction("system") as tx:
+            month = data_month(tx, tx.fetch_value(REVIEW_HELD_ON, [review_id]))
+            drop(tx, review_id)  # none while open; a closed review is compared on its own snapshot
+            take(tx, review_id, month=month, as_of=when or utcnow(), actor="system")
+            raise _Discard(read(tx))
+    except _Discard as kept:
+        return cast(T, kept.value)
 
 
 def drop(tx: Tx, review_id: int) -> None:

@@ -19,6 +19,11 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def token_id(token: str) -> str:
+    """The id a display token is kept under (its SHA-256): what Admin lists and playlists are keyed on."""
+    return _hash(token)
+
+
 def set_user_role(store: Store, *, email: str, display_name: str, role: Role, actor: str) -> None:
     email = email.strip().lower()
     if "@" not in email or len(email) > 200:

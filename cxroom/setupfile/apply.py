@@ -52,7 +52,7 @@ from cxroom.setup_models import (
     VersionedRef,
 )
 from cxroom.setupfile import customer_math
-from cxroom.setupfile.check import Known, check, fold
+from cxroom.setupfile.check import Known, check, fold, named_only_in_the_room
 from cxroom.setupfile.model import WHY, Loaded, SetupFileError, parse, problem
 from cxroom.setupfile.report import ApplyReport, Section
 from cxroom.setupfile.rules import create_rules
@@ -182,8 +182,7 @@ class _Apply:
                 sec.updated.append(entry.name)
             else:
                 sec.unchanged += 1
-        in_file = {fold(e.name) for e in self.setup.silos}
-        sec.not_in_file = [str(s["name"]) for key, s in current.items() if key not in in_file]
+        sec.not_in_file = named_only_in_the_room(current, self.setup.silos)
 
     def accountability(self) -> None:
         """Silo links of the file's stages: added, or their role changed; never removed."""
@@ -345,8 +344,7 @@ class _Apply:
                 sec.updated.append(f"{e.name} ({', '.join(diff)})")
             else:
                 sec.unchanged += 1
-        in_file = {fold(e.name) for e in self.setup.kpis}
-        sec.not_in_file = [str(k["name"]) for key, k in current.items() if key not in in_file]
+        sec.not_in_file = named_only_in_the_room(current, self.setup.kpis)
 
     def questions(self) -> None:
         """Questions are created, their kind changed, and stage links added (links are never removed)."""

@@ -5,6 +5,7 @@ written (cxroom.setupfile.apply refuses the file if there is any)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,12 @@ from cxroom.setupfile.model import Loaded, Problem, problem
 def fold(name: str | None) -> str:
     """Names match ignoring case (as the room's own forms and imports do)."""
     return (name or "").strip().casefold()
+
+
+def named_only_in_the_room(current: dict[str, Any], entries: Iterable[Any]) -> list[str]:
+    """The names of the room's records (keyed by their folded name) that the file's ``entries`` do not name."""
+    in_file = {fold(e.name) for e in entries}
+    return [str(row["name"]) for key, row in current.items() if key not in in_file]
 
 
 def rule_key(source: str | None, category: str, subcategory: str | None) -> tuple[str | None, str, str]:

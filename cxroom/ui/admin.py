@@ -11,7 +11,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from cxroom.errors import CxroomError
 from cxroom.inbox.state import inbox_summary
 from cxroom.permissions import Role
 from cxroom.queries import inbox as inbox_queries
@@ -19,6 +18,8 @@ from cxroom.queries import trust as trust_queries
 from cxroom.services import backup, trust
 from cxroom.store import Store
 from cxroom.ui import context
+from cxroom.ui.display.admin_block import playlist_form
+from cxroom.ui.kit.refusal import refusal_explained
 from cxroom.ui.kit.text import md
 
 __all__ = ["backup_now", "people_and_roles", "recording_retention", "wall_screen_links"]
@@ -42,30 +43,28 @@ def people_and_roles(store: Store, actor: str) -> None:
         name = c2.text_input("Display name (as in fix teams)")
         role = c3.selectbox("Role", [r.value for r in Role], index=0)
         if st.form_submit_button("Save role"):
-            try:
+            with refusal_explained():
                 trust.set_user_role(store, email=email, display_name=name, role=Role(role), actor=actor)
                 st.success(md(f"{email} is now {role}."))
-            except CxroomError as exc:
-                st.error(md(str(exc)))
 
 
 def wall_screen_links(store: Store, actor: str) -> None:
     """Read-only wall-screen links: create one (its token shown once), list them, revoke."""
     st.caption(
         "A wall screen opens the room with a read-only link instead of a person's login, so it never needs "
-        "anyone to sign in again. Revoke a link and that screen shows a clear message instead of the wall."
+        "anyone to sign in again. Revoke a link and that screen shows a clear message instead of the wall. "
+        "Open it as /display?token=... (add &screen=2&of=3 to spread the stages over three screens); "
+        "each link plays its own playlist: the wall, each stage in the spotlight, the fix board, the celebrations."
     )
     with st.form("new_token", clear_on_submit=True):
         c1, c2 = st.columns([3, 1])
         label = c1.text_input("Screen", placeholder="e.g. Boardroom wall, left screen")
         days = c2.number_input("Valid for (days)", min_value=1, max_value=3650, value=365)
         if st.form_submit_button("Create wall-screen link"):
-            try:
+            with refusal_explained():
                 token = trust.create_display_token(store, label=label, actor=actor, valid_days=int(days))
                 st.success("Copy this link now; it is shown only once.")
-                st.code(f"?mode=wall&token={token}", language=None)
-            except CxroomError as exc:
-                st.error(md(str(exc)))
+                st.code(f"/display?token={token}", language=None)
     tokens = trust_queries.display_tokens(store)
     if tokens.empty:
         st.info("No wall-screen links yet.")
@@ -75,11 +74,12 @@ def wall_screen_links(store: Store, actor: str) -> None:
         state = "revoked" if row.revoked_at is not None and str(row.revoked_at) != "NaT" else "active"
         c2.caption(md(f"{state} · created {row.created_at:%Y-%m-%d} by {row.created_by}"))
         if state == "active" and c3.button("Revoke", key=f"revoke_{row.id}"):
-            try:
+            with refusal_explained():
                 trust.revoke_display_token(store, token_sha256=row.id, actor=actor)
                 st.rerun()
-            except CxroomError as exc:
-                st.error(md(str(exc)))
+        if state == "active":
+            with st.expander(md(f"Playlist of {row.label}")):
+                playlist_form(store, actor, row.id, row.label)
 
 
 def recording_retention(store: Store, actor: str) -> None:
@@ -88,12 +88,10 @@ def recording_retention(store: Store, actor: str) -> None:
     st.caption("Call recordings older than the retention period are deleted (and the deletion is logged).")
     keep = st.number_input("Keep recordings for (days, 0 = forever)", min_value=0, max_value=36500, value=current or 0)
     if st.button("Save and delete expired recordings now"):
-        try:
+        with refusal_explained():
             trust.set_call_retention(store, days=int(keep) or None, actor=actor)
             deleted = trust.purge_expired_calls(store, context.media(), actor=actor)
             st.success(f"Saved. {deleted} expired recordings deleted.")
-        except CxroomError as exc:
-            st.error(md(str(exc)))
 
 
 def backup_now(store: Store, actor: str) -> None:
@@ -107,14 +105,12 @@ def backup_now(store: Store, actor: str) -> None:
     default = context.settings().db_path.parent / "backups" / datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = st.text_input("Backup folder on the server", value=str(default))
     if st.button("Back up now", type="primary"):
-        try:
+        with refusal_explained():
             report = backup.backup_room(store, context.settings().media_dir, Path(folder), actor=actor)
             st.success(
                 f"Backed up {len(report.tables)} tables ({report.total_rows:,} rows) and "
                 f"{report.media_files} media files to {md(report.folder)}."
             )
-        except CxroomError as exc:
-            st.error(md(str(exc)))
 
 
 def last_backup_block(store: Store) -> None:

@@ -211,7 +211,7 @@ def test_celebration_basis_prefers_a_met_target_then_improvement() -> None:
     assert fe.celebration_basis([("Flat", flat)]) is None
     by_gain = fe.celebration_basis([("Flat", flat), ("Call-backs", improved)])
     assert by_gain is not None and by_gain.basis == "improved"
-    assert by_gain.summary.startswith("Call-backs: improved, 61.5% → 72%")
+    assert by_gain.summary.startswith("Call-backs: improved from an average of 61.5% to 72.0% since the fix")
     by_target = fe.celebration_basis([("Call-backs", improved), ("Documents", met)])
     assert by_target is not None and by_target.basis == "target_met"
-    assert by_target.summary == "Documents: 98% in Feb 2026 meets the target of 95%."
+    assert by_target.summary == "Documents: 98.0% in Feb 2026 meets the target of 95.0%."

@@ -284,7 +284,7 @@ def test_a_fix_walks_every_status_with_a_timeline(store: Store) -> None:
     assert isinstance(celebration, fe.Celebration) and celebration.basis == "target_met"
     row = store.fetch_dicts("SELECT * FROM fix_celebrations WHERE fix_id = ?", [fix_id])[0]
     assert row["basis"] == "target_met" and row["override_reason"] is None
-    assert row["evidence"] == "Call-back within 24h: 92% in Jun 2026 meets the target of 90%."
+    assert row["evidence"] == "Call-back within 24h: 92.0% in Jun 2026 meets the target of 90.0%."
     assert row["celebrated_by"] == FACILITATOR
     moves = store.fetch_value("SELECT count(*) FROM audit_log WHERE entity = 'fix' AND action = 'move'")
     assert moves == 5
@@ -343,7 +343,8 @@ def test_celebrating_on_an_improved_verdict(store: Store) -> None:
     to_results(store, fix_id)
     celebration = move(store, fix_id, "celebrated", "")
     assert isinstance(celebration, fe.Celebration) and celebration.basis == "improved"
-    assert celebration.summary.startswith("Call-back within 24h: improved, 61.5% → 84.5%")
+    expected = "Call-back within 24h: improved from an average of 61.5% to 84.5% since the fix"
+    assert celebration.summary.startswith(expected)
 
 
 def test_without_evidence_celebration_needs_the_sponsors_override(store: Store) -> None:
@@ -514,4 +515,4 @@ def test_the_demo_celebrations_rest_on_evidence(demo_store: Store) -> None:
         ("Same-day policy documents", "target_met"),
     ]
     assert rows[0]["evidence"].startswith("Adjuster call-back within 24h: improved")
-    assert rows[1]["evidence"].endswith("in Aug 2025 meets the target of 95%.")
+    assert rows[1]["evidence"].endswith("in Aug 2025 meets the target of 95.0%.")

@@ -76,7 +76,8 @@ def test_two_clicks_on_charter_the_fix_team_make_one_fix(app_for: Callable[..., 
     title = "Quotes expire before customers can pay"
     fixes = store.fetch_dicts("SELECT id FROM fixes WHERE title = ?", [title])
     assert len(fixes) == 1
-    assert shown == [f"Fix team chartered (fix {fixes[0]['id']}): it is in the fix tracker now."] * 2
+    # The message names the fix by its title (leaders never see its number).
+    assert shown == [f"Fix team chartered: '{title}' is in the fix tracker now."] * 2
     fix_audits = "SELECT count(*) FROM audit_log WHERE action = 'create' AND entity = 'fix' AND entity_id = ?"
     assert _count(store, fix_audits, [str(fixes[0]["id"])]) == 1
     assert _count(store, "SELECT count(*) FROM audit_log WHERE action = 'link' AND entity_id = ?", [str(finding)]) == 1

@@ -365,7 +365,7 @@ def test_celebrations_credit_teams_and_move_a_moment_up_the_ladder(
 ) -> None:
     at = open_page(app_for, room_copy, CELEBRATIONS)
     shown = texts(at)
-    assert "★ Call back every new claim within 24 hours" in shown
+    assert ":material/star: Call back every new claim within 24 hours"  # a Material icon, never an emoji in shown
     assert "Customer Service: Aisha Rahman" in shown and "Claims: Robert Chen" in shown
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Fixes celebrated"] == "2" and metrics["People credited"] == "5"

@@ -167,6 +167,20 @@ def test_moments_tab_adds_edits_and_changes_reliability_with_a_reason(
     assert q.moment_history(store, ids["bill"])["reason"].iloc[0] == "Three months of bills matched"
     assert any((df.value["reason"] == "Three months of bills matched").any() for df in at.dataframe)
 
+    # the order within the stage: the ends cannot move past themselves; the last moves up one place
+    def pay_order() -> list[int]:
+        moments = q.moments(store)
+        return [int(i) for i in moments[moments["stage_id"] == ids["pay"]]["id"]]
+
+    before = pay_order()
+    assert len(before) >= 2
+    assert at.button(key=f"moment_up_{before[0]}").disabled and at.button(key=f"moment_down_{before[-1]}").disabled
+    assert not at.button(key=f"moment_up_{before[-1]}").disabled
+    at.button(key=f"moment_up_{before[-1]}").click().run()
+    assert pay_order() == [*before[:-2], before[-1], before[-2]]
+    at.button(key=f"moment_down_{before[-1]}").click().run()
+    assert pay_order() == before
+
 
 def test_a_used_moment_offers_no_delete_and_a_spare_one_can_go(
     app_for: Callable[..., AppTest], small_room: tuple[Settings, Store, dict[str, int]]

@@ -17,6 +17,7 @@ from cxroom.insights.agenda_facts import (
     SurveyFacts,
 )
 from cxroom.queries.customer_math import stage_losses
+from cxroom.queries.reviews.follow_up import earlier_decisions
 from cxroom.queries.reviews.listing import LAST_REVIEW_BEFORE, data_month
 from cxroom.queries.reviews.months import month_params, params_for
 from cxroom.store import Store
@@ -156,4 +157,5 @@ def agenda_inputs(store: Store, *, held_on: date, review_id: int | None = None) 
         moments=tuple(MomentFacts(**r) for r in rows(MOMENT_FACTS)),
         fixes=tuple(FixFacts(**r) for r in rows(FIX_FACTS)),
         losses=stage_losses(store, month),
+        decisions=tuple(earlier_decisions(store, held_on=held_on, review_id=review_id, since=since)),
     )

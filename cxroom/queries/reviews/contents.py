@@ -40,7 +40,8 @@ ORDER BY rf.created_at, rf.id
 """
 
 DECISIONS = """
-SELECT d.id, d.text, d.owner, d.due_on, d.finding_id, f.text AS finding_text, d.created_by, d.created_at, d.version
+SELECT d.id, d.text, d.owner, d.due_on, d.finding_id, f.text AS finding_text, d.created_by, d.created_at, d.version,
+       d.done_at, d.done_by, d.done_note
 FROM review_decisions d
 LEFT JOIN review_findings f ON f.id = d.finding_id
 WHERE d.review_id = ?
@@ -149,6 +150,9 @@ class Decision:
     created_by: str
     created_at: datetime
     version: int
+    done_at: datetime | None = None
+    done_by: str | None = None
+    done_note: str = ""
 
 
 @dataclass(frozen=True)

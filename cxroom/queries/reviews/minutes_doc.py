@@ -4,11 +4,14 @@ with the last review, written as Markdown and as print-ready HTML."""
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from cxroom.formatting import date_text, datetime_text, month_label
 from cxroom.insights.agenda import AgendaKind
+from cxroom.insights.follow_up import FollowUp
 from cxroom.queries.reviews.contents import (
     AgendaItem,
     Decision,
@@ -19,8 +22,9 @@ from cxroom.queries.reviews.contents import (
     fixes_chartered,
     presentations,
 )
+from cxroom.queries.reviews.follow_up import follow_up_of
 from cxroom.queries.reviews.listing import Review, get_review
-from cxroom.queries.reviews.since_last import comparison
+from cxroom.queries.reviews.since_last import Comparison, comparison
 from cxroom.store import Store
 from cxroom.textsafe import escape_markdown
 
@@ -37,9 +41,20 @@ class Minutes:
     presentations: tuple[dict[str, Any], ...]
     wins: tuple[str, ...]
     changes: tuple[str, ...]
+    follow_up: tuple[FollowUp, ...] = ()
+    provisional: bool = False  # the changes are the room as it stands, not a closed review's snapshot
 
 
-def minutes(store: Store, review_id: int) -> Minutes | None:
+def minutes(
+    store: Store,
+    review_id: int,
+    *,
+    compared: Comparison | None = None,
+    follow: Sequence[FollowUp] | None = None,
+) -> Minutes | None:
+    """The minutes of a review. ``compared`` is what changed since the last review (the closed
+    review's own comparison when not given); ``follow`` the decisions of earlier reviews as they
+    stand (read here when not given)."""
     review = get_review(store, review_id)
     if review is None:
         return None
@@ -52,7 +67,10 @@ def minutes(store: Store, review_id: int) -> Minutes | None:
         for line in ((item.title, *item.reasons) if item.fix_id is not None else item.reasons)
     ]
     wins += [f"{p['title']}: {p['results']}" for p in shown if p["status"] == "celebrated" and p["results"]]
-    compared = comparison(store, review_id)
+    if compared is None and review.closed:
+        compared = comparison(store, review_id)
+    if follow is None:
+        follow = follow_up_of(store, review_id, today=date.today())
     return Minutes(
         review=review,
         agenda=items,
@@ -62,15 +80,35 @@ def minutes(store: Store, review_id: int) -> Minutes | None:
         presentations=shown,
         wins=tuple(wins),
         changes=tuple(compared.headline()) if compared else (),
+        follow_up=tuple(follow),
+        provisional=compared is not None and not review.closed,
     )
 
 
 def _when(value: Any) -> str:
     if isinstance(value, datetime):
-        return f"{value:%d %b %Y %H:%M}"
+        return datetime_text(value)
     if isinstance(value, date):
-        return f"{value:%d %b %Y}"
+        return date_text(value)
     return ""
+
+
+def _decision_text(d: Decision) -> tuple[str, str]:
+    """(the decision, '(owner: Ann, due 3 Nov 2026)')."""
+    due = f", due {_when(d.due_on)}" if d.due_on else ", no due date"
+    done = f", done {_when(d.done_at)}" if d.done_at else ""
+    return d.text, f"(owner: {d.owner}{due}{done})"
+
+
+def _changes_heading(m: Minutes) -> str:
+    return (
+        "Since the last review (so far: the room as it stands, final when the review closes)"
+        if m.provisional
+        else "Since the last review"
+    )
+
+
+NO_CHANGES = "No comparison yet: this is the first review, or no earlier review was closed."
 
 
 def _status_text(review: Review) -> str:
@@ -83,7 +121,7 @@ def minutes_markdown(m: Minutes) -> str:
     out = [
         f"# Minutes: {e(r.title)}",
         "",
-        f"- **Held on:** {_when(r.held_on)} ({e(r.kind)} review of {r.month:%B %Y} data)",
+        f"- **Held on:** {_when(r.held_on)} ({e(r.kind)} review of {month_label(r.month)} data)",
         f"- **Status:** {_status_text(r)}",
         f"- **Attendees:** {', '.join(e(a) for a in r.attendees) or 'none recorded'}",
         "",
@@ -91,6 +129,8 @@ def minutes_markdown(m: Minutes) -> str:
         "",
     ]
     out += [f"{i.position}. {e(i.title)} ({i.minutes} min)" for i in m.agenda] or ["No agenda."]
+    out += ["", "## Decisions from earlier reviews", ""]
+    out += [f"- {e(f.line())}" for f in m.follow_up] or ["None to follow up."]
     out += ["", "## Findings", ""]
     for f in m.findings:
         out.append(f"- **{e(f.where)}:** {e(f.text)}")
@@ -102,11 +142,11 @@ def minutes_markdown(m: Minutes) -> str:
         out.append("No findings recorded.")
     out += ["", "## Decisions", ""]
     for d in m.decisions:
-        due = f", due {_when(d.due_on)}" if d.due_on else ""
-        out.append(f"- {e(d.text)} (owner: {e(d.owner)}{due})")
+        text, who = _decision_text(d)
+        out.append(f"- {e(text)} {e(who)}")
     if not m.decisions:
         out.append("No decisions recorded.")
-    out += ["", "## Fixes chartered", ""]
+    out += ["", "## Fixes chartered in this review", ""]
     for x in m.fixes_chartered:
         due = f", due {_when(x['due_on'])}" if x["due_on"] else ""
         out.append(
@@ -125,8 +165,8 @@ def minutes_markdown(m: Minutes) -> str:
         out.append("No fix team presented.")
     out += ["", "## Wins", ""]
     out += [f"- {e(w)}" for w in m.wins] or ["None this time."]
-    out += ["", "## Since the last review", ""]
-    out += [f"- {e(c)}" for c in m.changes] or ["No comparison: the review is not closed, or it is the first one."]
+    out += ["", f"## {_changes_heading(m)}", ""]
+    out += [f"- {e(c)}" for c in m.changes] or [NO_CHANGES]
     return "\n".join(out) + "\n"
 
 
@@ -161,10 +201,7 @@ def minutes_html(m: Minutes) -> str:
             extra += f"<br><span class='muted'>Fix chartered: {e(', '.join(f.fix_titles))}</span>"
         findings_html.append(f"<strong>{e(f.where)}:</strong> {e(f.text)}{extra}")
     decisions_html = [
-        f"{e(d.text)} <span class='muted'>(owner: {e(d.owner)}"
-        + (f", due {e(_when(d.due_on))}" if d.due_on else "")
-        + ")</span>"
-        for d in m.decisions
+        f"{e(text)} <span class='muted'>{e(who)}</span>" for text, who in (_decision_text(d) for d in m.decisions)
     ]
     fixes_html = [
         f"<strong>{e(x['title'])}</strong> at {e(x['stage_name'])}: lead {e(x['lead'])}, sponsor {e(x['sponsor'])}"
@@ -182,24 +219,26 @@ def minutes_html(m: Minutes) -> str:
     body = f"""
 <h1>Minutes: {e(r.title)}</h1>
 <dl>
-<dt>Held on</dt><dd>{e(_when(r.held_on))} ({e(r.kind)} review of {e(f"{r.month:%B %Y}")} data)</dd>
+<dt>Held on</dt><dd>{e(_when(r.held_on))} ({e(r.kind)} review of {e(month_label(r.month))} data)</dd>
 <dt>Status</dt><dd>{e(_status_text(r))}</dd>
 <dt>Attendees</dt><dd>{e(", ".join(r.attendees)) or "none recorded"}</dd>
 </dl>
 <h2>Agenda</h2>
 {"<ol>" + agenda_html + "</ol>" if m.agenda else "<p class='muted'>No agenda.</p>"}
+<h2>Decisions from earlier reviews</h2>
+{items([e(f.line()) for f in m.follow_up], "None to follow up.")}
 <h2>Findings</h2>
 {items(findings_html, "No findings recorded.")}
 <h2>Decisions</h2>
 {items(decisions_html, "No decisions recorded.")}
-<h2>Fixes chartered</h2>
+<h2>Fixes chartered in this review</h2>
 {items(fixes_html, "No fixes chartered.")}
 <h2>Results presented</h2>
 {items(presented_html, "No fix team presented.")}
 <h2>Wins</h2>
 {items([e(w) for w in m.wins], "None this time.")}
-<h2>Since the last review</h2>
-{items([e(c) for c in m.changes], "No comparison: the review is not closed, or it is the first one.")}
+<h2>{e(_changes_heading(m))}</h2>
+{items([e(c) for c in m.changes], NO_CHANGES)}
 """
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from cxroom.insights.agenda_facts import CategorySeries, KpiFacts, MomentFacts, SurveyFacts
+from cxroom.queries.artifact_versions import CURRENT_ONLY
 from cxroom.queries.reviews.agenda_facts import CATEGORY_SERIES, KPI_FACTS, MOMENT_FACTS, SURVEY_FACTS
 from cxroom.queries.reviews.months import add_months, month_params, params_for
 from cxroom.store import Store
@@ -71,15 +72,15 @@ WHERE c.stage_id = $stage AND c.on_wall
 ORDER BY (c.moment_id IS NOT DISTINCT FROM $moment) DESC, c.recorded_at DESC, c.id
 """
 
-ARTIFACTS = """
+ARTIFACTS = f"""
 SELECT a.id, a.title, a.kind, a.caption, a.asks_of_customer, a.media_sha256 AS sha256, md.mime,
        m.name AS moment_name
 FROM artifacts a
 JOIN media md ON md.sha256 = a.media_sha256
 LEFT JOIN moments m ON m.id = a.moment_id
-WHERE a.stage_id = $stage
+WHERE a.stage_id = $stage AND {CURRENT_ONLY}
 ORDER BY (a.moment_id IS NOT DISTINCT FROM $moment) DESC, a.position, a.id
-"""
+"""  # the current version of each artifact
 
 # -- SQL: a fix team's presentation -------------------------------------------------------------
 

@@ -6,15 +6,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Protocol
 
 import pandas as pd
 
 from cxroom import fix_status
-from cxroom.queries.reviews.listing import previous_review_id
+from cxroom.formatting import fmt_count, month_label
+from cxroom.queries.reviews.listing import PREVIOUS_REVIEW
 from cxroom.queries.reviews.months import params_for
-from cxroom.store import Store
 
 FIX_STATUS_ORDER = tuple(s.value for s in fix_status.LANES)
+
+
+class Reader(Protocol):
+    """The store, or an open transaction holding a provisional snapshot
+    (cxroom.services.review_snapshot.provisional): the comparison reads either alike."""
+
+    def fetch_df(self, sql: str, params: Any = None) -> pd.DataFrame: ...
+
+    def fetch_dicts(self, sql: str, params: Any = None) -> list[dict[str, Any]]: ...
+
+    def fetch_value(self, sql: str, params: Any = None) -> Any: ...
+
 
 # -- SQL: since the last review -----------------------------------------------------------------
 
@@ -151,30 +164,40 @@ class Comparison:
     previous_counts: dict[str, int]
 
     def headline(self) -> list[str]:
-        """A few plain sentences for the minutes."""
-        lines = []
+        """A few plain sentences for the minutes, counts through cxroom.formatting."""
         onto = int((self.kpi_crossings["change"] == "onto target").sum()) if not self.kpi_crossings.empty else 0
         off = len(self.kpi_crossings) - onto
-        lines.append(f"KPIs: {onto} moved onto target, {off} fell off target.")
+        lines = [f"KPIs: {fmt_count(onto, 'KPI')} moved onto target, {off:,} fell off target."]
         up = int((self.moment_changes["direction"] == "up").sum()) if not self.moment_changes.empty else 0
         lines.append(
-            f"Moments of truth: {up} climbed, {len(self.moment_changes) - up} slipped on the reliability ladder."
+            f"Moments of truth: {up:,} climbed and {len(self.moment_changes) - up:,} slipped on the reliability ladder."
         )
         before, now = self.previous_counts.get("complaints", 0), self.counts.get("complaints", 0)
-        lines.append(f"Complaints: {now:,} in {self.month:%B %Y} vs {before:,} in {self.previous_month:%B %Y}.")
+        lines.append(
+            f"Complaints: {fmt_count(now, 'complaint')} in {month_label(self.month)}, "
+            f"against {before:,} in {month_label(self.previous_month)}."
+        )
         if not self.fix_changes.empty:
             kinds = self.fix_changes["change"].map(lambda c: c.split(":")[0]).value_counts()
-            parts = [f"{int(kinds[k])} {k}" for k in ("chartered", "progressed", "completed", "slipped") if k in kinds]
-            lines.append("Fixes: " + ", ".join(parts) + ".")
+            words = {
+                "chartered": "newly chartered",
+                "progressed": "moved forward",
+                "completed": "celebrated",
+                "slipped": "slipped",
+            }
+            parts = [f"{int(kinds[k]):,} {words[k]}" for k in words if k in kinds]
+            # Across the room, not this review's own charters (the minutes list those by name).
+            lines.append("Fix teams across the room: " + ", ".join(parts) + ".")
         return lines
 
 
-def comparison(store: Store, review_id: int) -> Comparison | None:
+def comparison(store: Reader, review_id: int) -> Comparison | None:
     """This review's snapshot beside the one before it (None when either is missing)."""
     current = store.fetch_dicts(SNAPSHOT, [review_id])
     if not current:
         return None
-    previous_id = previous_review_id(store, review_id, with_snapshot=True)
+    value = store.fetch_value(PREVIOUS_REVIEW, {"review": review_id, "snapshot_only": True})
+    previous_id = None if value is None else int(value)
     if previous_id is None:
         return None
     previous = store.fetch_dicts(SNAPSHOT, [previous_id])[0]

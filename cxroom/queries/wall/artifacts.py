@@ -7,15 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-ARTIFACTS = """
+from cxroom.queries.artifact_versions import CURRENT_ONLY
+
+ARTIFACTS = f"""
 SELECT a.id, a.stage_id, a.title, a.kind, a.caption, a.asks_of_customer, a.version_label, a.issued_on,
        a.media_sha256 AS sha256, md.mime, md.width, md.height, m.name AS moment_name
 FROM artifacts a
 JOIN stages s ON s.id = a.stage_id AND NOT s.archived
 JOIN media md ON md.sha256 = a.media_sha256
 LEFT JOIN moments m ON m.id = a.moment_id
+WHERE {CURRENT_ONLY}
 ORDER BY s.position, a.position, a.id
-"""
+"""  # the wall shows the current version of each artifact
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def attach_form(d: fix_queries.FixDetail, *, key: str) -> None:
     if not submitted:
         return
     if upload is None:
-        st.error("Choose a file to attach.", icon="⚠️")
+        st.error("Choose a file to attach.", icon=":material/warning:")
         return
 
     def attach() -> int:

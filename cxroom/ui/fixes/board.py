@@ -146,7 +146,7 @@ def fix_list(df: pd.DataFrame, all_verdicts: dict[int, list[fix_queries.KpiVerdi
             "due": [as_date(d) for d in df["due_on"]],
             "overdue": df["overdue"].astype(bool),
             "evidence": [
-                "⚑ target met"
+                "target met"
                 if _any_target_met(all_verdicts.get(int(i), []))
                 else (
                     f"{v.icon} {v.label}" if (v := _verdict_of(all_verdicts.get(int(i), []))) is not None else "no KPI"

@@ -11,7 +11,7 @@ import streamlit as st
 
 from cxroom.models import Reliability, ReliabilityChange
 from cxroom.services import room as room_service
-from cxroom.ui import context, navigation
+from cxroom.ui import artifact_versions, context, navigation
 from cxroom.ui.fixes.actions import after_write, run_action
 from cxroom.ui.fixes.common import (
     BASIS,
@@ -37,7 +37,7 @@ def celebration_summary(df: pd.DataFrame) -> None:
 def celebration_card(row: dict[str, Any], *, key: str) -> None:
     fix_id = int(row["id"])
     with st.container(border=True, key=f"{key}-{fix_id}"):
-        st.markdown(f"### ★ {md(row['title'])}")
+        st.markdown(f"### :material/star: {md(row['title'])}")
         where = md(row["stage"]) + (f" · **{md(row['moment'])}**" if row.get("moment") else "")
         st.markdown(where)
         basis = str(row.get("basis") or "legacy")
@@ -48,6 +48,7 @@ def celebration_card(row: dict[str, Any], *, key: str) -> None:
             st.success(f"**{word}**: {md(row.get('evidence') or '')}", icon=icon)
         if str(row.get("results") or "").strip():
             st.text(str(row["results"]))
+        artifact_versions.fix_before_after(fix_id, key=f"{key}-versions-{fix_id}")
         team = as_list(row.get("team"))
         by_silo: dict[str, list[str]] = {}
         for entry in team:

@@ -20,10 +20,10 @@ CELEBRATIONS_PAGE = "views/celebrations.py"
 REVIEW_PAGE = "views/review.py"  # the reviews issue's page: ?review=<id>
 MEMBER_ROWS = 6  # the lead plus five more; a bigger team is edited on the fix page in turns
 RELIABILITY = {
-    "broken": ("✖", "Broken"),
-    "unreliable": ("⚠", "Unreliable"),
-    "reliable": ("✔", "Reliable"),
-    "differentiating": ("★", "Differentiating"),
+    "broken": (":material/cancel:", "Broken"),
+    "unreliable": (":material/warning:", "Unreliable"),
+    "reliable": (":material/check_circle:", "Reliable"),
+    "differentiating": (":material/star:", "Differentiating"),
 }
 BASIS = {
     "target_met": (":material/flag:", "Target met"),

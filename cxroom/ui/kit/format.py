@@ -12,10 +12,15 @@ from cxroom.formatting import (
     datetime_text,
     day_text,
     fmt_change,
+    fmt_count,
+    fmt_kpi,
+    fmt_kpi_change,
+    fmt_money,
     fmt_number,
     fmt_pct,
     fmt_survey,
     month_label,
+    times_usual,
 )
 
 __all__ = [
@@ -25,10 +30,15 @@ __all__ = [
     "day_text",
     "delta_style",
     "fmt_change",
+    "fmt_count",
+    "fmt_kpi",
+    "fmt_kpi_change",
+    "fmt_money",
     "fmt_number",
     "fmt_pct",
     "fmt_survey",
     "month_label",
+    "times_usual",
 ]
 
 

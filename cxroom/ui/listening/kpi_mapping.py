@@ -13,7 +13,7 @@ from cxroom.queries import imports as q
 from cxroom.store import Store
 from cxroom.ui.listening import kpi_proposals
 from cxroom.ui.listening.per_call_mapping import per_call_mapping
-from cxroom.ui.listening.pickers import NONE, date_format_choice, pick_column
+from cxroom.ui.listening.pickers import NONE, date_format_choice, layout_choice, pick_column
 
 
 def kpi_mapping(store: Store, p: FilePreview, actor: str) -> dict[str, Any] | None:
@@ -22,14 +22,7 @@ def kpi_mapping(store: Store, p: FilePreview, actor: str) -> dict[str, Any] | No
         base = p.saved if p.saved and p.saved.get("aggregate") == p.suggested["aggregate"] else p.suggested
         return per_call_mapping(store, p, base)
     h = p.headers
-    layout = st.radio(
-        "Layout",
-        ["wide", "long"],
-        index=0 if base.get("layout", "wide") == "wide" else 1,
-        horizontal=True,
-        key="kpi_layout",
-        format_func=lambda v: {"wide": "One column per KPI", "long": "KPI name, period, value"}[v],
-    )
+    layout = layout_choice(base, "kpi_layout", wide="One column per KPI", long="KPI name, period, value")
     mapping: dict[str, Any] = {"layout": layout}
     if layout == "long":
         mapping["kpi_name"] = pick_column("KPI name column", h, base.get("kpi_name"), "kpi_name", required=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from cxroom.importers.mapping import MAPPING_MODELS
+from cxroom.importers.mapping import MAPPING_MODELS, column_fields
 from cxroom.importers.report import FilePreview
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
@@ -30,29 +30,20 @@ def mapping_form(store: Store, kind: str, p: FilePreview, source: str, actor: st
     return columns_mapping(kind, p)
 
 
-def column_fields(kind: str) -> list[tuple[str, bool]]:
-    """(field, required) for each column of the kind's mapping, in the model's order."""
-    fields = []
-    for name, field in MAPPING_MODELS[kind].model_fields.items():
-        if name != "date_format" and field.annotation in (str, str | None):
-            fields.append((name, field.is_required()))
-    return fields
-
-
 def columns_mapping(kind: str, p: FilePreview) -> dict[str, Any] | None:
-    """One column picker per field of the kind's mapping (required ones first to choose
-    from the file's columns), and the date format when the mapping has one."""
+    """One column picker per field of the kind's mapping (a required one offers only the
+    file's columns), and the date format of the first date column when the mapping has one."""
     base = p.saved or p.suggested
     if p.saved:
         st.success(md(f"Using the column mapping saved for source '{p.source}' (change it below if needed)."))
     mapping: dict[str, Any] = {}
     c1, c2 = st.columns(2)
-    for i, (name, required) in enumerate(column_fields(kind)):
+    for i, (name, required) in enumerate(column_fields(MAPPING_MODELS[kind])):
         label = name.replace("_", " ").capitalize() + (" *" if required else "")
         with c1 if i % 2 == 0 else c2:
             mapping[name] = pick_column(label, p.headers, base.get(name), f"map_{kind}_{name}", required=required)
     if "date_format" in MAPPING_MODELS[kind].model_fields:
-        dated = next((mapping[n] for n, _ in column_fields(kind) if mapping[n] in p.date_columns), None)
+        dated = next((column for column in mapping.values() if column in p.date_columns), None)
         fmt = date_format_choice(p, dated, base.get("date_format"), f"map_{kind}_date_format")
         if fmt == "required":
             return None

@@ -1,5 +1,5 @@
 """The pickers every mapping form of the Listening page shares, so the forms look alike:
-a column of the file (or none), and the date format of a date column."""
+a column of the file (or none), the layout of a file, and the date format of a date column."""
 
 from __future__ import annotations
 
@@ -26,6 +26,20 @@ def pick_column(
     index = options.index(default) if default in options else 0
     choice = st.selectbox(label, options, index=index, key=key, help=help_text)
     return None if choice == NONE else choice
+
+
+def layout_choice(base: dict[str, object], key: str, *, wide: str, long: str) -> str:
+    """'wide' or 'long': how the file lays out its rows, the proposal's (or saved) layout first."""
+    return str(
+        st.radio(
+            "Layout",
+            ["wide", "long"],
+            index=0 if base.get("layout", "wide") == "wide" else 1,
+            horizontal=True,
+            key=key,
+            format_func=lambda v: {"wide": wide, "long": long}[v],
+        )
+    )
 
 
 def date_format_choice(p: FilePreview, column: str | None, default: str | None, key: str) -> str | None:

@@ -9,20 +9,13 @@ from typing import Any
 import streamlit as st
 
 from cxroom.importers.report import FilePreview
-from cxroom.ui.listening.pickers import pick_column
+from cxroom.ui.listening.pickers import layout_choice, pick_column
 
 
 def survey_mapping(p: FilePreview, source: str) -> dict[str, Any] | None:
     base = p.saved or p.suggested
     h = p.headers
-    layout = st.radio(
-        "Layout",
-        ["wide", "long"],
-        index=0 if base.get("layout", "wide") == "wide" else 1,
-        horizontal=True,
-        key="survey_layout",
-        format_func=lambda v: {"wide": "One column per question", "long": "Question, value rows"}[v],
-    )
+    layout = layout_choice(base, "survey_layout", wide="One column per question", long="Question, value rows")
     mapping: dict[str, Any] = {
         "layout": layout,
         "survey": st.text_input("Survey name", base.get("survey") or source, key="survey_name"),

@@ -8,11 +8,14 @@ import streamlit as st
 
 from cxroom.insights.agenda import AgendaKind, AgendaSection
 from cxroom.insights.early_warning import RULE_TEXT
+from cxroom.insights.follow_up import FOLLOW_UP_TITLE
 from cxroom.queries.reviews import contents, listing
 from cxroom.services import reviews as rs
 from cxroom.ui import context
 from cxroom.ui.kit.actor import acting_actor as acting_user
+from cxroom.ui.kit.format import fmt_count, month_label
 from cxroom.ui.kit.text import md
+from cxroom.ui.reviews.follow_up import follow_up_panel
 from cxroom.ui.reviews.plan import plan_editor
 from cxroom.ui.reviews.reads import cached_proposal, db_key, stage_id_of, to_create, version
 from cxroom.ui.reviews.state import attempt
@@ -26,9 +29,14 @@ def agenda_editor(review: listing.Review, items: Sequence[contents.AgendaItem], 
     editable = not review.closed
     total = sum(i.minutes for i in items)
     if items:
-        st.caption(f"{len(items)} items · {total} minutes · proposed from {review.month:%B %Y} data. {RULE_TEXT}")
+        st.caption(
+            f"{fmt_count(len(items), 'item')} · {total} minutes · proposed from {month_label(review.month)} data."
+        )
+        with st.expander("How the agenda is proposed (method)", icon=":material/functions:"):
+            st.markdown(RULE_TEXT)
     else:
         st.info("This review has no agenda yet.")
+    follow_up_panel(review.id, key="follow-up")
     if editable and not items and st.button("Propose the agenda from the data", type="primary", key="agenda-propose"):
         proposal = cached_proposal(version(), db_key(), review.held_on.isoformat(), review.id)
         attempt(
@@ -37,7 +45,9 @@ def agenda_editor(review: listing.Review, items: Sequence[contents.AgendaItem], 
         )
     section = None
     for item in items:
-        if item.section is not section:
+        if item.title == FOLLOW_UP_TITLE:
+            st.markdown("#### Follow-up")
+        elif item.section is not section:
             section = item.section
             st.markdown(f"#### {section.heading}")
         with st.container(border=True, key=f"agenda-item-{item.id}"):
@@ -52,21 +62,28 @@ def agenda_editor(review: listing.Review, items: Sequence[contents.AgendaItem], 
                 continue
             with cols[3]:
                 b1, b2, b3 = st.columns(3)
-                if b1.button("↑", key=f"agenda-up-{item.id}", help="Move up", disabled=item.position == 1):
+                if b1.button(
+                    ":material/arrow_upward:", key=f"agenda-up-{item.id}", help="Move up", disabled=item.position == 1
+                ):
                     attempt(
                         lambda item=item: rs.move_agenda_item(
                             store, item.id, offset=-1, expected_version=item.version, actor=actor
                         ),
                         success=f"Moved up: {md(item.title)}",
                     )
-                if b2.button("↓", key=f"agenda-down-{item.id}", help="Move down", disabled=item.position == len(items)):
+                if b2.button(
+                    ":material/arrow_downward:",
+                    key=f"agenda-down-{item.id}",
+                    help="Move down",
+                    disabled=item.position == len(items),
+                ):
                     attempt(
                         lambda item=item: rs.move_agenda_item(
                             store, item.id, offset=1, expected_version=item.version, actor=actor
                         ),
                         success=f"Moved down: {md(item.title)}",
                     )
-                if b3.button("✕", key=f"agenda-remove-{item.id}", help="Remove from the agenda"):
+                if b3.button(":material/close:", key=f"agenda-remove-{item.id}", help="Remove from the agenda"):
                     attempt(
                         lambda item=item: rs.remove_agenda_item(
                             store, item.id, expected_version=item.version, actor=actor

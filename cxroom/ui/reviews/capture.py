@@ -4,7 +4,7 @@ evidence they rest on), record decisions, and the lists of both."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
@@ -14,6 +14,7 @@ from cxroom.services import review_capture
 from cxroom.ui import context
 from cxroom.ui import submits as submits_ui
 from cxroom.ui.kit.actor import acting_actor as acting_user
+from cxroom.ui.kit.format import date_text, fmt_count, fmt_survey
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews.reads import cached_stage_evidence, db_key, stage_id_of, version
 from cxroom.ui.reviews.state import DROP, attempt, reset_later
@@ -36,7 +37,7 @@ def evidence_options(ev: presenting.StageEvidence | None) -> dict[str, review_ca
             review_capture.EvidenceLink(
                 kind="complaints",
                 ref_text=series.category[:200],
-                label=f"Complaints · {series.category}: {check.explain()}"[:500],
+                label=f"Complaints · {series.category}: {check.in_words()}"[:500],
             )
         )
     for survey in ev.surveys:
@@ -45,7 +46,10 @@ def evidence_options(ev: presenting.StageEvidence | None) -> dict[str, review_ca
                 review_capture.EvidenceLink(
                     kind="survey",
                     ref_id=survey.question_id,
-                    label=f"Survey · {survey.survey}: {survey.text} = {survey.score:.1f} (n = {survey.n})"[:500],
+                    label=(
+                        f"Survey · {survey.survey}: {survey.text} = {fmt_survey(survey.score, survey.kind)} "
+                        f"({fmt_count(survey.n, 'answer')})"
+                    )[:500],
                 )
             )
     for call in ev.calls:
@@ -204,7 +208,8 @@ def decision_form(review: listing.Review, findings: Sequence[contents.Finding]) 
         key="decision-owner",
         placeholder="Pick or type a name",
     )
-    due = c2.date_input("Due (optional)", value=None, key="decision-due")
+    # Every decision comes back on the next review by its due date: it gets one (four weeks unless changed).
+    due = c2.date_input("Due", value=review.held_on + timedelta(days=28), key="decision-due")
     finding_id = c3.selectbox(
         "Rests on the finding",
         options=[None, *by_id],
@@ -212,6 +217,9 @@ def decision_form(review: listing.Review, findings: Sequence[contents.Finding]) 
         key="decision-finding",
     )
     if st.button("Record the decision", type="primary", key="decision-save"):
+        if not isinstance(due, date):
+            st.error("Give the decision a due date: it comes back on the next review by then.")
+            return
         attempt(
             lambda: review_capture.add_decision(
                 store,
@@ -226,7 +234,7 @@ def decision_form(review: listing.Review, findings: Sequence[contents.Finding]) 
                 nonce=submits_ui.nonce("decision"),  # a second click returns the decision the first recorded
             ),
             success="Decision recorded.",
-            clear={"decision-text": "", "decision-owner": None, "decision-due": None, "decision-finding": None},
+            clear={"decision-text": "", "decision-owner": None, "decision-due": DROP, "decision-finding": None},
             names={"text": "the decision", "owner": "the decision's owner"},
         )
 
@@ -236,8 +244,9 @@ def decisions_list(decisions: Sequence[contents.Decision]) -> None:
     if not decisions:
         st.caption("No decisions yet.")
     for d in decisions:
-        due = f" · due {d.due_on:%d %b %Y}" if d.due_on else ""
-        st.markdown(f"- {md(d.text)} — **{md(d.owner)}**{due}")
+        due = f" · due {date_text(d.due_on)}" if d.due_on else " · no due date"
+        done = f" · :green-badge[:material/check_circle: Done {date_text(d.done_at)}]" if d.done_at else ""
+        st.markdown(f"- {md(d.text)} · owner **{md(d.owner)}**{due}{done}")
 
 
 def _short(text: str, limit: int = 80) -> str:

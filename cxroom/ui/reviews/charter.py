@@ -98,7 +98,8 @@ def charter_form(
         )
 
     def chartered(fix_id: int) -> str:
-        return f"Fix team chartered (fix {fix_id}): it is in the fix tracker now."
+        del fix_id  # leaders read the fix by its title, never its number
+        return f"Fix team chartered: '{md(title or '')}' is in the fix tracker now."
 
     if not st.button("Charter the fix team", type="primary", key=f"{k}-go"):
         # An active fix on the same moment (or with the same title) held the last charter back.
@@ -109,7 +110,7 @@ def charter_form(
         return
     missing_silo = [person for person, silo in rows if person.strip() and not silo]
     if missing_silo:
-        st.error(md(f"Choose the silo of {', '.join(missing_silo)}."), icon="⚠️")
+        st.error(md(f"Choose the silo of {', '.join(missing_silo)}."), icon=":material/warning:")
         return
     members = [(person.strip(), silo) for person, silo in rows if person.strip() and silo]
 

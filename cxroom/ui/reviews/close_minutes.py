@@ -26,7 +26,7 @@ def close_panel(
     if review.closed:
         # A click on "Close" from a page that still showed the review open: nothing to do, and it says so.
         if st.session_state.pop("close-go", False):
-            st.info(_already_closed(review.closed_at), icon="ℹ️")
+            st.info(_already_closed(review.closed_at), icon=":material/info:")
         st.info(
             f"Closed on {review.closed_at:%d %b %Y at %H:%M}: the review is read-only. "
             f"Its snapshot of the room ({review.month:%B %Y} data) is kept for the next comparison."
@@ -76,24 +76,19 @@ def minutes_downloads(review: listing.Review) -> None:
     stem = re.sub(r"[^a-z0-9]+", "-", review.title.lower()).strip("-")[:60] or "review"
     name = f"minutes-{review.held_on:%Y-%m-%d}-{stem}"
     draft = "" if review.closed else " (draft)"
-    c1, c2 = st.columns(2)
-    c1.download_button(
-        f"Minutes as Markdown{draft}",
-        data=markdown,
-        file_name=f"{name}.md",
-        mime="text/markdown",
-        key="minutes-md",
-        icon="📝",
-        on_click="ignore",
+    files = (
+        ("Markdown", markdown, "md", "text/markdown", ":material/description:"),
+        ("printable HTML", html_text, "html", "text/html", ":material/print:"),
     )
-    c2.download_button(
-        f"Minutes as printable HTML{draft}",
-        data=html_text,
-        file_name=f"{name}.html",
-        mime="text/html",
-        key="minutes-html",
-        icon="🖨️",
-        on_click="ignore",
-    )
+    for col, (what, data, ext, mime, icon) in zip(st.columns(2), files, strict=True):
+        col.download_button(
+            f"Minutes as {what}{draft}",
+            data=data,
+            file_name=f"{name}.{ext}",
+            mime=mime,
+            key=f"minutes-{ext}",
+            icon=icon,
+            on_click="ignore",
+        )
     with st.expander("Read the minutes", expanded=review.closed):
         st.markdown(markdown)

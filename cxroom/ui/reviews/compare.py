@@ -6,21 +6,36 @@ import pandas as pd
 import streamlit as st
 
 from cxroom.queries.reviews import listing
+from cxroom.ui.kit.format import date_text, fmt_kpi, fmt_number, month_label
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews.reads import cached_comparison, db_key, version
 
-HIDDEN_COLUMNS = ("stage_id", "fix_id", "is_key")
+HIDDEN_COLUMNS = ("stage_id", "fix_id", "is_key", "status_before", "status_now")
+
+
+def _with_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """KPI values with their unit, as the wall prints them (cxroom.formatting); the unit column goes."""
+    if "unit" not in frame.columns:
+        return frame
+    out = frame.copy()
+    for column in ("before", "now", "target"):
+        if column in out.columns:
+            out[column] = [
+                "" if pd.isna(v) else fmt_kpi(float(v), str(u)) for v, u in zip(out[column], out["unit"], strict=True)
+            ]
+    return out.drop(columns=["unit"])
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table for people: dates as dates, one decimal, blanks for nothing, plain headers."""
+    """A table for people: KPI values with their units, dates as dates, blanks for nothing, plain headers."""
+    frame = _with_units(frame)
     out = pd.DataFrame(index=frame.index)
     for column in frame.columns:
         values = frame[column]
         if pd.api.types.is_datetime64_any_dtype(values):
-            shown = values.map(lambda v: "" if pd.isna(v) else f"{v:%d %b %Y}")
+            shown = values.map(lambda v: "" if pd.isna(v) else date_text(v))
         elif pd.api.types.is_float_dtype(values):
-            shown = values.map(lambda v: "" if pd.isna(v) else f"{v:,.1f}")
+            shown = values.map(lambda v: "" if pd.isna(v) else fmt_number(float(v)))
         else:
             # st.table reads its cells as Markdown: names from files and people go in escaped.
             shown = values.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else md(v))
@@ -34,15 +49,17 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 def comparison_view(review: listing.Review) -> None:
     found = cached_comparison(version(), db_key(), review.id)
     if found is None:
-        if review.closed:
-            st.info("This is the first review with a snapshot: there is nothing earlier to compare it with.")
-        else:
-            st.info(
-                "The comparison appears when the review closes: closing freezes this review's snapshot of the "
-                "room, which is then set beside the last closed review's."
-            )
+        st.info("No earlier review was closed, so there is nothing to compare with yet.")
         return
-    st.caption(f"{found.month:%B %Y} (this review) beside {found.previous_month:%B %Y} (the review before).")
+    if review.closed:
+        st.caption(
+            f"{month_label(found.month)} (this review) beside {month_label(found.previous_month)} (the review before)."
+        )
+    else:
+        st.caption(
+            f"So far: the room as it stands now ({month_label(found.month)} data) beside the last closed review "
+            f"({month_label(found.previous_month)}). Closing this review freezes it."
+        )
     for line in found.headline():
         st.markdown(f"- {md(line)}")
     tables = [

@@ -14,6 +14,7 @@ from cxroom.queries.reviews import listing
 from cxroom.services import reviews as rs
 from cxroom.ui import context, navigation
 from cxroom.ui.kit.actor import acting_actor as acting_user
+from cxroom.ui.kit.format import date_text, month_label
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews.state import PRESENTER_PAGE, REVIEWS_PAGE, attempt
 
@@ -32,7 +33,7 @@ def review_from_url(reviews: pd.DataFrame) -> int | None:
         st.error(f"There is no review {md(raw)}. Pick one below.")
     if reviews.empty:
         st.info("No review is planned yet. Plan one on the Reviews page.")
-        navigation.page_link(REVIEWS_PAGE, label="Plan a review", icon="🗓️")
+        navigation.page_link(REVIEWS_PAGE, label="Plan a review", icon=":material/event:")
         return None
     open_first = reviews.assign(closed=reviews["status"].eq("closed")).sort_values(
         ["closed", "held_on"], ascending=[True, False]
@@ -51,7 +52,8 @@ def status_badge(review: listing.Review) -> None:
 
 def review_caption(review: listing.Review) -> str:
     people = ", ".join(review.attendees) or "no attendees recorded"
-    return md(f"{review.held_on:%A %d %B %Y} · {review.kind} review of {review.month:%B %Y} data · {people}")
+    held = f"Held {review.held_on:%A} {date_text(review.held_on)}"
+    return md(f"{held} · {review.kind} review of {month_label(review.month)} data · {people}")
 
 
 def review_header(review: listing.Review) -> None:
@@ -63,7 +65,7 @@ def review_header(review: listing.Review) -> None:
         navigation.page_link(
             PRESENTER_PAGE,
             label="Presenter mode",
-            icon="🖥️",
+            icon=":material/present_to_all:",
             query_params={"review": str(review.id), "item": "1"},
         )
     with c3:
@@ -76,6 +78,8 @@ def review_header(review: listing.Review) -> None:
             )
 
 
-def default_title(held_on: date, kind: ReviewKind) -> str:
-    month = review_month(held_on)
-    return f"{'Monthly' if kind is ReviewKind.MONTHLY else 'Quarterly'} room review · {month:%B %Y}"
+def default_title(held_on: date, kind: ReviewKind, *, month: date | None = None) -> str:
+    """Titled by the month of data it reviews ('Monthly room review · November 2026'): ``month``,
+    the data month the room has for that date (listing.data_month), else the month before."""
+    shown = month or review_month(held_on)
+    return f"{'Monthly' if kind is ReviewKind.MONTHLY else 'Quarterly'} room review · {month_label(shown)}"

@@ -15,21 +15,27 @@ from cxroom.services import reviews as rs
 from cxroom.ui import context, navigation
 from cxroom.ui import submits as submits_ui
 from cxroom.ui.kit.actor import acting_actor as acting_user
+from cxroom.ui.kit.format import date_text, fmt_count
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews.header import STATUS_BADGE, default_title
 from cxroom.ui.reviews.reads import cached_proposal, db_key, to_create, version
 from cxroom.ui.reviews.state import REVIEW_PAGE, attempt
+
+REVIEW_DAY = 8
 
 # -- plan -----------------------------------------------------------------------------------------
 
 
 def plan_form(*, last_attendees: Sequence[str], today: date) -> None:
     """Plan a review: date, kind, title, attendees; the agenda is proposed from the data."""
-    first_next = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    # The next review day: the 8th of this month while it is ahead, else of next month.
+    first_next = (
+        today.replace(day=1) if today.day < REVIEW_DAY else (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    )
     with st.form("plan-review", border=True):
         st.subheader("Plan a review")
         c1, c2 = st.columns(2)
-        held_on = c1.date_input("Held on", value=first_next + timedelta(days=7), key="plan-date")
+        held_on = c1.date_input("Held on", value=first_next.replace(day=REVIEW_DAY), key="plan-date")
         kind = c2.radio(
             "Kind",
             options=list(ReviewKind),
@@ -38,7 +44,9 @@ def plan_form(*, last_attendees: Sequence[str], today: date) -> None:
             key="plan-kind",
         )
         title = st.text_input(
-            "Title", key="plan-title", placeholder="Leave empty for 'Monthly room review · <month of data>'"
+            "Title",
+            key="plan-title",
+            placeholder="Leave empty for 'Monthly room review · <the month of data it reviews>'",
         )
         attendees = st.text_area(
             "Attendees (one per line)", value="\n".join(last_attendees), key="plan-attendees", height=140
@@ -55,7 +63,8 @@ def plan_form(*, last_attendees: Sequence[str], today: date) -> None:
         return new_id
 
     def planned(new_id: int) -> str:
-        return f"Review planned with a proposed agenda (review {new_id})."
+        del new_id  # the link below the title opens it; leaders never see an id
+        return "Review planned with a proposed agenda."
 
     if not submitted:
         # A review of the same month held the last plan back: plan another one only if meant.
@@ -67,13 +76,16 @@ def plan_form(*, last_attendees: Sequence[str], today: date) -> None:
             attempt(lambda: plan(held, nonce=again, allow_similar=True), success=planned)
         return
     if not isinstance(held_on, date):
-        st.error("Choose the date the review is held on.", icon="⚠️")
+        st.error("Choose the date the review is held on.", icon=":material/warning:")
         return
     people = [line.strip() for line in (attendees or "").splitlines() if line.strip()]
 
     def plan_once() -> int:
         data = ReviewCreate(
-            held_on=held_on, kind=kind, title=(title or "").strip() or default_title(held_on, kind), attendees=people
+            held_on=held_on,
+            kind=kind,
+            title=(title or "").strip() or default_title(held_on, kind, month=listing.data_month(store, held_on)),
+            attendees=people,
         )
         # Keyed on this form's nonce: a second click returns the review the first one planned.
         return submits_ui.first_send("plan-review", data, lambda nonce: plan(data, nonce=nonce, allow_similar=False))
@@ -123,14 +135,14 @@ def reviews_list(reviews: pd.DataFrame) -> None:
                 navigation.page_link(
                     REVIEW_PAGE,
                     label=md(f"{row.title}"),
-                    icon="🎙️",
+                    icon=":material/forum:",
                     query_params={"review": str(int(row.id))},
                     text_otherwise=True,  # viewers and fix members do not run reviews: the title as text
                 )
                 st.caption(
-                    f"{row.held_on:%d %b %Y} · {row.kind} · {int(row.agenda_items)} agenda items · "
-                    f"{int(row.findings)} findings · {int(row.decisions)} decisions · "
-                    f"{int(row.fixes_chartered)} fixes chartered"
+                    f"Held {date_text(row.held_on)} · {row.kind} · {fmt_count(row.agenda_items, 'agenda item')} · "
+                    f"{fmt_count(row.findings, 'finding')} · {fmt_count(row.decisions, 'decision')} · "
+                    f"{fmt_count(row.fixes_chartered, 'fix', 'fixes')} chartered"
                 )
             with c2:
                 st.badge(label, color=colour)  # type: ignore[arg-type]

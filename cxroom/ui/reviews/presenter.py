@@ -11,9 +11,11 @@ from typing import Any
 import streamlit as st
 
 from cxroom.insights.agenda import AgendaKind
+from cxroom.insights.follow_up import FOLLOW_UP_TITLE
 from cxroom.queries.reviews import contents, listing
 from cxroom.ui import navigation
 from cxroom.ui.kit.text import md
+from cxroom.ui.reviews.follow_up import follow_up_panel
 from cxroom.ui.reviews.reads import (
     cached_choices,
     cached_fix,
@@ -168,7 +170,7 @@ def presenter_bar(review: listing.Review, items: Sequence[contents.AgendaItem], 
     elif slide.number is not None:
         where = f"Item {slide.number} of {slide.total}"
         if slide.item is not None:
-            where += f" · {slide.item.section.heading}"
+            where += " · Follow-up" if slide.item.title == FOLLOW_UP_TITLE else f" · {slide.item.section.heading}"
         prev_args: dict[str, Any] = {"item": slide.number - 1}
         next_args: dict[str, Any] = {"item": slide.number + 1}
         has_prev, has_next = slide.number > 1, slide.number < slide.total
@@ -185,25 +187,22 @@ def presenter_bar(review: listing.Review, items: Sequence[contents.AgendaItem], 
         with c2:
             if slide.key != "empty":
                 presenter_timer(timer_key(review.id, slide.key), slide.minutes)
-        c3.button(
-            "← Previous",
-            key="presenter-prev",
-            disabled=not has_prev,
-            on_click=_go,
-            args=(review.id,),
-            kwargs=prev_args,
-            width="stretch",
+        buttons = (
+            (c3, "Previous", ":material/arrow_back:", "presenter-prev", "secondary", has_prev, prev_args),
+            (c4, "Next", ":material/arrow_forward:", "presenter-next", "primary", has_next, next_args),
         )
-        c4.button(
-            "Next →",
-            key="presenter-next",
-            type="primary",
-            disabled=not has_next,
-            on_click=_go,
-            args=(review.id,),
-            kwargs=next_args,
-            width="stretch",
-        )
+        for col, label, icon, key, kind, enabled, target in buttons:
+            col.button(
+                label,
+                icon=icon,
+                key=key,
+                type=kind,
+                disabled=not enabled,
+                on_click=_go,
+                args=(review.id,),
+                kwargs=target,
+                width="stretch",
+            )
 
 
 def render_slide(review: listing.Review, slide: Slide) -> None:
@@ -227,7 +226,7 @@ def render_slide(review: listing.Review, slide: Slide) -> None:
         if fix is None:
             st.error("That fix no longer exists.")
             return
-        kicker = "🎉 A win to celebrate" if item.kind is AgendaKind.WIN else "A fix team presents"
+        kicker = ":material/celebration: A win to celebrate" if item.kind is AgendaKind.WIN else "A fix team presents"
         fix_presentation_view(
             fix,
             cached_fix_evidence(version(), db_key(), item.fix_id),
@@ -237,7 +236,11 @@ def render_slide(review: listing.Review, slide: Slide) -> None:
         )
         present_button(review, fix, key=f"presenter-present-{fix.id}")
         return
-    list_slide(("🎉 " if item.kind is AgendaKind.WIN else "") + item.title, item.reasons)
+    if item.title == FOLLOW_UP_TITLE:
+        st.markdown(f"# {md(item.title)}")
+        follow_up_panel(review.id, key="presenter-follow-up", heading=False)
+        return
+    list_slide((":material/celebration: " if item.kind is AgendaKind.WIN else "") + item.title, item.reasons)
 
 
 def presenter_footer(review: listing.Review, items: Sequence[contents.AgendaItem], slide: Slide) -> None:
@@ -259,7 +262,9 @@ def presenter_footer(review: listing.Review, items: Sequence[contents.AgendaItem
         args=(review.id, key),
     )
     with c2:
-        navigation.page_link(REVIEW_PAGE, label="Back to the review", icon="↩️", query_params={"review": str(review.id)})
+        navigation.page_link(
+            REVIEW_PAGE, label="Back to the review", icon=":material/undo:", query_params={"review": str(review.id)}
+        )
         st.button(
             "Restart the timer",
             key="presenter-timer-reset",

@@ -12,8 +12,10 @@ import streamlit as st
 
 from cxroom.errors import CxroomError
 from cxroom.insights.agenda import ProposedItem, propose_agenda
-from cxroom.queries.reviews import agenda_facts, contents, listing, minutes_doc, presenting, since_last
+from cxroom.insights.follow_up import FollowUp
+from cxroom.queries.reviews import agenda_facts, contents, follow_up, listing, minutes_doc, presenting, since_last
 from cxroom.services import fix_evidence as fix_services
+from cxroom.services import review_snapshot
 from cxroom.services import reviews as rs
 from cxroom.ui import context
 
@@ -102,16 +104,32 @@ def cached_fixes_for_presenting(data_version: int, db: str, review_id: int) -> l
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_comparison(data_version: int, db: str, review_id: int) -> since_last.Comparison | None:
+    """A closed review beside the one before it; a planned or running one, the room as it stands now
+    (a provisional snapshot, nothing kept) beside the last closed review."""
     del data_version, db
-    return since_last.comparison(context.store(), review_id)
+    store = context.store()
+    review = listing.get_review(store, review_id)
+    if review is None:
+        return None
+    if review.closed:
+        return since_last.comparison(store, review_id)
+    return review_snapshot.provisional(store, review_id, lambda tx: since_last.comparison(tx, review_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_minutes(data_version: int, db: str, review_id: int) -> tuple[str, str] | None:
     """The minutes as (Markdown, HTML)."""
-    del data_version, db
-    found = minutes_doc.minutes(context.store(), review_id)
+    compared = cached_comparison(data_version, db, review_id)
+    follow = cached_follow_up(data_version, db, review_id, date.today().isoformat())
+    found = minutes_doc.minutes(context.store(), review_id, compared=compared, follow=follow)
     return None if found is None else (minutes_doc.minutes_markdown(found), minutes_doc.minutes_html(found))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_follow_up(data_version: int, db: str, review_id: int, today_iso: str) -> list[FollowUp]:
+    """The decisions of earlier reviews as they stand (keyed on the day: overdue turns with the date)."""
+    del data_version, db
+    return follow_up.follow_up_of(context.store(), review_id, today=date.fromisoformat(today_iso))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -56,7 +56,7 @@ def before_widgets() -> None:
 def show_flash() -> None:
     message = st.session_state.pop(FLASH_KEY, None)
     if message:
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")
 
 
 _FIELD_NAMES = {
@@ -110,7 +110,7 @@ def attempt(
     try:
         result = action()
     except (CxroomError, ValidationError) as exc:
-        st.error(md(explain(exc, names)), icon="⚠️")
+        st.error(md(explain(exc, names)), icon=":material/warning:")
         return False
     reset_later(clear or {})
     flash(success(result) if callable(success) else success)

@@ -32,7 +32,7 @@ def fix_choice(review: listing.Review, items: Sequence[contents.AgendaItem], *, 
 
     def label(fix_id: int) -> str:
         f = by_id[fix_id]
-        mark = "✓ presented · " if f["presented"] else ("on the agenda · " if fix_id in on_agenda else "")
+        mark = "presented · " if f["presented"] else ("on the agenda · " if fix_id in on_agenda else "")
         return f"{mark}{f['title']} ({f['status']}, {f['stage_name']})"
 
     return st.selectbox("Fix team presenting", options=order, format_func=label, key=key)
@@ -41,7 +41,7 @@ def fix_choice(review: listing.Review, items: Sequence[contents.AgendaItem], *, 
 def present_button(review: listing.Review, fix: presenting.FixPresentation, *, key: str) -> None:
     presented = review.id in {rid for rid, _ in fix.presented_in}
     if presented:
-        st.success("Presented in this review.", icon="✅")
+        st.success("Presented in this review.", icon=":material/check_circle:")
         return
     if review.closed:
         st.caption("The review is closed: presentations can no longer be recorded.")

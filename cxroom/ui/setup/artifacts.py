@@ -15,10 +15,11 @@ from cxroom.ui.setup.inputs import (
     is_missing,
     labelled,
     pick_id,
+    pick_record,
+    pick_stage_moments,
     picked_id,
     session_text,
     session_value,
-    stage_choices,
 )
 from cxroom.ui.setup.messages import attempt, flash, show_flash
 
@@ -59,12 +60,12 @@ def artifacts_panel(store: Store, actor: str) -> None:
     if artifacts.empty:
         st.info("No artifacts yet.")
         return
-    artifact_id = pick_id("Artifact", labelled(artifacts, lambda r: f"{r.title} · {r.stage_name}"), key="artifact_pick")
-    if artifact_id is None:
+    picked = pick_record(
+        "Artifact", artifacts, lambda r: f"{r.title} · {r.stage_name}", key="artifact_pick", prefix="artifact"
+    )
+    if picked is None:
         return
-    row = artifacts[artifacts["id"] == artifact_id].iloc[0]
-    version = int(row["version"])
-    prefix = f"artifact_{artifact_id}_v{version}"
+    artifact_id, row, version, prefix = picked
     left, right = st.columns([1, 2])
     with left:
         thumb = cache.thumbnail(str(row["sha256"]), str(row["mime"])) if isinstance(row["mime"], str) else None
@@ -73,13 +74,10 @@ def artifacts_panel(store: Store, actor: str) -> None:
         else:
             st.caption("No preview (the file is missing or cannot be drawn).")
     with right:
-        stage_id = pick_id(
-            "Stage", stage_choices(store, include_archived=True), key=f"{prefix}_stage", current=int(row["stage_id"])
-        )
-        if stage_id is None:
+        placed = pick_stage_moments(store, prefix, current=int(row["stage_id"]))
+        if placed is None:
             return
-        moments = q.moments(store)
-        moments = moments[moments["stage_id"] == stage_id]
+        stage_id, moments = placed
         kinds = [k.value for k in ArtifactKind]
         with st.form(f"{prefix}_form"):
             c1, c2 = st.columns([3, 1])

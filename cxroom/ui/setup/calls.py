@@ -15,7 +15,7 @@ from cxroom.setup_models import ClipEdit
 from cxroom.store import Store
 from cxroom.ui import cache
 from cxroom.ui.kit.text import md
-from cxroom.ui.setup.inputs import as_int, labelled, pick_id, session_value
+from cxroom.ui.setup.inputs import as_int, pick_record, session_value
 from cxroom.ui.setup.messages import attempt, show_flash
 
 
@@ -84,18 +84,16 @@ def calls_panel(store: Store, actor: str) -> None:
     if calls.empty:
         st.info("No call recordings yet.")
         return
-    call_id = pick_id(
+    picked = pick_record(
         "Call",
-        labelled(
-            calls, lambda r: f"{r.title} · {r.stage_name}" + (" · ▶ plays on the wall" if r.plays_on_wall else "")
-        ),
+        calls,
+        lambda r: f"{r.title} · {r.stage_name}" + (" · ▶ plays on the wall" if r.plays_on_wall else ""),
         key="call_pick",
+        prefix="call",
     )
-    if call_id is None:
+    if picked is None:
         return
-    row = calls[calls["id"] == call_id].iloc[0]
-    version = int(row["version"])
-    prefix = f"call_{call_id}_v{version}"
+    call_id, row, version, prefix = picked
     duration = float(row["duration_s"])
     start = int(row["clip_start_s"])
     end = as_int(row["clip_end_s"])

@@ -1,10 +1,10 @@
 """Reading the set-up forms: values held in the session, select boxes whose value is a
-record's id, and the cells of a DataFrame that may be missing."""
+record's id (and the record an edit form is for), and the cells of a DataFrame that may be missing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -61,6 +61,28 @@ def pick_id(
     return None if chosen in (None, NONE) else int(chosen)
 
 
+class Picked(NamedTuple):
+    """A record chosen to edit: its id, its row, the version the person saw, and the prefix
+    of its form's widget keys ("kpi_7_v3": a save bumps the version, so the form starts afresh)."""
+
+    id: int
+    row: pd.Series
+    version: int
+    prefix: str
+
+
+def pick_record(
+    label: str, frame: pd.DataFrame, label_of: Callable[[Any], str], *, key: str, prefix: str
+) -> Picked | None:
+    """The edit forms' record picker: one of ``frame``'s rows (by id, shown by ``label_of``)."""
+    record_id = pick_id(label, labelled(frame, label_of), key=key)
+    if record_id is None:
+        return None
+    row = frame[frame["id"] == record_id].iloc[0]
+    version = int(row["version"])
+    return Picked(record_id, row, version, f"{prefix}_{record_id}_v{version}")
+
+
 def picked_id(key: str, options: dict[int, str] | None = None) -> int | None:
     """In a callback: the id a select box made by ``pick_id`` holds now."""
     value = st.session_state.get(key)
@@ -87,8 +109,28 @@ def as_float(value: Any) -> float | None:
     return None if is_missing(value) else float(value)
 
 
+def stages_to_add_to(store: Store, why: str) -> pd.DataFrame | None:
+    """The stages a new record may hang under (not archived); None, with ``why`` said, when there are none."""
+    stages = q.stages(store)
+    stages = stages[~stages["archived"]]
+    if stages.empty:
+        st.info(why)
+        return None
+    return stages
+
+
 def stage_choices(store: Store, *, include_archived: bool = False) -> dict[int, str]:
     stages = q.stages(store)
     if not include_archived:
         stages = stages[~stages["archived"]]
     return labelled(stages, lambda r: r.name)
+
+
+def pick_stage_moments(store: Store, prefix: str, *, current: int) -> tuple[int, pd.DataFrame] | None:
+    """The stage a record hangs under (archived stages included: it may hang under one) and
+    that stage's moments of truth, for the record's moment picker."""
+    stage_id = pick_id("Stage", stage_choices(store, include_archived=True), key=f"{prefix}_stage", current=current)
+    if stage_id is None:
+        return None
+    moments = q.moments(store)
+    return stage_id, moments[moments["stage_id"] == stage_id]

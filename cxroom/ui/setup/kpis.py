@@ -17,10 +17,12 @@ from cxroom.ui.setup.inputs import (
     as_int,
     labelled,
     pick_id,
+    pick_record,
+    pick_stage_moments,
     picked_id,
     session_text,
     session_value,
-    stage_choices,
+    stages_to_add_to,
 )
 from cxroom.ui.setup.messages import attempt, show_flash
 
@@ -116,10 +118,8 @@ def _kpi_inputs(
 
 def add_kpi_form(store: Store, actor: str, *, prefix: str = "new_kpi") -> None:
     show_flash(prefix)
-    stages = q.stages(store)
-    stages = stages[~stages["archived"]]
-    if stages.empty:
-        st.info("Add a stage first: every KPI measures a moment in a stage.")
+    stages = stages_to_add_to(store, "Add a stage first: every KPI measures a moment in a stage.")
+    if stages is None:
         return
     box = st.container(border=True)
     box.markdown("**Add a KPI**")
@@ -217,19 +217,14 @@ def kpis_section(store: Store, actor: str) -> None:
         return
     st.subheader("Edit a KPI")
     show_flash("kpis")
-    kpi_id = pick_id("KPI", labelled(kpis, lambda r: f"{r.name} · {r.stage_name}"), key="kpi_pick")
-    if kpi_id is None:
+    picked = pick_record("KPI", kpis, lambda r: f"{r.name} · {r.stage_name}", key="kpi_pick", prefix="kpi")
+    if picked is None:
         return
-    row = kpis[kpis["id"] == kpi_id].iloc[0]
-    version = int(row["version"])
-    prefix = f"kpi_{kpi_id}_v{version}"
-    stage_id = pick_id(
-        "Stage", stage_choices(store, include_archived=True), key=f"{prefix}_stage", current=int(row["stage_id"])
-    )
-    if stage_id is None:
+    kpi_id, row, version, prefix = picked
+    placed = pick_stage_moments(store, prefix, current=int(row["stage_id"]))
+    if placed is None:
         return
-    moments = q.moments(store)
-    moments = moments[moments["stage_id"] == stage_id]
+    stage_id, moments = placed
     with st.form(f"{prefix}_form"):
         options = _kpi_inputs(prefix, moments=moments, silos=q.silos(store), row=row)
         st.caption(f"{int(row['readings']):,} readings stay as they are.")

@@ -11,10 +11,19 @@ from cxroom.services import accountability, room
 from cxroom.setup_models import MomentEdit
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
-from cxroom.ui.setup.inputs import labelled, pick_id, picked_id, session_text, session_value, stage_choices
+from cxroom.ui.setup.inputs import (
+    labelled,
+    pick_id,
+    pick_record,
+    picked_id,
+    session_text,
+    session_value,
+    stage_choices,
+    stages_to_add_to,
+)
 from cxroom.ui.setup.labels import FLAGS, ROLE_OPTIONS, reliability_badge, reliability_label
 from cxroom.ui.setup.messages import attempt, show_flash
-from cxroom.ui.setup.ordering import move_in_order
+from cxroom.ui.setup.ordering import move_buttons
 
 
 def _create_moment(
@@ -51,10 +60,8 @@ def _create_moment(
 def add_moment_form(store: Store, actor: str, *, prefix: str = "new_moment", stage_id: int | None = None) -> None:
     """A form that adds a moment of truth (to ``stage_id``, or to a stage picked in the form)."""
     show_flash(prefix)
-    stages = q.stages(store)
-    stages = stages[~stages["archived"]]
-    if stages.empty:
-        st.info("Add a stage first: every moment of truth happens in a stage.")
+    stages = stages_to_add_to(store, "Add a stage first: every moment of truth happens in a stage.")
+    if stages is None:
         return
     slugs = {int(r.id): str(r.slug) for r in stages.itertuples()}
     with st.form(f"{prefix}_form"):
@@ -169,21 +176,17 @@ def moments_section(store: Store, actor: str) -> None:
             key_mark = "★ " if r.is_key else ""
             c1.markdown(f"**{key_mark}{md(r.name)}**  \n{md(why)}")
             c2.markdown(reliability_badge(r.reliability))
-            c3.button(
-                ":material/arrow_upward:",
-                key=f"moment_up_{r.id}",
-                help="Move up",
-                disabled=i == 0,
-                on_click=move_in_order,
-                args=(store, actor, order, i, -1, "moment_order", stage_id),
-            )
-            c4.button(
-                ":material/arrow_downward:",
-                key=f"moment_down_{r.id}",
-                help="Move down",
-                disabled=i == len(order) - 1,
-                on_click=move_in_order,
-                args=(store, actor, order, i, 1, "moment_order", stage_id),
+            move_buttons(
+                (c3, c4),
+                store,
+                actor,
+                order,
+                i,
+                "moment_order",
+                keys=(f"moment_up_{r.id}", f"moment_down_{r.id}"),
+                icons=(":material/arrow_upward:", ":material/arrow_downward:"),
+                helps=("Move up", "Move down"),
+                stage_id=stage_id,
             )
     add_moment_form(store, actor, stage_id=stage_id)
     if moments.empty:
@@ -191,12 +194,10 @@ def moments_section(store: Store, actor: str) -> None:
         return
     st.subheader("Edit a moment of truth")
     show_flash("moments")
-    moment_id = pick_id("Moment", labelled(moments, lambda r: r.name), key=f"moments_pick_{stage_id}")
-    if moment_id is None:
+    picked = pick_record("Moment", moments, lambda r: r.name, key=f"moments_pick_{stage_id}", prefix="moment")
+    if picked is None:
         return
-    row = moments[moments["id"] == moment_id].iloc[0]
-    version = int(row["version"])
-    prefix = f"moment_{moment_id}_v{version}"
+    moment_id, row, version, prefix = picked
     with st.form(f"{prefix}_form"):
         st.text_input("Moment", value=row["name"], key=f"{prefix}_name", max_chars=200)
         st.text_input("Description", value=row["description"], key=f"{prefix}_description", max_chars=2000)

@@ -11,7 +11,7 @@ from cxroom.services import room
 from cxroom.setup_models import SiloEdit
 from cxroom.store import Store
 from cxroom.ui.setup.accountability import accountability_matrix
-from cxroom.ui.setup.inputs import labelled, pick_id, session_text
+from cxroom.ui.setup.inputs import pick_record, session_text
 from cxroom.ui.setup.messages import attempt, show_flash
 
 
@@ -79,12 +79,10 @@ def silos_section(store: Store, actor: str) -> None:
         return
     st.subheader("Edit a silo")
     show_flash("silos")
-    silo_id = pick_id("Silo", labelled(silos, lambda r: r.name), key="silo_pick")
-    if silo_id is None:
+    picked = pick_record("Silo", silos, lambda r: r.name, key="silo_pick", prefix="silo")
+    if picked is None:
         return
-    row = silos[silos["id"] == silo_id].iloc[0]
-    version = int(row["version"])
-    prefix = f"silo_{silo_id}_v{version}"
+    silo_id, row, version, prefix = picked
     with st.form(f"{prefix}_form"):
         c1, c2 = st.columns([1, 2])
         c1.text_input("Silo", value=row["name"], key=f"{prefix}_name", max_chars=200)

@@ -14,9 +14,9 @@ from cxroom.services import room
 from cxroom.setup_models import slugify
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
-from cxroom.ui.setup.inputs import labelled, pick_id, session_text, session_value
+from cxroom.ui.setup.inputs import pick_record, session_text, session_value
 from cxroom.ui.setup.messages import attempt, show_flash
-from cxroom.ui.setup.ordering import move_in_order
+from cxroom.ui.setup.ordering import move_buttons
 
 
 def unique_slug(name: str, taken: Iterable[str]) -> str:
@@ -108,21 +108,16 @@ def stage_order_list(store: Store, actor: str, stages: pd.DataFrame, *, key: str
             c1, c2, c3, c4 = st.columns([6, 5, 0.6, 0.6], vertical_alignment="center")
             c1.markdown(f"**{i + 1}. {md(r.name)}**  \n{md(r.customer_goal) or ' '}")
             c2.caption(f"{r.moments} moments · {r.kpis} KPIs · {r.complaints:,} complaints · {r.rules} category rules")
-            c3.button(
-                ":material/arrow_back:",
-                key=f"{key}_left_{r.id}",
-                help="Move left on the wall",
-                disabled=i == 0,
-                on_click=move_in_order,
-                args=(store, actor, order, i, -1, "stage_order"),
-            )
-            c4.button(
-                ":material/arrow_forward:",
-                key=f"{key}_right_{r.id}",
-                help="Move right on the wall",
-                disabled=i == len(order) - 1,
-                on_click=move_in_order,
-                args=(store, actor, order, i, 1, "stage_order"),
+            move_buttons(
+                (c3, c4),
+                store,
+                actor,
+                order,
+                i,
+                "stage_order",
+                keys=(f"{key}_left_{r.id}", f"{key}_right_{r.id}"),
+                icons=(":material/arrow_back:", ":material/arrow_forward:"),
+                helps=("Move left on the wall", "Move right on the wall"),
             )
 
 
@@ -143,13 +138,12 @@ def stages_section(store: Store, actor: str) -> None:
         return
     st.subheader("Edit a stage")
     show_flash("stages")
-    options = labelled(stages, lambda r: r.name + (" (archived)" if r.archived else ""))
-    stage_id = pick_id("Stage", options, key="edit_stage_pick")
-    if stage_id is None:
+    picked = pick_record(
+        "Stage", stages, lambda r: r.name + (" (archived)" if r.archived else ""), key="edit_stage_pick", prefix="stage"
+    )
+    if picked is None:
         return
-    row = stages[stages["id"] == stage_id].iloc[0]
-    version = int(row["version"])
-    prefix = f"stage_{stage_id}_v{version}"
+    stage_id, row, version, prefix = picked
     with st.form(f"{prefix}_form"):
         c1, c2 = st.columns([2, 3])
         c1.text_input("Name", value=row["name"], key=f"{prefix}_name", max_chars=200)

@@ -9,7 +9,7 @@ from cxroom.queries import setup as q
 from cxroom.services import curation, evidence
 from cxroom.setup_models import QuestionEdit
 from cxroom.store import Store
-from cxroom.ui.setup.inputs import labelled, pick_id, session_text, session_value
+from cxroom.ui.setup.inputs import pick_record, session_text, session_value
 from cxroom.ui.setup.messages import attempt, show_flash
 
 
@@ -87,12 +87,12 @@ def questions_section(store: Store, actor: str) -> None:
         return
     st.subheader("Edit a question and its stages")
     show_flash("questions")
-    question_id = pick_id("Question", labelled(questions, lambda r: f"{r.survey}: {r.text}"), key="question_pick")
-    if question_id is None:
+    picked = pick_record(
+        "Question", questions, lambda r: f"{r.survey}: {r.text}", key="question_pick", prefix="question"
+    )
+    if picked is None:
         return
-    row = questions[questions["id"] == question_id].iloc[0]
-    version = int(row["version"])
-    prefix = f"question_{question_id}_v{version}"
+    question_id, row, version, prefix = picked
     kinds = [k.value for k in QuestionKind]
     linked = [int(s) for s in row["stage_ids"]]
     with st.form(f"{prefix}_form"):

@@ -11,9 +11,10 @@ import streamlit as st
 from cxroom.models import WallQuery
 from cxroom.queries.stage import StageEvidence
 from cxroom.queries.wall.wall_data import StageColumn, WallData
-from cxroom.ui import cache, theme
+from cxroom.ui import artifact_versions, cache, theme
 from cxroom.ui.kit.format import date_text
 from cxroom.ui.kit.text import md
+from cxroom.ui.reviews import listening_set
 from cxroom.ui.wall import evidence as evidence_views
 from cxroom.ui.wall.column import health_badge
 from cxroom.ui.wall.evidence import OnStagePage
@@ -109,9 +110,12 @@ def stage_page(state: WallState, *, key: str = "sd") -> None:
     page = OnStagePage(col, evidence, data.month, version, db, key)
     # evidence.VIEWS is read at call time, so a kind added to the registry gets its tab.
     views = list(evidence_views.VIEWS.values())
-    tabs = st.tabs([view.tab_title(page) for view in views] + ["Moments & fixes"])
+    tabs = st.tabs([view.tab_title(page) for view in views] + ["Moments & fixes", "Heard & changed"])
     for tab, view in zip(tabs, views, strict=False):
         with tab:
             view.stage_tab(page)
-    with tabs[-1]:
+    with tabs[-2]:
         moments_and_fixes(evidence, key=f"{key}-mf", today=date.today())
+    with tabs[-1]:
+        listening_set.heard_on_stage(col.stage.id, key=f"{key}-heard")
+        artifact_versions.stage_before_after(col.stage.id, key=f"{key}-versions")

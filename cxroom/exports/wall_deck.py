@@ -1,0 +1,191 @@
+"""The wall as a deck: a summary slide (every stage on one line: health, worst KPI against
+its target, complaints against a usual month, fixes in flight) and one slide per stage (its
+worst KPIs with targets, the complaints trend, a customer's words, its open fixes)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cxroom import fix_status
+from cxroom.exports import charts
+from cxroom.exports.deck import (
+    BODY_H_IN,
+    BODY_PT,
+    CHART_W_IN,
+    LEADING,
+    TEXT_W_WITH_CHARTS_IN,
+    Block,
+    Deck,
+    Line,
+    Slide,
+    Table,
+    body_line,
+    fit,
+    hex_colour,
+    subtitle_text,
+    title_text,
+)
+from cxroom.formatting import date_text, fmt_change, fmt_count, fmt_number, fmt_pct, month_label
+from cxroom.insights.health import Band, Rag
+from cxroom.queries.wall.kpis import KpiTile
+from cxroom.queries.wall.wall_data import StageColumn, WallData
+
+# Four 20 pt headings and six 18 pt items of at most two lines fill the text column exactly.
+KPIS_SHOWN = 2
+FIXES_SHOWN = 2
+SUMMARY_WIDTHS = (2.85, 1.45, 4.6, 1.9, 1.53)
+# The summary table's room on the slide, in points: below the subtitle, or (tight rows) the title.
+TABLE_PT = {6: 380, 2: 405}
+
+_RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.NONE: 3}
+_RAG_TONE = {Rag.RED: "bad", Rag.AMBER: "warn", Rag.GREEN: "good", Rag.NONE: "plain"}
+_BAND_TONE = {Band.AT_RISK: "bad", Band.WATCH: "warn", Band.HEALTHY: "good", Band.NO_DATA: "plain"}
+
+
+def _shortfall(tile: KpiTile) -> float:
+    """How far a KPI is from its target, relative to the target (bigger is worse)."""
+    if tile.value is None or tile.target is None:
+        return 0.0
+    gap = tile.target - tile.value if tile.direction == "higher_better" else tile.value - tile.target
+    return gap / abs(tile.target) if tile.target else gap
+
+
+def worst_first(kpis: tuple[KpiTile, ...]) -> list[KpiTile]:
+    """Off target before near target before on target, and the furthest from target first."""
+    return sorted(kpis, key=lambda k: (_RAG_ORDER[k.rag], -_shortfall(k), k.name))
+
+
+def kpi_text(tile: KpiTile) -> str:
+    target = f" vs target {fmt_number(tile.target, tile.unit)}" if tile.target is not None else ""
+    change = fmt_change(tile.change, tile.unit)
+    since = f" ({change} on last month)" if change else ""
+    return f"{tile.rag.word.capitalize()}: {tile.name} {fmt_number(tile.value, tile.unit)}{target}{since}"
+
+
+def complaints_text(column: StageColumn) -> str:
+    summary = column.complaints
+    if summary is None:
+        return "No complaints recorded"
+    text = f"{fmt_count(summary.this_month, 'complaint')} this month"
+    if summary.average_12 is not None:
+        text += f", a usual month has {fmt_number(summary.average_12)}"
+        change = fmt_pct(summary.change_vs_average)
+        if change and change != "0%":
+            text += f" ({change})"
+    return text
+
+
+def _line(text: str, tone: str = "plain") -> Line:
+    return Line(body_line(text, TEXT_W_WITH_CHARTS_IN), tone)
+
+
+def _fix_block(column: StageColumn, today: date) -> Block:
+    """The stage's fixes in flight, overdue first."""
+    active = sorted(
+        (f for f in column.fixes if fix_status.is_active(f.status)),
+        key=lambda f: (not f.overdue(today), f.due_on or date.max),
+    )
+    if not active:
+        return Block("Fixes in flight", (Line("No fix team at work on this stage"),))
+    lines = []
+    for fix in active[:FIXES_SHOWN]:
+        due = f", due {date_text(fix.due_on)}" if fix.due_on else ""
+        late = fix.overdue(today)
+        text = f"{fix.title}: {fix_status.look(fix.status).label}{due}" + (" (overdue)" if late else "")
+        lines.append(_line(f"{text}, led by {fix.lead}", "bad" if late else "plain"))
+    heading = "Fixes in flight" if len(active) <= FIXES_SHOWN else f"Fixes in flight: {FIXES_SHOWN} of {len(active)}"
+    return Block(heading, tuple(lines))
+
+
+def _verbatim(text: str) -> Line:
+    # The closing quote goes after the ellipsis of a cut verbatim, so it is measured in.
+    quoted = body_line(f"“{text}", TEXT_W_WITH_CHARTS_IN - 0.25)
+    return Line(f"{quoted}”")
+
+
+def _stage_charts(column: StageColumn, worst: list[KpiTile]) -> tuple[bytes, ...]:
+    size = (CHART_W_IN, BODY_H_IN / 2 - 0.1)
+    images = []
+    summary = column.complaints
+    if summary is not None:
+        images.append(charts.complaints_chart(summary.months, summary.counts, summary.average_12, size))
+    charted = next((k for k in worst if k.value is not None), None)
+    if charted is not None:
+        images.append(charts.kpi_chart(charted.name, charted.months, charted.values, charted.target, size))
+    return tuple(images)
+
+
+def stage_slide(column: StageColumn, month: date, today: date) -> Slide:
+    worst = worst_first(column.kpis)
+    kpi_lines = tuple(_line(kpi_text(k), _RAG_TONE[k.rag]) for k in worst[:KPIS_SHOWN])
+    blocks = [
+        Block("Worst KPIs against target", kpi_lines or (Line("No KPIs with readings this month"),)),
+        Block("Complaints", (_line(complaints_text(column)),)),
+    ]
+    if column.verbatims:
+        blocks.append(Block("A customer said", (_verbatim(column.verbatims[0].text),)))
+    blocks.append(_fix_block(column, today))
+    goal = f" · {column.stage.customer_goal}" if column.stage.customer_goal else ""
+    return Slide(
+        title=title_text(f"{column.stage.name}: {column.health.band.word}"),
+        subtitle=subtitle_text(f"{month_label(month)}{goal}"),
+        blocks=tuple(blocks),
+        charts=_stage_charts(column, worst),
+        accent=hex_colour(column.stage.colour),
+    )
+
+
+def _summary_row(column: StageColumn, today: date, font_pt: int, lines: int) -> tuple[Line, ...]:
+    worst = next((k for k in worst_first(column.kpis) if k.value is not None), None)
+    kpi, tone = "–", "plain"
+    if worst is not None:
+        target = f" vs {fmt_number(worst.target, worst.unit)}" if worst.target is not None else ""
+        # The numbers first: a long KPI name is what gets cut, never its value.
+        kpi, tone = f"{fmt_number(worst.value, worst.unit)}{target}: {worst.name}", _RAG_TONE[worst.rag]
+    summary = column.complaints
+    complaints = "–" if summary is None else f"{summary.this_month:,}"
+    change = None if summary is None else fmt_pct(summary.change_vs_average)
+    if change and change != "0%":
+        complaints += f" ({change})"
+    active = [f for f in column.fixes if fix_status.is_active(f.status)]
+    late = sum(1 for f in active if f.overdue(today))
+    fixes = f"{len(active)}" + (f" ({late} late)" if late else "")
+    cells = (column.stage.name, column.health.band.word, kpi, complaints, fixes)
+    tones = ("plain", _BAND_TONE[column.health.band], tone, "plain", "bad" if late else "plain")
+    return tuple(
+        Line(fit(text, width - 0.15, font_pt, lines=lines), cell_tone)
+        for text, width, cell_tone in zip(cells, SUMMARY_WIDTHS, tones, strict=True)
+    )
+
+
+def _table_type(rows: int) -> tuple[int, int, int]:
+    """Type size, lines a cell wraps to and row padding at which ``rows`` stage rows and the
+    header fit the slide: two lines (whole KPI names) where they fit, the largest type from 22 pt
+    down to 18, then tighter rows. 7 stages: 18 pt on two lines; 10: 22 pt; 16: 18 pt, tight."""
+    for padding in (6, 2):
+        for lines in (2, 1):
+            for font_pt in (22, 20, BODY_PT):
+                if (rows * lines + 1) * font_pt * LEADING + (rows + 1) * padding <= TABLE_PT[padding]:
+                    return font_pt, lines, padding
+    return BODY_PT, 1, 2
+
+
+def summary_slide(wall: WallData, today: date) -> Slide:
+    font_pt, lines, padding = _table_type(len(wall.columns))
+    rows = tuple(_summary_row(c, today, font_pt, lines) for c in wall.columns)
+    at_risk = sum(1 for c in wall.columns if c.health.band is Band.AT_RISK)
+    names = ("Stage", "Health", "Worst KPI vs target", "Complaints", "Fixes")
+    header = tuple(fit(n, w - 0.15, font_pt, bold=True) for n, w in zip(names, SUMMARY_WIDTHS, strict=True))
+    about = f"{wall.room_name} · {fmt_count(len(wall.columns), 'stage')}, {at_risk} at risk"
+    return Slide(
+        title=title_text(f"The wall for {month_label(wall.month)}"),
+        # A tight table (a large room) takes the subtitle's place too.
+        subtitle=subtitle_text(about) if padding == 6 else "",
+        table=Table(header, rows, SUMMARY_WIDTHS, font_pt, padding),
+    )
+
+
+def wall_deck(wall: WallData, *, today: date) -> Deck:
+    slides = [summary_slide(wall, today)]
+    slides += [stage_slide(c, wall.month, today) for c in wall.columns]
+    return Deck(f"{wall.room_name} · {month_label(wall.month)}", tuple(slides))
