@@ -61,6 +61,7 @@ def test_a_registered_kind_gets_its_stage_tab_after_the_others(
         "Customers lost",
         "Social posts",
         "Moments & fixes",
+        "Heard & changed",
     ]
     assert labels[6] == "Social posts (3)"
     assert [m.value for m in at.tabs[6].markdown] == ["Social posts of pay in 2026-10"]
@@ -71,11 +72,12 @@ def test_a_registered_kind_gets_its_stage_tab_after_the_others(
     assert labels[4] == f"Calls ({calls})"
 
 
-def test_without_the_new_kind_the_stage_page_has_the_six_tabs(
+def test_without_the_new_kind_the_stage_page_has_the_evidence_tabs_then_the_others(
     app_for: Callable[..., AppTest], demo_settings: Settings
 ) -> None:
     labels = [t.label.split(" (")[0] for t in _stage(app_for, demo_settings, "pay").tabs]
-    assert labels == ["Complaints", "KPIs", "Surveys", "Artifacts", "Calls", "Customers lost", "Moments & fixes"]
+    evidence_tabs = ["Complaints", "KPIs", "Surveys", "Artifacts", "Calls", "Customers lost"]
+    assert labels == [*evidence_tabs, "Moments & fixes", "Heard & changed"]
 
 
 def test_a_registered_kind_gets_its_block_in_every_wall_column_at_its_rank(
