@@ -205,3 +205,21 @@ def fmt_count_change(change: int) -> str:
 def month_short(month: date) -> str:
     """'Oct 2026': a month under a chart, where the full name would crowd the axis."""
     return f"{month:%b %Y}"
+
+
+def fmt_amount(value: float | None, unit: str = "") -> str:
+    """A sum of value (customer math's yearly revenue), compact: '$1.2M', '45.3k policies'.
+    A unit of one or two non-letter characters ('$', '£', 'kr') is a currency and leads."""
+    if value is None:
+        return "–"
+    size = abs(value)
+    for limit, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if size >= limit:
+            text = f"{value / limit:,.1f}{suffix}"
+            break
+    else:
+        text = f"{value:,.0f}"
+    unit = unit.strip()
+    if unit and len(unit) <= 2 and not unit.isalpha():
+        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
+    return f"{text} {unit}".strip()

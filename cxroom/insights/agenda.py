@@ -155,6 +155,9 @@ def stage_signals(inputs: AgendaInputs) -> list[StageSignals]:
             mark = "New theme in what customers say" if theme.signal == "new" else "Theme rising"
             reasons.append(f"{mark} · {theme.describe()}")
             score += THEME_SCORE
+        for loss in (x for x in inputs.losses if x.stage_id == stage.id and x.rose):
+            reasons.append(f"More customers lost · {loss.describe()}")
+            score += 3
         for moment in (m for m in inputs.moments if m.stage_id == stage.id and m.state == "broken"):
             if moment.state_before == "broken":
                 since = f" since {month_label(moment.state_since)}" if moment.state_since else ""

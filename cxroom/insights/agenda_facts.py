@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cxroom.formatting import fmt_count, fmt_kpi, fmt_number, fmt_survey
+from cxroom.insights.customer_math import LossFacts
 from cxroom.insights.early_warning import RiseCheck, unusual_rise
 from cxroom.insights.follow_up import DecisionFacts
 from cxroom.insights.health import MIN_SURVEY_RESPONSES, Rag, SurveyChange
@@ -151,5 +152,6 @@ class AgendaInputs:
     surveys: Sequence[SurveyFacts] = ()
     moments: Sequence[MomentFacts] = ()
     fixes: Sequence[FixFacts] = ()
+    losses: Sequence[LossFacts] = ()  # customers lost per stage (customer math)
     decisions: Sequence[DecisionFacts] = ()  # of earlier reviews: they come back as open, overdue or done
     themes: Sequence[ThemeFacts] = ()

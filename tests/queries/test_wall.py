@@ -231,7 +231,9 @@ class _Counting:
 def test_the_whole_wall_costs_a_dozen_queries_not_one_per_stage(demo_store: Store) -> None:
     counting = _Counting(demo_store)
     load_wall(counting, DEMO_MONTH)  # type: ignore[arg-type]
-    assert counting.calls <= 15  # 14, and one for the survey comments of every stage
+    # 14, one for the survey comments of every stage, and five for customer math (movements, active
+    # customers, losses, calls to lost customers, definitions)
+    assert counting.calls <= 20
     stages = demo_store.fetch_value("SELECT count(*) FROM stages")
     assert counting.calls < stages * 3
 

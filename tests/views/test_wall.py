@@ -192,6 +192,7 @@ def test_each_column_reads_in_order_with_its_text_drawn_together(wall_app: AppTe
             "Surveys",
             "What customers receive",
             "Customer call",
+            "Customers lost",
             "Accountable silos",
             "Fixes",
         ], column[0]

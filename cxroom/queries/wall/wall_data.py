@@ -11,9 +11,11 @@ from datetime import date, datetime
 from typing import Any
 
 from cxroom import evidence_kinds
+from cxroom.insights.customer_math import StageLosses
 from cxroom.insights.health import StageHealth, stage_health
 from cxroom.insights.kpi_standing import moments_worst_first
 from cxroom.privacy import mask_personal_data
+from cxroom.queries.customer_math import CustomerMath, load_customer_math
 from cxroom.queries.wall.artifacts import ARTIFACTS, ArtifactView, artifact_from_row
 from cxroom.queries.wall.calls import WALL_CALLS, CallView, call_from_row
 from cxroom.queries.wall.complaints import (
@@ -88,6 +90,7 @@ class StageColumn:
     calls: tuple[CallView, ...] = ()
     silos: tuple[SiloView, ...] = ()
     fixes: tuple[FixView, ...] = ()
+    losses: StageLosses | None = None  # customers lost at this stage this month (customer math)
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class WallData:
     columns: tuple[StageColumn, ...]
     unassigned_this_month: int
     loaded_at: datetime | None
+    customer_math: CustomerMath | None = None  # the room's customers in and out (None: not read)
 
     def column(self, slug: str) -> StageColumn | None:
         return next((c for c in self.columns if c.stage.slug == slug), None)
@@ -188,10 +192,22 @@ def _calls(store: Store, w: WallWindow) -> KindRead:
     return KindRead(lambda sid: {"calls": tuple(call_from_row(r) for r in calls.get(sid, ()))})
 
 
+def _movements(store: Store, w: WallWindow) -> KindRead:
+    cm = load_customer_math(store, w.month)
+    return KindRead(lambda sid: {"losses": cm.by_stage.get(sid)}, room={"customer_math": cm})
+
+
 # The wall's read of each kind of evidence (cxroom.evidence_kinds); load_wall runs them all.
 READS: dict[str, Callable[[Store, WallWindow], KindRead]] = evidence_kinds.attach(
     "wall read",
-    {"complaints": _complaints, "kpis": _kpis, "surveys": _surveys, "artifacts": _artifacts, "calls": _calls},
+    {
+        "complaints": _complaints,
+        "kpis": _kpis,
+        "surveys": _surveys,
+        "artifacts": _artifacts,
+        "calls": _calls,
+        "movements": _movements,
+    },
 )
 
 

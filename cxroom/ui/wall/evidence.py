@@ -14,6 +14,7 @@ from cxroom.evidence_kinds import EvidenceKind
 from cxroom.queries.stage import StageEvidence
 from cxroom.queries.wall.wall_data import StageColumn
 from cxroom.ui.prose import Prose
+from cxroom.ui.wall import customer_math_stage
 from cxroom.ui.wall.artifacts import artifacts_block, artifacts_gallery
 from cxroom.ui.wall.complaints import complaints_block, complaints_tab
 from cxroom.ui.wall.kpi_tiles import MAX_KPIS_ON_WALL, kpis_block, kpis_tab
@@ -137,6 +138,9 @@ VIEWS: dict[str, KindView] = evidence_kinds.attach(
             count=lambda p: len(p.evidence.calls),
             wall_block=_call_in_column,
             stage_tab=lambda p: calls_list(p.evidence.calls, key=f"{p.key}-calls"),
+        ),
+        "movements": KindView(
+            _kind("movements"), customer_math_stage.count, customer_math_stage.in_column, customer_math_stage.tab
         ),
     },
 )

@@ -11,6 +11,7 @@ import streamlit as st
 from cxroom.queries.wall.wall_data import StageColumn, WallData
 from cxroom.ui import cache, context, theme
 from cxroom.ui.kit.text import md
+from cxroom.ui.wall import customer_math
 from cxroom.ui.wall.column import stage_column
 from cxroom.ui.wall.header import stamp_text, wall_header
 from cxroom.ui.wall.state import WallState, resolve_month
@@ -88,6 +89,7 @@ def wall_page(state: WallState, *, key: str = "wall") -> None:
     shown, _slots = screen_slice(data.columns, state.query.screen, state.query.of)
     spot = spotlight_column(shown, state.spotlight_s)
     wall_header(data, state, key=key, spot=spot)
+    customer_math.band(data, wall_screen=state.wall_screen)
     render_wall(
         data,
         key=key,
