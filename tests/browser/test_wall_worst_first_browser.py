@@ -120,6 +120,12 @@ def test_every_stages_worst_kpi_and_its_target_are_above_the_fold(
             "Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
             "[data-testid=stAppScrollToBottomContainer]')].map(e => e.scrollHeight))"
         )
+        # The customer-math band above the columns came after the 3,232 px wall (a whole new
+        # panel, issue 16): the density goal is the columns', so the band's height is set aside.
+        band = page.evaluate(
+            "(() => { const b = document.querySelector('.st-key-customer-math-band');"
+            " return b ? b.getBoundingClientRect().height : 0; })()"
+        )
         page.screenshot(path=str(ARTIFACTS / f"wall-worst-first-{size[0]}x{size[1]}.png"))
     finally:
         page.close()
@@ -134,5 +140,6 @@ def test_every_stages_worst_kpi_and_its_target_are_above_the_fold(
         assert kpi["bottom"] <= size[1], f"{line['slug']}: its worst KPI ends at {kpi['bottom']:.0f}px"
         assert line["moment"] is not None and line["moment"]["top"] < kpi["top"], line
     if size == (1920, 1080):
-        print(f"\nthe normal wall at 1920x1080: {height}px tall (was {WAS_TALL_PX}px)")
-        assert height < 0.8 * WAS_TALL_PX, height
+        print(f"\nthe normal wall at 1920x1080: {height}px tall with a {band:.0f}px band (was {WAS_TALL_PX}px)")
+        assert 0 < band < 400, band  # the demo has movements: the band is there, and compact
+        assert height - band < 0.8 * WAS_TALL_PX, (height, band)

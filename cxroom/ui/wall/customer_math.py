@@ -59,7 +59,9 @@ def band(data: WallData, *, wall_screen: bool = False) -> None:
     if m is None:
         return
     if wall_screen:
-        _screen_band(cm, m, data)
+        # The room's wall screen is the /display page, whose band is drawn there
+        # (cxroom/ui/display); this Streamlit fallback (`?mode=wall` without the room's
+        # server) keeps its whole height for the columns, which must never scroll.
         return
     unit = cm.definitions.value_unit
     with st.container(border=True, key="customer-math-band"):
@@ -75,34 +77,6 @@ def band(data: WallData, *, wall_screen: bool = False) -> None:
             st.markdown("###### Why customers left")
             st.markdown("  \n".join(_reason_lines(cm, data, 4)) or "No losses recorded this month.")
             st.caption(calls_line(cm.calls.get(month, 0), m.customers_out))
-
-
-# The wall screen never scrolls: its band is one line of numbers and one of definitions, and
-# the columns give up that height (their own safety net, in the theme, is 6.8rem).
-SCREEN_CSS = """
-.st-key-customer-math-band { gap: 0.2rem; }
-.st-key-customer-math-band p {
-  margin: 0 !important; line-height: 1.45; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
-}
-.st-key-wall-columns { max-height: calc(100vh - 10.2rem) !important; }
-"""
-
-
-def _screen_band(cm: CustomerMath, m: MonthMath, data: WallData) -> None:
-    st.html(f"<style>{SCREEN_CSS}</style>")
-    unit = cm.definitions.value_unit
-    retention = fmt_number(m.retention, "%") if m.retention is not None else "–"
-    top = _reason_lines(cm, data, 1)
-    numbers = (
-        f"**Customer math · {month_label(data.month)}** · In **{fmt_count(m.customers_in)}** "
-        f"({md(fmt_amount(m.value_in, unit))}) · Out **{fmt_count(m.customers_out)}** lost, "
-        f"{fmt_count(m.downgraded)} downgraded · Net **{fmt_signed(m.net_customers)}** · Retention **{retention}** · "
-        f"Value lost **{md(fmt_amount(m.value_out, unit))}**"
-        + (f" · Top reason: {top[0]}" if top else "")
-        + f" · {calls_line(cm.calls.get(data.month, 0), m.customers_out)}"
-    )
-    with st.container(key="customer-math-band"):  # one element: two lines of one paragraph
-        st.markdown(f"{numbers}  \n:small[:gray[{md(definitions_text(cm))}]]")
 
 
 def _reason_lines(cm: CustomerMath, data: WallData, limit: int) -> list[str]:
@@ -165,11 +139,12 @@ def trend_figure(cm: CustomerMath, *, height: int = 260) -> go.Figure:
     return fig
 
 
-def stage_line(losses: StageLosses | None) -> str | None:
-    """'Lost at this stage: 42 customers, $51.2k' and the top reasons (None: nothing lost)."""
+def stage_line(losses: StageLosses | None, *, reasons: bool = True) -> str | None:
+    """'Lost at this stage: 42 customers, $51.2k' and (``reasons``) the top reasons; None when
+    nothing was lost."""
     if losses is None:
         return None
     # Our own words and numbers; only the unit and the reasons come from people (escaped).
     text = f"Lost at this stage: {fmt_count(losses.customers)} customers, {md(fmt_amount(losses.value, losses.unit))}"
-    reasons = losses.reasons_text()
-    return f"{text}  \n:small[{md(reasons)}]" if reasons else text
+    why = losses.reasons_text() if reasons else ""
+    return f"{text}  \n:small[{md(why)}]" if why else text

@@ -29,9 +29,10 @@ if TYPE_CHECKING:
 def in_column(c: InColumn) -> None:
     """Nothing in a column whose stage lost no one this month (or in a room without movements);
     on a wall screen whose columns are narrow, the band above them says it for the room."""
-    line = panel.stage_line(c.col.losses)
+    # One line: the column is for the worst news at a glance; the reasons are in the band
+    # above the columns and on the stage page's "Customers lost" tab.
+    line = panel.stage_line(c.col.losses, reasons=False)
     if line and (c.roomy or not c.wall_screen):
-        c.prose.heading("Customers lost")
         c.prose.add(line)
 
 
