@@ -183,8 +183,9 @@ def _same_data_month(reader: Tx | Store, held_on: date) -> tuple[date, list[dict
     months: dict[date, date] = {}  # held_on -> its data month, read once per day
 
     def month_of(row: dict[str, Any]) -> date:
-        if row["snapshot_month"] is not None:
-            return row["snapshot_month"]
+        frozen: date | None = row["snapshot_month"]
+        if frozen is not None:
+            return frozen
         if row["held_on"] not in months:
             months[row["held_on"]] = review_snapshot.data_month(reader, row["held_on"])
         return months[row["held_on"]]
