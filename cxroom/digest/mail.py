@@ -37,7 +37,7 @@ def sections(d: Digest) -> list[Section]:
     actions = [decision_line(d, i) for i in order]
     for f in d.open_fixes:
         due = f", due {date_text(f.due_on)}" if f.due_on else ""
-        actions.append(f"{f.title} · {f.stage_name} · {fix_status.look(f.status).label}{due} (you are its {f.part})")
+        actions.append(f"{f.title} · {f.stage_name} · {fix_status.word(f.status)}{due} (you are its {f.part})")
     overdue = [
         f"{f.title} · {f.stage_name} · was due {date_text(f.due_on)}, "
         f"{fmt_count(fix_status.days_overdue(f.status, f.due_on, d.today), 'day')} ago · led by {f.lead}"

@@ -86,13 +86,11 @@ def fix_lines(m: Minutes, today: date) -> list[Line]:
     lines = []
     for f in m.fixes_chartered:
         late = fix_status.is_overdue(f["status"], f["due_on"], today)
-        text = (
-            f"Chartered: {f['title']} · {f['stage_name']} · led by {f['lead']} · {fix_status.look(f['status']).label}"
-        )
+        text = f"Chartered: {f['title']} · {f['stage_name']} · led by {f['lead']} · {fix_status.word(f['status'])}"
         text += _due(f["due_on"]) + (" (overdue)" if late else "")
         lines.append(_wide(text, "bad" if late else "plain"))
     for p in m.presentations:
-        text = f"Presented: {p['title']} · {p['stage_name']} · {fix_status.look(p['status']).label}"
+        text = f"Presented: {p['title']} · {p['stage_name']} · {fix_status.word(p['status'])}"
         lines.append(_wide(text))
     return lines
 
