@@ -8,13 +8,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from cxroom.digest.run import prepare
-from cxroom.digest.send import send
 from cxroom.models import DecisionCreate, ReviewCreate
 from cxroom.services import review_capture
 from cxroom.services import reviews as rs
-from cxroom.settings import SmtpSettings
 from cxroom.store import Store
-from tests.digest.test_digest import SENDER, TODAY, Inbox, _parts, digest_room, smtp_server
+from tests.digest.test_digest import SENDER, TODAY, Inbox, _parts, deliver, digest_room, smtp_server
 from tests.queries.wall_rooms import MONTH
 
 __all__ = ["smtp_server"]  # the fixture, used by name
@@ -49,11 +47,7 @@ def test_each_owner_gets_their_open_and_overdue_decisions_in_state_order(
     empty_store: Store, smtp_server: tuple[Inbox, int]
 ) -> None:
     decisions_room(empty_store)
-    inbox, port = smtp_server
-    prepared = prepare(empty_store, MONTH, today=TODAY, sender=SENDER)
-    outcomes = send([m for _d, m in prepared.messages], SmtpSettings(host="127.0.0.1", port=port, starttls=False))
-    assert all(o.sent for o in outcomes)
-    by_rcpt = {rcpt[0]: msg for rcpt, msg in inbox.received}
+    by_rcpt = deliver(empty_store, smtp_server)
     # Nora's only decision is done: nothing of her own, no digest.
     assert "nora@example.org" not in by_rcpt
 
