@@ -23,12 +23,15 @@ from cxroom import fix_status
 from cxroom.digest.run import prepare
 from cxroom.exports.build import DeckFormat, build_review_deck, build_wall_deck, render
 from cxroom.insights.agenda import propose_agenda
-from cxroom.models import FixStatus, ReviewCreate
+from cxroom.models import FindingCreate, FixStatus, ReviewCreate
+from cxroom.permissions import SINGLE_USER_ACTOR
 from cxroom.queries.reviews import agenda_facts, contents
 from cxroom.queries.reviews.minutes_doc import minutes, minutes_html, minutes_markdown
+from cxroom.services import review_capture as capture
 from cxroom.services import reviews as rs
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store
+from cxroom.ui.reviews.state import REVIEW_TABS
 from tests.conftest import DEMO_END_MONTH
 
 TODAY = date(2026, 11, 10)
@@ -132,6 +135,10 @@ def planned_room(demo_settings: Settings, tmp_path_factory: pytest.TempPathFacto
     items = [rs.AgendaItemCreate.model_validate(p, from_attributes=True) for p in proposal]
     data = ReviewCreate(held_on=held, title="Monthly room review · October 2026", attendees=["Catherine Doyle"])
     review = rs.plan_review(store, data, agenda=items, actor="system")
+    # A finding typed at a single-user room: its author is "local" in the audit log.
+    capture.add_finding(
+        store, FindingCreate(review_id=review, text="Nobody calls back", stage_slug="claim"), actor=SINGLE_USER_ACTOR
+    )
     return Settings(db_path=target, media_dir=demo_settings.media_dir), review
 
 
@@ -158,3 +165,21 @@ def test_every_presenter_slide_reads_in_words(
             fix_slides += 1
             assert any(f" · {fix_status.word(s.value)} · lead" in text for s in FixStatus), text
     assert fix_slides, "the review has a fix team presenting"
+
+
+@pytest.mark.parametrize("tab", REVIEW_TABS)
+def test_every_tab_of_the_review_page_reads_in_words(
+    app_for: Callable[..., AppTest], planned_room: tuple[Settings, int], tab: str
+) -> None:
+    settings, review = planned_room
+    at = app_for(settings)
+    at.run()
+    at.switch_page("views/review.py")
+    at.query_params["review"] = str(review)
+    at.session_state["review-tab"] = tab  # only the open tab runs
+    at.run()
+    assert not at.exception, at.exception
+    text = "\n".join(_visible(at._tree))
+    _check(f"review page, {tab}", text)
+    if tab == "Capture":
+        assert "Nobody calls back" in _unescaped(text)  # the finding is there, without "by local"
