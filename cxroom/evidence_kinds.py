@@ -68,6 +68,15 @@ KINDS: tuple[EvidenceKind, ...] = (
     ),
     EvidenceKind("artifacts", "Artifacts", "artifacts", importable=False, wall_rank=4),
     EvidenceKind("calls", "Calls", "calls", importable=False, wall_rank=5),
+    EvidenceKind(
+        "movements",
+        "Customers lost",
+        "customer_movements",
+        importable=True,
+        wall_rank=6,
+        file_label="Customer movements",
+        import_help="customers in and out (new, won back, upgraded, downgraded, lost; ids hashed)",
+    ),
 )
 
 

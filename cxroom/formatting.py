@@ -182,3 +182,44 @@ def times_usual(actual: float, expected: float | None, *, usual: str = "a usual 
     if ratio > 0.6:
         return f"below {usual}"
     return f"well below {usual}"
+
+
+# -- survey and count changes on the wall (appended) -------------------------------------------
+
+
+def fmt_survey_change(change: float | None, kind: str) -> str | None:
+    """A change of a survey score as its kind reads: NPS in whole points ('+3'), CSAT and
+    percent scores in points ('-1.2 pts'), CES in tenths ('+0.1')."""
+    if change is None:
+        return None
+    digits = 0 if kind == "nps" else 1
+    text = f"{change:+.{digits}f}" if round(change, digits) != 0 else f"{0:.{digits}f}"
+    return f"{text} pts" if kind in ("csat", "percent") else text
+
+
+def fmt_count_change(change: int) -> str:
+    """A change of a count, signed with thousands separators ('+14', '-1,203', '0')."""
+    return f"{change:+,}" if change else "0"
+
+
+def month_short(month: date) -> str:
+    """'Oct 2026': a month under a chart, where the full name would crowd the axis."""
+    return f"{month:%b %Y}"
+
+
+def fmt_amount(value: float | None, unit: str = "") -> str:
+    """A sum of value (customer math's yearly revenue), compact: '$1.2M', '45.3k policies'.
+    A unit of one or two non-letter characters ('$', '£', 'kr') is a currency and leads."""
+    if value is None:
+        return "–"
+    size = abs(value)
+    for limit, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if size >= limit:
+            text = f"{value / limit:,.1f}{suffix}"
+            break
+    else:
+        text = f"{value:,.0f}"
+    unit = unit.strip()
+    if unit and len(unit) <= 2 and not unit.isalpha():
+        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
+    return f"{text} {unit}".strip()

@@ -52,8 +52,53 @@ from stdnum.it import codicefiscale
 
 __all__ = ["MAY_HOLD_IDENTIFIER", "mask_personal_data"]
 
-# RE2 (DuckDB): a text that matches none of this is returned unchanged by mask_personal_data.
-MAY_HOLD_IDENTIFIER = r"[\p{Nd}@]"
+# RE2 (DuckDB): a text that matches none of this is returned unchanged by mask_personal_data, so
+# the database sends only the texts that match to Python. Each alternative is a superset of what
+# one pass below needs to change anything (its pattern without the lookarounds and word edges,
+# with the digits its callback demands), so skipping a text that matches none is exact; it is
+# what keeps narratives full of "XX/XX/2019" and "{$45.00}" (CFPB's own scrubbing) out of
+# Python. ``\d`` and ``\s`` of Python's str patterns are Unicode: ``\p{Nd}`` and _WS here.
+# tests/test_privacy_prefilter.py checks it against every pass on every corpus. It holds no
+# single quote: cxroom.migrations.steps writes it into SQL as a string literal.
+_WS = r"[\t-\r\x{1c}-\x{1f}\x{85}\p{Z}]"
+_WORDS_RE2 = (
+    r"(?i:policy|account|acct|a/c|claim|ref|reference|customer|member|membership|order|invoice|case|ticket"
+    r"|booking|contract|client)"
+)
+# What (?i)[a-z] matches in Python: ASCII letters and four that fold into them (ASCII classes
+# keep RE2 fast; a repeated \p{L} made it 40 times slower on long narratives).
+_LETTER = r"[A-Za-z\x{130}\x{131}\x{17f}\x{212a}]"
+_ALNUM = r"[0-9A-Za-z\x{130}\x{131}\x{17f}\x{212a}]"
+_CF_DIGIT = r"[0-9LMNP-Vlmnp-v\x{17f}]"  # (?i)[0-9lmnp-v]
+_CF_MONTH = r"[ABCDEHLMPRSTabcdehlmprst\x{17f}]"  # (?i)[abcdehlmprst]
+_D4_CHAIN = r"\p{Nd}[\p{Nd} /-]*\p{Nd}[\p{Nd} /-]*\p{Nd}[\p{Nd} /-]*\p{Nd}"
+MAY_HOLD_IDENTIFIER = "|".join(
+    [
+        r"@",  # e-mail
+        _LETTER + _LETTER + r"\p{Nd}\p{Nd}(?: ?" + _ALNUM + "){11}",  # IBAN
+        r"[A-Za-z]{2} ?\p{Nd}{2} ?\p{Nd}{2} ?\p{Nd}{2}",  # UK NI number
+        r"\p{Nd}{7}(?:[ -]?[A-Z]|-?[a-z])",  # Spanish DNI / NIE
+        r"(?:^|[^$£€¥₹\p{Nd}])\p{Nd}{6}",  # six digits or more, not after a currency ("{$120000.00}")
+        # codice fiscale, its letters and the letters that may stand for its digits
+        _LETTER + "{6}" + _CF_DIGIT + "{2}" + _CF_MONTH + _CF_DIGIT + "{2}" + _LETTER + _CF_DIGIT + "{3}" + _LETTER,
+        r"\p{Nd}(?: {0,2}-? {0,2}\p{Nd}){12}",  # card
+        r"\p{Nd}{3}-\p{Nd}{2}-\p{Nd}{4}",  # US SSN
+        # phone: 7 digits with gaps of 2 at most, not after a letter, digit or currency ("{$86000.00}")
+        r"(?:^|[^A-Za-z0-9_$£€¥₹.,/])[+(]?\p{Nd}(?:[\t-\r\x{1c}-\x{1f}\x{85}\p{Z}.()-]{0,2}\p{Nd}){6}",
+        # "policy no. 48213": a reference word, the pass's own gap, a number of 4 digits or more;
+        # or a character that (?i) folds into such a word in Python but not in RE2
+        _WORDS_RE2 + rf"(?:{_WS}+(?i:no\.?|nr\.?|number|num|id|#))?{_WS}*[:#]?{_WS}*" + _D4_CHAIN,
+        r"[\x{17f}\x{212a}\x{130}\x{131}]",
+        # letters joined to digits (LM-48213), except a redacted date (XX/2019): no separator, "#",
+        # a letter other than X, three X, digits that are not a year, or more parts after them
+        r"[A-Za-z]\p{Nd}{3}",
+        r"[A-Za-z]#(?s:.)?\p{Nd}{3}",
+        r"[A-WYZa-wyz][A-Za-z]{0,4}[-/]\p{Nd}{3}",
+        r"[Xx]{3}[-/]\p{Nd}{3}",
+        r"[A-Za-z][-/](?:[^\P{Nd}12]\p{Nd}{3}|1[^\P{Nd}9]\p{Nd}{2}|2[^\P{Nd}0]\p{Nd}{2}|\p{Nd}{5})",
+        r"[A-Za-z][-/]\p{Nd}{3,}[-/]",
+    ]
+)
 
 # Any script in the local part and the domain (\w is Unicode); the top-level
 # domain is letters only, so "paid 3@4.50" is no address.

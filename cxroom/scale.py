@@ -26,7 +26,7 @@ from cxroom.models import (
     SurveyQuestionCreate,
 )
 from cxroom.queries import room as room_queries
-from cxroom.services import bulk, evidence, room, scale_load
+from cxroom.services import bulk, customer_math_load, evidence, room, scale_load
 from cxroom.store import Store
 
 
@@ -43,11 +43,12 @@ class Scale:
     fixes: int
     reviews: int
     days: int = 3 * 365
+    movements: int = 0  # customers in and out (customer math)
 
 
 SCALES = {
-    "medium": Scale("medium", 10, 40, 60, 200_000, 100_000, 500, 150, 80, 24),
-    "large": Scale("large", 12, 60, 120, 2_000_000, 1_000_000, 2_000, 500, 300, 36),
+    "medium": Scale("medium", 10, 40, 60, 200_000, 100_000, 500, 150, 80, 24, movements=500_000),
+    "large": Scale("large", 12, 60, 120, 2_000_000, 1_000_000, 2_000, 500, 300, 36, movements=5_000_000),
 }
 
 _EXTRA_STAGES = [
@@ -130,6 +131,7 @@ def build_scale(
             reviews=spec.reviews - 3,
             batch_id=batch,
         )
+        customer_math_load.load_scale_movements(tx, count=spec.movements, end=end, days=spec.days, batch_id=batch)
         bulk.close_batch(tx, batch, rows_read=spec.complaints, rows_imported=spec.complaints)
     store.checkpoint()
     tables: dict[str, int] = room_queries.room_info(store)["tables"]

@@ -19,7 +19,7 @@ from cxroom.errors import InvalidInputError
 from cxroom.evidence_kinds import KINDS, EvidenceKind
 from cxroom.importers import passes, resolve
 from cxroom.importers.mapping import MAPPING_MODELS
-from cxroom.importers.passes import complaints, kpis, surveys
+from cxroom.importers.passes import complaints, kpis, movements, surveys
 from cxroom.inbox import layout as inbox_layout
 from cxroom.inbox.jobs import JOB_MODELS
 from cxroom.queries.wall import wall_data
@@ -28,23 +28,24 @@ from cxroom.store import Store
 from cxroom.ui.listening import state as listening_state
 from cxroom.ui.wall import evidence as wall_evidence
 
-SOCIAL = EvidenceKind("social", "Social posts", "social_posts", importable=False, wall_rank=6)
+SOCIAL = EvidenceKind("social", "Social posts", "social_posts", importable=False, wall_rank=7)
 
 
 def test_the_registry_lists_the_five_kinds_in_the_stage_page_order() -> None:
-    assert evidence_kinds.kind_keys() == ("complaints", "kpis", "surveys", "artifacts", "calls")
-    assert [k.label for k in KINDS] == ["Complaints", "KPIs", "Surveys", "Artifacts", "Calls"]
-    assert evidence_kinds.kind_keys(evidence_kinds.importable()) == ("complaints", "kpis", "surveys")
+    assert evidence_kinds.kind_keys() == ("complaints", "kpis", "surveys", "artifacts", "calls", "movements")
+    assert [k.label for k in KINDS] == ["Complaints", "KPIs", "Surveys", "Artifacts", "Calls", "Customers lost"]
+    assert evidence_kinds.kind_keys(evidence_kinds.importable()) == ("complaints", "kpis", "surveys", "movements")
     # A wall column leads with the KPIs, then complaints, as it always has.
     in_column = evidence_kinds.kind_keys(evidence_kinds.wall_order())
-    assert in_column == ("kpis", "complaints", "surveys", "artifacts", "calls")
+    assert in_column == ("kpis", "complaints", "surveys", "artifacts", "calls", "movements")
     assert len({k.wall_rank for k in KINDS}) == len(KINDS)
 
 
 def test_every_kind_has_its_parts_in_every_layer() -> None:
     assert list(wall_evidence.VIEWS) == list(evidence_kinds.kind_keys())
     assert all(view.kind.key == key for key, view in wall_evidence.VIEWS.items())
-    assert {"complaints": complaints.run, "kpis": kpis.run, "surveys": surveys.run} == passes.PASSES
+    expected = {"complaints": complaints.run, "kpis": kpis.run, "surveys": surveys.run, "movements": movements.run}
+    assert expected == passes.PASSES
     assert set(MAPPING_MODELS) == set(evidence_kinds.kind_keys(evidence_kinds.importable()))
 
 
@@ -53,7 +54,7 @@ def test_attach_answers_in_the_registry_order() -> None:
     table = evidence_kinds.attach(
         "block", {key: key.upper() for key in reversed(evidence_kinds.kind_keys(kinds))}, kinds=kinds
     )
-    assert list(table) == ["complaints", "kpis", "surveys", "artifacts", "calls", "social"]
+    assert list(table) == ["complaints", "kpis", "surveys", "artifacts", "calls", "movements", "social"]
 
 
 @pytest.mark.parametrize(
@@ -63,18 +64,18 @@ def test_attach_answers_in_the_registry_order() -> None:
         ({k: 1 for k in evidence_kinds.kind_keys()}, None, "no wall block for social"),
         # a block for a kind the registry does not know
         (
-            {k: 1 for k in ("complaints", "kpis", "surveys", "artifacts", "calls", "social", "tweets")},
+            {k: 1 for k in ("complaints", "kpis", "surveys", "artifacts", "calls", "movements", "social", "tweets")},
             None,
             "wall block for tweets, which the registry does not list",
         ),
         # an import pass for a kind that arrives as files, not rows
         (
-            {k: 1 for k in ("complaints", "kpis", "surveys", "calls")},
+            {k: 1 for k in ("complaints", "kpis", "surveys", "movements", "calls")},
             "importable",
             "wall block for calls, which the registry does not list",
         ),
         # both at once: each named
-        ({"complaints": 1}, None, "no wall block for kpis, surveys, artifacts, calls, social"),
+        ({"complaints": 1}, None, "no wall block for kpis, surveys, artifacts, calls, movements, social"),
     ],
 )
 def test_attach_refuses_a_table_that_does_not_match_the_registry(
@@ -92,7 +93,7 @@ def test_the_import_service_takes_only_importable_kinds_of_the_registry(
 ) -> None:
     path = tmp_path / "rows.csv"
     path.write_text("date,text\n2026-01-02,late refund\n", encoding="utf-8")
-    with pytest.raises(InvalidInputError, match=r"Unknown import kind .*use complaints, kpis or surveys\."):
+    with pytest.raises(InvalidInputError, match=r"Unknown import kind .*use complaints, kpis, surveys or movements\."):
         import_file(empty_store, kind=kind, path=path, actor="system")
     assert empty_store.fetch_value("SELECT count(*) FROM import_batches") == 0
 
@@ -125,7 +126,7 @@ def test_the_cli_inbox_listening_and_wall_lists_are_the_registrys_kinds() -> Non
     import_commands = _subcommands(_subcommands(parser)["import"])
     assert list(import_commands) == [*importable_keys, "undo"]
     # the CLI's flags per kind did not change: --aggregate stays with the KPIs alone
-    assert ["--aggregate" in c.format_help() for c in import_commands.values()] == [False, True, False, False]
+    assert ["--aggregate" in c.format_help() for c in import_commands.values()] == [False, True, False, False, False]
     assert importable_keys == inbox_layout.IMPORT_KINDS
     assert inbox_layout.MEDIA_KINDS == ("artifacts", "calls")
     assert set(inbox_layout.KINDS) == set(evidence_kinds.kind_keys())
@@ -137,14 +138,14 @@ def test_the_cli_inbox_listening_and_wall_lists_are_the_registrys_kinds() -> Non
 
 
 def test_the_cli_reads_the_registry_when_it_builds_its_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    movements = EvidenceKind("movements", "Movements", "movements", importable=True, wall_rank=9, import_help="moves")
-    monkeypatch.setattr(evidence_kinds, "KINDS", (*KINDS, movements))
+    social = EvidenceKind("social", "Social posts", "social_posts", importable=True, wall_rank=9, import_help="posts")
+    monkeypatch.setattr(evidence_kinds, "KINDS", (*KINDS, social))
     parser, _ = build_parser()
-    args = parser.parse_args(["import", "movements", "moves.csv", "--period", "2026-01"])
-    assert (args.import_kind, args.file, args.period) == ("movements", Path("moves.csv"), "2026-01")
-    assert _subcommands(_subcommands(parser)["import"])["movements"].description is None
+    args = parser.parse_args(["import", "social", "posts.csv", "--period", "2026-01"])
+    assert (args.import_kind, args.file, args.period) == ("social", Path("posts.csv"), "2026-01")
+    assert _subcommands(_subcommands(parser)["import"])["social"].description is None
     with pytest.raises(SystemExit):
-        parser.parse_args(["import", "calls", "moves.csv"])
+        parser.parse_args(["import", "calls", "posts.csv"])
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -158,8 +159,8 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
 _NEW_KIND = """
 import json, sys
 from cxroom import evidence_kinds as ek
-ek.KINDS = (*ek.KINDS, ek.EvidenceKind("movements", "Customer movements", "movements", importable=True,
-            wall_rank=9, file_label="Movements", import_help="customer movements"))
+ek.KINDS = (*ek.KINDS, ek.EvidenceKind("social", "Social posts", "social_posts", importable=True,
+            wall_rank=9, file_label="Social posts", import_help="social posts"))
 out = {}
 from cxroom.inbox import layout
 out["inbox"] = list(layout.IMPORT_KINDS)
@@ -180,13 +181,13 @@ print(json.dumps(out))
 def test_a_new_importable_kind_is_followed_or_its_missing_parts_are_named() -> None:
     done = subprocess.run([sys.executable, "-c", _NEW_KIND], capture_output=True, text=True, timeout=120, check=True)
     out = json.loads(done.stdout.strip().splitlines()[-1])
-    assert out["inbox"] == ["complaints", "kpis", "surveys", "movements"]
-    assert out["listening"][-1] == ["movements", "Movements"]
+    assert out["inbox"] == ["complaints", "kpis", "surveys", "movements", "social"]
+    assert out["listening"][-1] == ["social", "Social posts"]
     # the import passes are found by the kind's name: a kind without its module is named
-    with pytest.raises(LookupError, match=r"^Evidence kinds: no import pass for movements \(a module "):
-        passes._pass_of("movements")
-    assert out["cxroom.importers.mapping"] == "Evidence kinds: no mapping model for movements."
-    assert out["cxroom.queries.wall.wall_data"] == "Evidence kinds: no wall read for movements."
+    with pytest.raises(LookupError, match=r"^Evidence kinds: no import pass for social \(a module "):
+        passes._pass_of("social")
+    assert out["cxroom.importers.mapping"] == "Evidence kinds: no mapping model for social."
+    assert out["cxroom.queries.wall.wall_data"] == "Evidence kinds: no wall read for social."
     assert out["cxroom.inbox.jobs"] == "loaded"  # an importable kind takes the import job
 
 

@@ -12,6 +12,7 @@ from cxroom.ui.kit.actor import require_acting_user
 from cxroom.ui.kit.text import md
 from cxroom.ui.setup.access import require_facilitator
 from cxroom.ui.setup.curation import evidence_section
+from cxroom.ui.setup.customer_math import customer_math_section
 from cxroom.ui.setup.kpis import kpis_section
 from cxroom.ui.setup.moments import moments_section
 from cxroom.ui.setup.rooms import rooms_section
@@ -33,6 +34,7 @@ SECTIONS = {
     "KPIs": kpis_section,
     "Survey questions": questions_section,
     "Artifacts & calls": evidence_section,
+    "Customer math": customer_math_section,
     "Rooms": rooms_section,
     "Set-up file": setup_file_block.render,
 }

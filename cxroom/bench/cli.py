@@ -47,6 +47,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         session_reruns=args.session_reruns,
         import_rows=args.import_rows,
         import_repeat=args.import_repeat,
+        words=not args.no_words,
         end_month=end_month,
         quiet=args.quiet,
     )
@@ -107,4 +108,5 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> dic
     )
     p.add_argument("--import-repeat", type=_positive, default=3, help="import timings (default: 3)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--no-words", action="store_true", help="skip the themes and search timings")
     return {"bench": cmd_bench}

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from cxroom.bench.common import ratio
+from cxroom.bench.words import table_lines as words_table
 
 
 def _s(value: Any) -> str:
@@ -33,7 +34,7 @@ def _verdict(result: dict[str, Any], key: str) -> str:
         "import_ratio": f"≤ {limit:g}x",
         "import_inbox_ratio": f"≤ {limit:g}x",
         "server_rss_mb": f"≤ {limit:g} MB",
-    }[key]
+    }.get(key, f"≤ {limit:g} s")
     met = target["met"]
     mark = "n/a" if met is None else ("ok" if met else "MISSED")
     if not target["applies"] and met is not None:
@@ -159,6 +160,7 @@ def table(result: dict[str, Any]) -> str:
             f"{'   … throughput':<52} {conc.get('reruns_per_s') or 0:>8.2f}/s   "
             f"({conc.get('runs')} reruns, {conc.get('errors_total')} errors)"
         )
+    words_table(result, row, lambda key: _verdict(result, key))
     lines.append("-" * 90)
     missed = [k for k, t in result.get("targets", {}).items() if t["met"] is False]
     lines.append(f"targets missed: {', '.join(missed) if missed else 'none'} · run took {_s(result.get('elapsed_s'))}")

@@ -18,6 +18,8 @@ from typing import Any
 
 from cxroom.bench.common import REPO, BenchError, Say, machine, ratio, room_env
 from cxroom.bench.rooms import Room, build_room, scales_up_to
+from cxroom.bench.words import TARGETS as WORDS_TARGETS
+from cxroom.bench.words import measure_words
 
 TARGET_SCALE = "large"
 # key -> (limit, what it is): a figure is within its target when value <= limit.
@@ -28,7 +30,21 @@ TARGETS: dict[str, tuple[float, str]] = {
     "import_ratio": (2.0, "1M-row import ≤ 2x DuckDB's raw read_csv"),
     "import_inbox_ratio": (1.1, "1M-row import through the inbox ≤ 1.1x the direct import"),
     "server_rss_mb": (800.0, "server peak memory ≤ 800 MB (wall open)"),
+    **WORDS_TARGETS,
 }
+
+
+# The AppTest figures of one room: per scale in by_scale, and at the top level for the largest.
+_WALL_KEYS = (
+    "floor_apptest_s",
+    "wall_warm_s",
+    "wall_warm_ratio",
+    "wall_cold_s",
+    "wall_cold_ratio",
+    "wall_rerun_s",
+    "wall_first_s",
+    "wall_elements",
+)
 
 
 @dataclass
@@ -43,6 +59,7 @@ class Options:
     session_reruns: int = 3
     import_rows: int = 1_000_000
     import_repeat: int = 3
+    words: bool = True  # themes and search (bench/words_worker.py)
     end_month: date = date(2026, 10, 1)
     quiet: bool = False
 
@@ -129,35 +146,9 @@ def _run_in(opts: Options, workdir: Path, result: dict[str, Any], say: Say, *, r
         worker["wall_cold_ratio"] = ratio(worker.get("wall_cold_s"), worker.get("floor_apptest_s"))
         worker["complaints"] = room.complaints
         by_scale[scale] = worker
-    result["by_scale"] = {
-        s: {
-            k: w.get(k)
-            for k in (
-                "complaints",
-                "floor_apptest_s",
-                "wall_warm_s",
-                "wall_warm_ratio",
-                "wall_cold_s",
-                "wall_cold_ratio",
-                "wall_rerun_s",
-                "wall_first_s",
-                "wall_elements",
-            )
-        }
-        for s, w in by_scale.items()
-    }
+    result["by_scale"] = {s: {k: w.get(k) for k in ("complaints", *_WALL_KEYS)} for s, w in by_scale.items()}
     mine = by_scale.get(opts.scale, {})
-    for key in (
-        "floor_apptest_s",
-        "wall_warm_s",
-        "wall_warm_ratio",
-        "wall_cold_s",
-        "wall_cold_ratio",
-        "wall_rerun_s",
-        "wall_first_s",
-        "wall_elements",
-        "wall_stage_columns",
-    ):
+    for key in (*_WALL_KEYS, "wall_stage_columns"):
         result[key] = mine.get(key)
     result["floor_apptest_samples"] = mine.get("floor_apptest_samples")
     result["wall_warm_samples"] = mine.get("wall_warm_samples")
@@ -188,6 +179,8 @@ def _run_in(opts: Options, workdir: Path, result: dict[str, Any], say: Say, *, r
             result["import_inbox_overhead_s"] = imp.get("import_inbox_overhead_s")
         except Exception as exc:  # the rest of the run still counts
             result["errors"].append(f"import: {exc}")
+    if opts.words:
+        measure_words(run_worker, top, workdir, result, say)
     for key in (
         "import_rows",
         "import_s",

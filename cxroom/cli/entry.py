@@ -94,6 +94,9 @@ def _extensions() -> list[Callable[..., dict[str, Handler]]]:
     from cxroom.cli import leaders as leaders_cli
 
     found.append(leaders_cli.register)  # `export wall|review`, `digest`
+    from cxroom.cli import search as search_cli
+
+    found.append(search_cli.register)  # `search TEXT`, `themes build`
     return found
 
 

@@ -24,6 +24,7 @@ from cxroom.importers.mapping import load_mapping_file
 from cxroom.inbox.jobs import IMPORT_OPTION_NAMES, parse_job, sidecar_of
 from cxroom.inbox.layout import IMPORT_KINDS, PART_SUFFIX, InboxLayout, read_json, write_json_atomically
 from cxroom.inbox.state import read_status, worker_alive
+from cxroom.inbox.wake import FolderWake
 from cxroom.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_STILL_QUEUED = 0, 1, 3
@@ -142,8 +143,26 @@ def wait_for_report(
 ) -> tuple[str, dict[str, Any]] | None:
     """("done" | "failed", report) once the worker has written it, or None at the timeout.
 
-    A short poll: one look is two folder listings (no stat), so twenty looks a second cost
-    little, and the report is seen within ~50 ms of being written."""
+    The report is looked for when done/ or failed/ changes (FolderWake: at once), and every
+    ``poll_s`` anyway: one look is two folder listings (no stat), so twenty looks a second
+    cost little where notifications cannot be had."""
+    folders = [layout.done(kind), layout.failed(kind)]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)  # watched before the worker's first report
+    with FolderWake(folders) as wake:
+        return _wait_for_report(layout, kind, name, wake, timeout=timeout, progress=progress, poll_s=poll_s)
+
+
+def _wait_for_report(
+    layout: InboxLayout,
+    kind: str,
+    name: str,
+    wake: FolderWake,
+    *,
+    timeout: float,
+    progress: TextIO | None,
+    poll_s: float,
+) -> tuple[str, dict[str, Any]] | None:
     deadline = time.monotonic() + timeout
     shown = None
     next_status = 0.0
@@ -163,7 +182,7 @@ def wait_for_report(
                 shown = running["message"]
                 progress.write(f"[{float(running.get('progress') or 0) * 100:3.0f}%] {shown}\n")
                 progress.flush()
-        time.sleep(poll_s)
+        wake.wait(min(poll_s, max(0.0, deadline - time.monotonic())))
 
 
 def _job_options(kind: str, args: argparse.Namespace) -> dict[str, Any]:

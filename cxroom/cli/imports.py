@@ -253,6 +253,9 @@ def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         actor=_actor(),
         progress=progress,
     )
+    from cxroom.services.themes import after_import
+
+    after_import(_store(), kind=args.import_kind, committed=report.committed, actor=_actor())
     if args.json:
         out.write(json.dumps(report.to_json(), indent=2, default=str) + "\n")
     else:

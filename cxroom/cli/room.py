@@ -170,6 +170,8 @@ BESIDE_THE_APP = {
     "schedule (CXROOM_BACKUP_TIME, see docs/deploy.md).",
     "init": "The room is already open in the running app, so it exists; stop the app to upgrade it from here.",
     "demo": "Stop the app first: building a room needs the database to itself.",
+    "search": "Use the Search page of the running app, or stop the app and run this again.",
+    "themes": "The running app counts new months after every import; stop the app to build them from here.",
 }
 
 

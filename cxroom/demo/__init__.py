@@ -24,6 +24,7 @@ from cxroom import demo_content as content
 from cxroom.demo.calendar import DEMO_ACTOR, MONTHS, last_complete_month, month_starts
 from cxroom.demo.calls_artifacts import add_media
 from cxroom.demo.complaints import build_complaints
+from cxroom.demo.customers import build_customers
 from cxroom.demo.fix_teams import charter_fixes
 from cxroom.demo.kpis_surveys import build_kpis, build_surveys
 from cxroom.demo.reviews_findings import close_reviews, hold_reviews
@@ -89,5 +90,7 @@ def build_demo(
     charter_fixes(store, months, review_ids, review_months)
     close_reviews(store, review_ids, review_months)
     room.set_room_name(store, content.ROOM_NAME, actor=DEMO_ACTOR)
+    say("customer movements")
+    build_customers(store, months, np.random.default_rng(seed + 16))  # its own draws: the rest stays as it was
     store.checkpoint()
     return DemoSummary(end, complaints, responses, readings, calls, artifacts)

@@ -26,6 +26,7 @@ from pydantic import (
 
 from cxroom import evidence_kinds
 from cxroom.errors import InvalidInputError
+from cxroom.importers.movement_mapping import MovementMapping
 
 Header = Annotated[str, StringConstraints(max_length=300)]
 
@@ -189,10 +190,10 @@ class SurveyMapping(_Mapping):
         return self
 
 
-Mapping = ComplaintMapping | KpiMapping | SurveyMapping
-MAPPING_MODELS: dict[str, type[_Mapping]] = evidence_kinds.attach(
+Mapping = ComplaintMapping | KpiMapping | SurveyMapping | MovementMapping
+MAPPING_MODELS: dict[str, type[BaseModel]] = evidence_kinds.attach(
     "mapping model",
-    {"complaints": ComplaintMapping, "kpis": KpiMapping, "surveys": SurveyMapping},
+    {"complaints": ComplaintMapping, "kpis": KpiMapping, "surveys": SurveyMapping, "movements": MovementMapping},
     needed=lambda kind: kind.importable,
 )
 

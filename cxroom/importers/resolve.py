@@ -30,6 +30,7 @@ from cxroom.importers.mapping import (
     suggest_survey_comments,
     suggest_survey_fields,
 )
+from cxroom.importers.movement_mapping import missing_movement_columns, suggest_movement_mapping
 from cxroom.importers.report import ImportOptions
 from cxroom.importers.stage import Staged
 from cxroom.store import Tx
@@ -172,6 +173,10 @@ _PROPOSALS: dict[str, Callable[[_FileFacts], dict[str, Any]]] = {
     "complaints": _propose_complaints,
     "kpis": _propose_kpis,
     "surveys": _propose_surveys,
+    "movements": lambda f: {
+        **suggest_movement_mapping(f.headers),
+        "date_format": normalise_date_format(f.options.date_format),
+    },
 }
 
 
@@ -289,6 +294,8 @@ def resolve_mapping(
                 + ", ".join(repr(h) for h in staged.headers)
                 + ". Map them explicitly (CLI: --mapping FILE)."
             )
+    if kind == "movements":
+        missing_movement_columns(mapping, staged.headers)
     # Options given now win over a saved mapping's.
     explicit_format = normalise_date_format(options.date_format)
     if explicit_format:

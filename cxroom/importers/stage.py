@@ -6,15 +6,17 @@ file), or in the parser-reject table with its row number and the reason
 DuckDB gave (missing/too many columns, unterminated quote, ...). Blank lines are
 not records and are not counted.
 
-Everything runs on the caller's transaction cursor, through the store's
-execute chokepoint, so the staging tables vanish with the transaction.
+Everything runs on the caller's transaction cursor (the staging tables vanish with it).
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import datetime as dt
 import secrets
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +30,10 @@ from cxroom.importers.sniff import (
     FileInfo,
     ImportFileError,
     blank_record_rows,
+    detect_delimiter,
     file_sha256,
     inspect_csv,
+    read_header,
     sniff_kind,
 )
 from cxroom.store import Tx
@@ -123,8 +127,7 @@ def stage_file(
         progress(0.05, f"Checking {path.name} ({size / 1e6:,.1f} MB)")
     max_records = None if sample_rows is None else sample_rows + 1
     if kind == "csv":
-        info = inspect_csv(path, size, workdir, delimiter=delimiter, encoding=encoding, max_records=max_records)
-        staged = _stage_csv(tx, info, table, rejects, progress)
+        staged = _stage_csv_checked(tx, path, size, workdir, table, rejects, delimiter, encoding, max_records, progress)
     elif kind == "xlsx":
         check_xlsx(path, limits)
         info = FileInfo(path=path, kind="xlsx", size_bytes=size, sha256=file_sha256(path))
@@ -133,10 +136,76 @@ def stage_file(
         check_parquet(path, limits)
         info = FileInfo(path=path, kind="parquet", size_bytes=size, sha256=file_sha256(path))
         staged = _stage_parquet(tx, info, table, rejects, sample_rows)
-    staged.notes[:0] = info.notes
+    staged.notes[:0] = staged.info.notes
     if staged.rows_read == 0:
         raise ImportFileError(f"{path.name} has a header row but no data rows.")
     return staged
+
+
+_GUESS_BYTES = 256 * 1024  # the sample inspect_csv reads its delimiter and header from
+
+
+def _stage_csv_checked(
+    tx: Tx,
+    path: Path,
+    size: int,
+    workdir: Path,
+    table: str,
+    rejects: str,
+    delimiter: str | None,
+    encoding: str | None,
+    max_records: int | None,
+    progress: Progress | None,
+) -> Staged:
+    """Inspect a text file (encoding, hash, delimiter, header: cxroom.importers.sniff) and read it.
+
+    Inspecting reads the whole file in Python (hash, UTF-8 check), which on a large export is
+    a sixth of the import. Most files are UTF-8, so DuckDB reads the file as the first lines
+    say it is while Python inspects it on another core; when the inspection agrees (the file
+    itself is read, same delimiter and header) that read is kept, otherwise it is dropped and
+    the file read again as inspected: the result is the same either way."""
+    guess = None if max_records is not None else _guess_delimiter_and_header(path, delimiter)
+    if guess is None:
+        info = inspect_csv(path, size, workdir, delimiter=delimiter, encoding=encoding, max_records=max_records)
+        return _stage_csv(tx, info, table, rejects, progress)
+    staged: Staged | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cxroom-inspect") as pool:
+        inspecting = pool.submit(inspect_csv, path, size, workdir, delimiter=delimiter, encoding=encoding)
+        provisional = FileInfo(path=path, kind="csv", size_bytes=size, delimiter=guess[0], headers=guess[1])
+        with contextlib.suppress(ImportFileError):  # told again below, by the read of the inspected file
+            staged = _stage_csv(tx, provisional, table, rejects, progress)
+        info = inspecting.result()
+    if staged is not None and (info.readable_path, info.delimiter, info.headers) == (path, *guess):
+        staged.info = info
+        return staged
+    _drop_staged(tx, table, rejects)
+    tx.execute(f"CREATE TEMP TABLE {rejects} (rn BIGINT, col VARCHAR, message VARCHAR, raw_line VARCHAR)")
+    return _stage_csv(tx, info, table, rejects, progress)
+
+
+def _guess_delimiter_and_header(path: Path, delimiter: str | None) -> tuple[str, list[str]] | None:
+    """What inspect_csv will find if the file is UTF-8; None where its first lines say it is not."""
+    with path.open("rb") as fh:
+        raw = fh.read(_GUESS_BYTES)
+    try:  # (a character cut at the end of the sample is no evidence)
+        sample = codecs.getincrementaldecoder("utf-8")().decode(raw, final=False).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None  # not UTF-8 (UTF-16 and -32 marks included): a UTF-8 copy will be read
+    if not sample.strip():
+        return None
+    chosen = delimiter or detect_delimiter(sample)
+    return chosen, read_header(sample, chosen)
+
+
+def _drop_staged(tx: Tx, table: str, rejects: str) -> None:
+    names = [table, f"{table}_raw", f"{table}_skip", f"{table}_errs", f"{table}_scan", rejects]  # tables or views
+    found = tx.fetch_all(
+        "SELECT table_name, table_type FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_catalog = 'temp' AND table_name IN (SELECT unnest(?::VARCHAR[]))",
+        [names],
+    )
+    for name, kind in found:
+        tx.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {name}")
 
 
 def _stage_csv(tx: Tx, info: FileInfo, table: str, rejects: str, progress: Progress | None) -> Staged:
@@ -150,12 +219,17 @@ def _stage_csv(tx: Tx, info: FileInfo, table: str, rejects: str, progress: Progr
         f"escape = '\"', all_varchar = true, store_rejects = true, rejects_table = '{errs}', "
         f"rejects_scan = '{scan}', max_line_size = 16777216)"
     )
-    try:
-        tx.execute(read_csv, [str(info.readable_path)])
-    except CxroomError as exc:
-        raise ImportFileError(
-            f"{info.path.name} cannot be read as CSV: {str(exc).split(' (while running')[0]}"
-        ) from exc
+    # Where the blank records are is found in Python while DuckDB reads the file (it lets go of
+    # the GIL while it runs): the reader leaves a core idle much of the time.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cxroom-blanks") as pool:
+        blanks_found = pool.submit(blank_record_rows, info.readable_path)
+        try:
+            tx.execute(read_csv, [str(info.readable_path)])
+        except CxroomError as exc:
+            raise ImportFileError(
+                f"{info.path.name} cannot be read as CSV: {str(exc).split(' (while running')[0]}"
+            ) from exc
+        blanks = blanks_found.result()
     # One entry per unparsable record (DuckDB may report several errors for one).
     # DuckDB's 'line' counts records, header included, blank lines included.
     tx.execute(
@@ -170,7 +244,6 @@ def _stage_csv(tx: Tx, info: FileInfo, table: str, rejects: str, progress: Progr
         "WHERE regexp_full_match(col, 'c[0-9]+')",
         [column_names(info.headers)],
     )
-    blanks = blank_record_rows(info.readable_path)
     notes = []
     if blanks:
         notes.append(f"{len(blanks)} blank line(s) were skipped (they are not records).")

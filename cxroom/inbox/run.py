@@ -12,6 +12,7 @@ from cxroom.inbox.jobs import ArtifactJob, CallJob, ImportJob
 from cxroom.inbox.layout import IMPORT_KINDS
 from cxroom.media import MediaStore
 from cxroom.queries import inbox as inbox_queries
+from cxroom.services import themes
 from cxroom.services.evidence_files import add_artifact_file, add_call_recording
 from cxroom.services.imports import import_file
 from cxroom.settings import Settings
@@ -44,44 +45,42 @@ def run_job(
             progress=progress,
             file_name=shown,
         )
+        themes.after_import(store, kind=kind, committed=report.committed, actor=ACTOR)
         return report.to_json()
     media = MediaStore(settings)
-    data = path.read_bytes()
-    title = job.title or Path(shown).stem
+    # What a call and an artifact are both given: the file, its stage, title and moment.
+    common: dict[str, Any] = {
+        "data": path.read_bytes(),
+        "original_name": shown,
+        "stage_slug": job.stage,
+        "title": job.title or Path(shown).stem,
+        "moment_name": job.moment,
+        "actor": ACTOR,
+    }
     if kind == "calls":
         assert isinstance(job, CallJob)
         new_id = add_call_recording(
             store,
             media,
-            data=data,
-            original_name=shown,
-            stage_slug=job.stage,
-            title=title,
+            **common,
             recorded_at=job.recorded_at or datetime.now(),
-            moment_name=job.moment,
             clip_start_s=job.clip_start,
             clip_end_s=job.clip_end,
             transcript=job.transcript,
             consent=job.consent,
             tags=job.tags,
-            actor=ACTOR,
         )
         return {"call_id": new_id, "stage": job.stage, "file_name": shown}
     assert isinstance(job, ArtifactJob)
     new_id = add_artifact_file(
         store,
         media,
-        data=data,
-        original_name=shown,
-        stage_slug=job.stage,
-        title=title,
+        **common,
         kind=job.kind,
-        moment_name=job.moment,
         caption=job.caption,
         issued_on=job.issued_on,
         replaces_id=job.replaces,
         fix_id=job.fix,
-        actor=ACTOR,
     )
     return {"artifact_id": new_id, "stage": job.stage, "file_name": shown}
 

@@ -38,6 +38,7 @@ from cxroom.inbox.layout import (
 )
 from cxroom.inbox.run import ACTOR, committed_before_crash, run_job
 from cxroom.inbox.state import HEARTBEAT_S, WorkerState
+from cxroom.inbox.wake import FolderWake
 from cxroom.queries import room as room_queries
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store, utcnow
@@ -47,6 +48,7 @@ POLL_S = 0.5
 # renamed into the inbox is claimed within about LOOK_S (a full poll also opens the room and
 # checks the backup schedule; a listing of five nearly empty folders costs microseconds).
 LOOK_S = 0.1
+STOP_S = 1.0  # with folder notifications, how often an idle worker checks that it is to stop
 _log = logging.getLogger(__name__)
 
 
@@ -63,11 +65,18 @@ class InboxWorker:
         self._schedules: dict[Path, backups.BackupSchedule] = {}
         self._current: WorkerState | None = None
         self._layout: InboxLayout | None = None
+        self._wake: tuple[Path, FolderWake] | None = None
 
     # -- the loop -------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
         beat = threading.Thread(target=self._beat, args=(stop,), name="cxroom-inbox-heartbeat", daemon=True)
         beat.start()
+        try:
+            self._loop(stop)
+        finally:
+            self._close_wake()
+
+    def _loop(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
                 worked = self.poll_once()
@@ -80,17 +89,37 @@ class InboxWorker:
                 self._wait_for_change(stop)
 
     def _wait_for_change(self, stop: threading.Event) -> None:
-        """Wait ``poll_s`` for the next full poll, or less: until a drop folder's names change
-        (a file renamed or placed there), looked at every LOOK_S. Never a busy loop."""
+        """Wait ``poll_s`` for the next full poll, or less: until a file is placed in, renamed
+        into or taken from a drop folder. The kernel says so at once (FolderWake); without its
+        notifications the folders' names are compared every LOOK_S. Never a busy loop."""
         layout = self._layout
         deadline = time.monotonic() + self.poll_s
         if layout is None or self.poll_s <= LOOK_S:
             stop.wait(self.poll_s)
             return
+        wake = self._wake_for(layout)
+        if wake.active:
+            # slices of at most STOP_S, so a stop is seen soon even between long full polls
+            while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+                if wake.wait(min(left, STOP_S)):
+                    return
+            return
         before = layout.drop_listing()
         while not stop.wait(min(LOOK_S, max(0.0, deadline - time.monotonic()))):
             if time.monotonic() >= deadline or layout.drop_listing() != before:
                 return
+
+    def _wake_for(self, layout: InboxLayout) -> FolderWake:
+        """The notifications of this layout's drop folders (a room switch moves them)."""
+        if self._wake is None or self._wake[0] != layout.root:
+            self._close_wake()
+            self._wake = (layout.root, FolderWake(layout.drop(kind) for kind in KINDS))
+        return self._wake[1]
+
+    def _close_wake(self) -> None:
+        if self._wake is not None:
+            self._wake[1].close()
+            self._wake = None
 
     def _beat(self, stop: threading.Event) -> None:
         # A long import blocks the loop; the heartbeat tells readers the worker is still alive.

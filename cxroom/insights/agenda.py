@@ -53,6 +53,7 @@ STAGE_MINUTES = 8
 FIX_MINUTES = 10
 WIN_MINUTES = 3
 FOLLOW_UP_MINUTES = 5
+THEME_SCORE = 2  # a new or rising theme alone puts its stage on the agenda (MIN_STAGE_SCORE)
 RELIABILITY_LADDER = ("broken", "unreliable", "reliable", "differentiating")
 
 
@@ -150,6 +151,13 @@ def stage_signals(inputs: AgendaInputs) -> list[StageSignals]:
         for survey in (s for s in inputs.surveys if stage.id in s.stage_ids and s.fell):
             reasons.append(f"Survey score fell · {survey.describe()}")
             score += 2
+        for theme in (t for t in inputs.themes if t.stage_id == stage.id):
+            mark = "New theme in what customers say" if theme.signal == "new" else "Theme rising"
+            reasons.append(f"{mark} · {theme.describe()}")
+            score += THEME_SCORE
+        for loss in (x for x in inputs.losses if x.stage_id == stage.id and x.rose):
+            reasons.append(f"More customers lost · {loss.describe()}")
+            score += 3
         for moment in (m for m in inputs.moments if m.stage_id == stage.id and m.state == "broken"):
             if moment.state_before == "broken":
                 since = f" since {month_label(moment.state_since)}" if moment.state_since else ""

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from cxroom.formatting import fmt_count, fmt_kpi, fmt_survey
+from cxroom.formatting import fmt_count, fmt_kpi, fmt_number, fmt_survey
+from cxroom.insights.customer_math import LossFacts
 from cxroom.insights.early_warning import RiseCheck, unusual_rise
 from cxroom.insights.follow_up import DecisionFacts
-from cxroom.insights.health import SCALE_WIDTH, Rag, kpi_rag
+from cxroom.insights.health import MIN_SURVEY_RESPONSES, Rag, SurveyChange
+from cxroom.insights.kpi_standing import KpiDefinition
 
 __all__ = [
     "MIN_SURVEY_RESPONSES",
@@ -30,7 +32,6 @@ __all__ = [
 ]
 
 SURVEY_FALL_PCT_OF_SCALE = 3.0  # a fall of at least 3 % of the question's scale
-MIN_SURVEY_RESPONSES = 30
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,7 @@ class StageFacts:
 
 
 @dataclass(frozen=True)
-class KpiFacts:
-    id: int
-    stage_id: int
-    name: str
-    unit: str
-    direction: str
-    target: float | None
-    warning: float | None
+class KpiFacts(KpiDefinition):
     value: float | None  # the review month
     previous_value: float | None  # the month before
     moment_id: int | None = None
@@ -58,11 +52,11 @@ class KpiFacts:
 
     @property
     def rag(self) -> Rag:
-        return kpi_rag(self.value, self.target, self.warning, self.direction)
+        return self.rag_of(self.value)
 
     @property
     def previous_rag(self) -> Rag:
-        return kpi_rag(self.previous_value, self.target, self.warning, self.direction)
+        return self.rag_of(self.previous_value)
 
     def describe(self) -> str:
         value = fmt_kpi(self.value, self.unit)
@@ -84,25 +78,19 @@ class CategorySeries:
 
 
 @dataclass(frozen=True)
-class SurveyFacts:
+class SurveyFacts(SurveyChange):
+    """A survey question's score in the review month and the month before (kind, score, n,
+    previous_score, previous_n: health's SurveyChange), and what it asks."""
+
     question_id: int
     stage_ids: tuple[int, ...]
     survey: str
     text: str
-    kind: str
-    score: float | None
-    n: int
-    previous_score: float | None
-    previous_n: int
 
     @property
     def fell(self) -> bool:
-        if self.score is None or self.previous_score is None:
-            return False
-        if self.n < MIN_SURVEY_RESPONSES or self.previous_n < MIN_SURVEY_RESPONSES:
-            return False
-        drop = (self.previous_score - self.score) / SCALE_WIDTH.get(self.kind, 100.0) * 100.0
-        return drop >= SURVEY_FALL_PCT_OF_SCALE
+        """Lower by SURVEY_FALL_PCT_OF_SCALE or more, with enough answers both months (health's rule)."""
+        return self.usable and -self.change_pct_of_scale >= SURVEY_FALL_PCT_OF_SCALE
 
     def describe(self) -> str:
         before, now = fmt_survey(self.previous_score, self.kind), fmt_survey(self.score, self.kind)
@@ -134,6 +122,26 @@ class FixFacts:
 
 
 @dataclass(frozen=True)
+class ThemeFacts:
+    """A theme of what customers say at a stage that is new or rising this month
+    (cxroom/insights/themes.py's trend_signal)."""
+
+    stage_id: int
+    title: str
+    signal: str  # 'new' or 'rising'
+    this_month: int
+    before: float  # its monthly average over the months before
+
+    def describe(self) -> str:
+        if self.signal == "new":
+            return f"{self.title}: {fmt_count(self.this_month)} texts this month, none before"
+        return (
+            f"{self.title}: {fmt_count(self.this_month)} texts this month "
+            f"against {fmt_number(self.before)} a month before"
+        )
+
+
+@dataclass(frozen=True)
 class AgendaInputs:
     month: date  # the month of data the review looks at
     held_on: date
@@ -144,4 +152,6 @@ class AgendaInputs:
     surveys: Sequence[SurveyFacts] = ()
     moments: Sequence[MomentFacts] = ()
     fixes: Sequence[FixFacts] = ()
+    losses: Sequence[LossFacts] = ()  # customers lost per stage (customer math)
     decisions: Sequence[DecisionFacts] = ()  # of earlier reviews: they come back as open, overdue or done
+    themes: Sequence[ThemeFacts] = ()

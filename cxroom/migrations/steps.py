@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import duckdb
 import pandas as pd
 
+from cxroom.migrations import customer_math
 from cxroom.privacy import MAY_HOLD_IDENTIFIER, mask_personal_data
 
 __all__ = ["STEPS", "fill_masked_verbatims", "masked_for_insert", "masked_sql", "masked_verbatims_table"]
@@ -117,4 +118,4 @@ def fill_masked_verbatims(tx: Tx, batch_id: int | None = None) -> int:
     return pending
 
 
-STEPS: dict[int, Callable[[Tx], object]] = {7: fill_masked_verbatims}
+STEPS: dict[int, Callable[[Tx], object]] = {7: fill_masked_verbatims, 12: customer_math.step}

@@ -11,7 +11,7 @@ from cxroom.errors import InvalidInputError
 from cxroom.media import CheckedMedia, MediaStore, StoredMedia
 from cxroom.models import ArtifactCreate, CallCreate, CategoryRuleCreate, KpiCreate, SurveyQuestionCreate
 from cxroom.permissions import Action
-from cxroom.services import _lookup, artifact_versions
+from cxroom.services import _lookup, artifact_versions, customer_math
 from cxroom.services.media_tx import media_transaction
 from cxroom.store import Store, Tx
 
@@ -168,6 +168,7 @@ def create_category_rule(store: Store, data: CategoryRuleCreate, *, actor: str) 
             )
         )
         apply_category_rules(tx)
+        customer_math.reapply_rules(tx, {data.category})  # lost customers' reasons follow the same rules
         tx.audit("create", "category_rule", new_id, None, data.model_dump())
         return new_id
 

@@ -112,17 +112,7 @@ def import_file(
             with store.transaction(actor) as tx:
                 if not dry_run:
                     tx.require(Action.IMPORT)
-                staged = stage_file(
-                    tx,
-                    path,
-                    workdir,
-                    max_bytes=limit,
-                    delimiter=options.delimiter,
-                    sheet=options.sheet,
-                    progress=progress,
-                    encoding=options.encoding,
-                    limits=limits or import_limits(),
-                )
+                staged = _stage(tx, path, workdir, options, limit, limits or import_limits(), progress=progress)
                 src = resolve.default_source(kind, source, staged, display_name)
                 resolved = resolve.resolve_mapping(
                     tx, kind=kind, source=src, staged=staged, mapping=mapping, options=options
@@ -227,17 +217,7 @@ def preview_file(
     with scratch.workdir(store.path, "preview") as workdir:
         try:
             with store.transaction("preview") as tx:
-                staged = stage_file(
-                    tx,
-                    path,
-                    workdir,
-                    max_bytes=limit,
-                    delimiter=options.delimiter,
-                    sheet=options.sheet,
-                    encoding=options.encoding,
-                    limits=limits,
-                    sample_rows=limits.preview_rows,
-                )
+                staged = _stage(tx, path, workdir, options, limit, limits, sample_rows=limits.preview_rows)
                 src = resolve.default_source(kind, source, staged, file_name or path.name)
                 cols = ", ".join(f"c{i}" for i in range(len(staged.headers)))
                 sample = tx.execute(f"SELECT {cols} FROM {staged.table} ORDER BY rn LIMIT {int(sample_rows)}").df()
@@ -274,6 +254,32 @@ def preview_file(
             preview: FilePreview = signal.payload
             return preview
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _stage(
+    tx: Tx,
+    path: Path,
+    workdir: Path,
+    options: ImportOptions,
+    max_bytes: int,
+    limits: ImportLimits,
+    *,
+    progress: Progress | None = None,
+    sample_rows: int | None = None,
+) -> Staged:
+    """The file read into staging tables with the options an import or a preview was given."""
+    return stage_file(
+        tx,
+        path,
+        workdir,
+        max_bytes=max_bytes,
+        delimiter=options.delimiter,
+        sheet=options.sheet,
+        progress=progress,
+        encoding=options.encoding,
+        limits=limits,
+        sample_rows=sample_rows,
+    )
 
 
 # ---------------------------------------------------------------------------

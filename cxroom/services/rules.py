@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from cxroom.errors import ConflictError, InvalidInputError
 from cxroom.models import CategoryRuleCreate
 from cxroom.permissions import Action
-from cxroom.services import _lookup
+from cxroom.services import _lookup, customer_math
 from cxroom.store import Store, Tx
 
 # The rule precedence of services.evidence.APPLY_RULES_SQL and the importer: a rule for the
@@ -140,6 +140,7 @@ def reapply(tx: Tx, categories: set[str]) -> Moved:
     finally:
         tx.execute(f"DROP TABLE IF EXISTS {moves}")
     outcome.still_unmapped = int(tx.fetch_value(_STILL_UNMAPPED_SQL) or 0)
+    customer_math.reapply_rules(tx, categories)  # a lost customer's reason follows the same rules
     return outcome
 
 

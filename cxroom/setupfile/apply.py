@@ -51,6 +51,7 @@ from cxroom.setup_models import (
     SiloEdit,
     VersionedRef,
 )
+from cxroom.setupfile import customer_math
 from cxroom.setupfile.check import Known, check, fold, named_only_in_the_room
 from cxroom.setupfile.model import WHY, Loaded, SetupFileError, parse, problem
 from cxroom.setupfile.report import ApplyReport, Section
@@ -106,6 +107,7 @@ class _Apply:
         self.kpis()
         self.questions()
         self.rules()
+        customer_math.apply(self.setup.customer_math, self.section("customer_math"), self.call, self.tx)
 
     # -- room and stages -------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from cxroom.queries import setup_file as q
+from cxroom.setupfile import customer_math
 from cxroom.setupfile.model import FORMAT, WHY, dump
 from cxroom.store import Store
 
@@ -135,6 +136,7 @@ def setup_data(store: Store) -> dict[str, Any]:
         "kpis": kpis,
         "survey_questions": questions,
         "category_rules": rules,
+        **customer_math.export(store),
     }
 
 

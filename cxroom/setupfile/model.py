@@ -100,6 +100,14 @@ class RuleEntry(_Part):
     moment: Name | None = None
 
 
+class CustomerMathEntry(_Part):
+    """The room's agreed definitions of customers in and out (customer math) and the unit of value."""
+
+    incoming: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+    outgoing: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+    value_unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] = "annual revenue"
+
+
 class SetupFile(_Part):
     format: Literal[1] = FORMAT
     room: RoomName | None = None
@@ -109,6 +117,7 @@ class SetupFile(_Part):
     kpis: list[KpiEntry] = []
     survey_questions: list[QuestionEntry] = []
     category_rules: list[RuleEntry] = []
+    customer_math: CustomerMathEntry | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SECTIONS = ("room", "stages", "silos", "accountability", "moments", "kpis", "survey_questions", "category_rules")
+SECTIONS = (
+    "room",
+    "stages",
+    "silos",
+    "accountability",
+    "moments",
+    "kpis",
+    "survey_questions",
+    "category_rules",
+    "customer_math",
+)
 LABELS = {
     "room": "room name",
     "stages": "stages",
@@ -18,6 +28,7 @@ LABELS = {
     "kpis": "KPIs",
     "survey_questions": "survey questions",
     "category_rules": "category rules",
+    "customer_math": "customer math definitions",
 }
 SHOWN = 10  # names listed per line of the text report before "and N more"
 

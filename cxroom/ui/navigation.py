@@ -39,6 +39,7 @@ PAGES = [
     ),
     PageSpec("views/stage.py", "Stage detail", ":material/search:", "stage", "The room", on_wall_screen=True),
     PageSpec("views/overview.py", "Room overview", ":material/dashboard:", "overview", "The room"),
+    PageSpec("views/search.py", "Search", ":material/manage_search:", "search", "The room"),
     PageSpec("views/reviews.py", "Reviews", ":material/event:", "reviews", "Meet"),
     PageSpec("views/review.py", "Run a review", ":material/groups:", "review", "Meet", min_role=Role.FACILITATOR),
     PageSpec(

@@ -45,6 +45,11 @@ TIMINGS = [
     "import_inbox_s",
     "concurrent_p50_s",
     "concurrent_p95_s",
+    "themes_full_s",
+    "themes_month_s",
+    "search_rare_s",
+    "search_common_s",
+    "search_words_s",
 ]
 RATIOS = ["wall_warm_ratio", "wall_cold_ratio", "import_ratio", "import_cpu_ratio", "import_inbox_ratio"]
 BROWSER = ["floor_browser_s", "browser_wall_s", "browser_wall_screen_s", "browser_wall_first_s", "server_rss_mb"]
@@ -137,7 +142,12 @@ def test_bench_json_at_demo_scale(workdir: Path) -> None:
         "import_ratio",
         "import_inbox_ratio",
         "server_rss_mb",
+        "themes_full_s",
+        "themes_month_s",
     }
+    # Themes and search ran on the demo room's complaints, each given a text of its own.
+    assert result["words"]["distinct_texts"] > 0.9 * result["words"]["complaints"]
+    assert result["words"]["themes_full"]["stages_fitted"] >= 5 and result["words"]["search_rare_hits"] >= 2
     assert all(not t["applies"] for t in result["targets"].values())  # the targets are set for the large room
     assert result["targets"]["wall_warm_ratio"]["met"] in (True, False)
     assert result["browser"]["available"] is False and result["server_rss_mb"] is None

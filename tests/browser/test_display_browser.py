@@ -23,7 +23,7 @@ from cxroom.services import display, trust
 from cxroom.settings import Settings
 from cxroom.store import Store
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, IDLE, AppServer, copy_db
-from tests.browser.display_rooms import PERSONAL, build_rooms
+from tests.browser.display_rooms import COUNT_CHARACTERS, PERSONAL, build_rooms
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,20 +35,12 @@ WALL_ONLY = DisplayPlaylist(wall_s=4, spotlight_s=0, fixes_s=0, celebrations_s=0
 
 # Every visible character (text nodes of shown elements inside the viewport) and its font size;
 # headline numbers; and whether any column, or anything in one, leaves the viewport or its column.
-MEASURE = """
+MEASURE = (
+    """
 () => {
-  const vw = innerWidth, vh = innerHeight;
-  let chars = 0, large = 0;
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const text = walker.currentNode.textContent.replace(/\\s/g, '');
-    const el = walker.currentNode.parentElement;
-    if (!text || el.closest('[hidden]')) continue;
-    const r = el.getBoundingClientRect();
-    if (!r.width || !r.height || r.bottom < 0 || r.top > vh) continue;
-    chars += text.length;
-    if (parseFloat(getComputedStyle(el).fontSize) >= 20 * vh / 1080) large += text.length;
-  }
+"""
+    + COUNT_CHARACTERS
+    + """
   const inside = (r, box) => r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1
                              && r.bottom <= box.bottom + 1;
   const viewport = {left: 0, top: 0, right: vw, bottom: vh};
@@ -63,6 +55,7 @@ MEASURE = """
   }
   const root = document.documentElement;
   return {
+    index: Number(document.querySelector('.screen').dataset.index),
     share: chars ? large / chars : 0, chars,
     numbers: [...document.querySelectorAll('.num')].map(e => parseFloat(getComputedStyle(e).fontSize)),
     columns: [...document.querySelectorAll('.col')].map(c => c.dataset.stage),
@@ -71,6 +64,7 @@ MEASURE = """
   };
 }
 """
+)
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +124,12 @@ def test_every_column_fits_and_reads_from_across_the_room(
         page = _open(chromium, f"{servers[stages].url}/display?token={token}", (width, height))
         seen: list[str] = []
         for index in range(pages):
-            _on(page, f'.screen[data-kind="wall"][data-index="{index}"]')
-            m = page.evaluate(MEASURE)
+            for _ in range(3):  # a page that swapped between the wait and the measure is waited for again
+                _on(page, f'.screen[data-kind="wall"][data-index="{index}"]')
+                m = page.evaluate(MEASURE)
+                if m["index"] == index:
+                    break
+            assert m["index"] == index, m
             page.screenshot(path=str(ARTIFACTS / f"display-{stages}-stages-{width}-page{index + 1}.png"))
             report[f"{width}x{height} page {index + 1}"] = {k: m[k] for k in ("share", "chars", "clipped", "news")} | {
                 "smallest_number_px": min(m["numbers"])
@@ -213,7 +211,8 @@ def test_no_valid_link_no_data(
     base = servers[7].url
     store_names = ["Larkfield", "Shop and compare", "Make a claim", "%"]
     status, _, ok = _get(f"{base}/display?token={token}")
-    assert status == 200 and b"Shop and compare" in ok
+    # The clock decides which of the two wall pages shows: the first holds Shop and compare, the second Make a claim.
+    assert status == 200 and (b"Shop and compare" in ok or b"Make a claim" in ok)
     sha = re.search(rb"display/thumb/([0-9a-f]{64})", ok)
     assert sha is not None
     status, kind, image = _get(f"{base}/display/thumb/{sha.group(1).decode()}?token={token}")

@@ -113,7 +113,17 @@ def test_a_moment_that_broke_since_the_last_review_weighs_more_than_one_still_br
 
 def test_a_survey_fall_counts_only_with_enough_answers_and_a_real_drop() -> None:
     def survey(qid: int, prev: float, now: float, n: int) -> SurveyFacts:
-        return SurveyFacts(qid, (HELP.id,), "Service", f"Q{qid}", "csat", now, n, prev, n)
+        return SurveyFacts(
+            kind="csat",
+            score=now,
+            n=n,
+            previous_score=prev,
+            previous_n=n,
+            question_id=qid,
+            stage_ids=(HELP.id,),
+            survey="Service",
+            text=f"Q{qid}",
+        )
 
     inputs = _inputs(
         surveys=(

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from cxroom.insights.health import Band, Rag
+from cxroom.insights.health import LADDER, Band, Rag
 from cxroom.queries import stage as stage_queries
 from cxroom.queries.wall.months import add_months, default_month, last_complete_month, months_with_data
 from cxroom.queries.wall.wall_data import WallData, load_wall
@@ -162,7 +162,10 @@ def test_moments_silos_fixes_artifacts_and_calls(demo_store: Store, demo_wall: W
         names = [
             r[0] for r in demo_store.execute("SELECT name FROM moments WHERE stage_id = ? ORDER BY position, id", [sid])
         ]
-        assert [m.name for m in col.moments] == names
+        # Every moment, worst first: broken before unreliable before reliable..., key moments first in a rung.
+        assert sorted(m.name for m in col.moments) == sorted(names)
+        ranks = [(LADDER.index(m.state), not m.is_key) for m in col.moments]
+        assert ranks == sorted(ranks)
         silos = {
             r[0]
             for r in demo_store.execute(
@@ -228,7 +231,9 @@ class _Counting:
 def test_the_whole_wall_costs_a_dozen_queries_not_one_per_stage(demo_store: Store) -> None:
     counting = _Counting(demo_store)
     load_wall(counting, DEMO_MONTH)  # type: ignore[arg-type]
-    assert counting.calls <= 15  # 14, and one for the survey comments of every stage
+    # 14, one for the survey comments of every stage, and five for customer math (movements, active
+    # customers, losses, calls to lost customers, definitions)
+    assert counting.calls <= 20
     stages = demo_store.fetch_value("SELECT count(*) FROM stages")
     assert counting.calls < stages * 3
 

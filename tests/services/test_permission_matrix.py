@@ -191,8 +191,9 @@ def test_allowed_writes_leave_exactly_one_audit_entry_each(room_env: tuple[Store
 
 # restore_room replaces the whole database file and refuses while any process (the app) holds it:
 # only whoever runs the CLI on the server can reach it, and it records the restore in the audit log.
-# preview_file stages the file inside a transaction that is always rolled back: a read, not a write.
-PROCESS_LEVEL = {"backup.py:restore_room", "imports.py:preview_file"}
+# preview_file stages the file, and review_snapshot.provisional takes a review's snapshot, inside a
+# transaction that is always rolled back: reads, not writes.
+PROCESS_LEVEL = {"backup.py:restore_room", "imports.py:preview_file", "review_snapshot.py:provisional"}
 
 
 def _transactions_without_require(path: Path) -> list[str]:

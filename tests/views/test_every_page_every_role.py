@@ -115,6 +115,7 @@ def _expected_headings(case: Case, at: AppTest, store: Store) -> set[str]:
         "views/listening.py": "Listening",
         "views/audit.py": "Audit log",
         "views/admin.py": "Admin",
+        "views/search.py": ":material/manage_search: Search what customers said",
     }
     if case.script in fixed:
         return {fixed[case.script]}

@@ -32,7 +32,7 @@ def _social_tab(p: OnStagePage) -> None:
 
 @pytest.fixture
 def with_social(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # A temporary registry with a sixth kind, its views attached as the real ones are.
+    # A temporary registry with a seventh kind, its views attached as the real ones are.
     views = {**evidence.VIEWS, "social": KindView(SOCIAL, lambda p: 3, _social_block, _social_tab)}
     monkeypatch.setattr(evidence, "VIEWS", evidence_kinds.attach("view", views, kinds=(*KINDS, SOCIAL)))
     yield
@@ -58,11 +58,13 @@ def test_a_registered_kind_gets_its_stage_tab_after_the_others(
         "Surveys",
         "Artifacts",
         "Calls",
+        "Customers lost",
         "Social posts",
         "Moments & fixes",
+        "Heard & changed",
     ]
-    assert labels[5] == "Social posts (3)"
-    assert [m.value for m in at.tabs[5].markdown] == ["Social posts of pay in 2026-10"]
+    assert labels[6] == "Social posts (3)"
+    assert [m.value for m in at.tabs[6].markdown] == ["Social posts of pay in 2026-10"]
     # The existing tabs keep their counts.
     calls = demo_store.fetch_value(
         "SELECT count(*) FROM calls c JOIN stages s ON s.id = c.stage_id WHERE s.slug = 'pay'"
@@ -70,11 +72,12 @@ def test_a_registered_kind_gets_its_stage_tab_after_the_others(
     assert labels[4] == f"Calls ({calls})"
 
 
-def test_without_the_new_kind_the_stage_page_has_the_five_tabs(
+def test_without_the_new_kind_the_stage_page_has_the_evidence_tabs_then_the_others(
     app_for: Callable[..., AppTest], demo_settings: Settings
 ) -> None:
     labels = [t.label.split(" (")[0] for t in _stage(app_for, demo_settings, "pay").tabs]
-    assert labels == ["Complaints", "KPIs", "Surveys", "Artifacts", "Calls", "Moments & fixes"]
+    evidence_tabs = ["Complaints", "KPIs", "Surveys", "Artifacts", "Calls", "Customers lost"]
+    assert labels == [*evidence_tabs, "Moments & fixes", "Heard & changed"]
 
 
 def test_a_registered_kind_gets_its_block_in_every_wall_column_at_its_rank(

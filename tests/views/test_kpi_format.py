@@ -1,9 +1,11 @@
-"""A KPI's numbers read the same on the wall and on the stage page: both format
-them through the kit (cxroom.ui.kit.format), one rule for every page."""
+"""A KPI's numbers read the same on the wall (a line: value beside target) and on the
+stage page (a tile with target and warning, a chart): both format them through the kit
+(cxroom.ui.kit.format), one rule for every page."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -79,7 +81,8 @@ def test_a_kpi_target_and_warning_read_the_same_on_the_wall_and_the_stage_page(
     stage.run()
     assert not stage.exception
 
-    labels = {_plain(m.label).split(" · ")[0]: m for m in wall.metric}
+    wall_text = _plain("\n".join(m.value for m in wall.markdown))
+    tiles = {_plain(m.label).split(" · ")[0]: m for m in stage.metric}
     annotations: list[str] = []
     for chart in stage.get("plotly_chart"):
         layout = json.loads(chart.proto.spec)["layout"]
@@ -89,8 +92,10 @@ def test_a_kpi_target_and_warning_read_the_same_on_the_wall_and_the_stage_page(
     for name, unit, sign, target, warning, text in KPIS:
         target_text, warning_text = fmt_number(target, unit), fmt_number(warning, unit)
         assert target_text == text
-        tile = labels[name]
-        # The wall: the tile's label and its help; the stage page: the chart's target and warning lines.
+        # The wall: the KPI's line, its value beside its target.
+        assert re.search(re.escape(f"{name}  \n") + r".*" + re.escape(f" · target {sign} {target_text}"), wall_text)
+        # The stage page: the KPI's tile (label and help) and its chart's target and warning lines.
+        tile = tiles[name]
         assert f"target {sign} {target_text}" in _plain(tile.label), tile.label
         assert f"Warning at {warning_text}." in _plain(tile.help), tile.help
         assert f"target {target_text}" in annotations, (name, annotations)

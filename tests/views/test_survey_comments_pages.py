@@ -1,5 +1,5 @@
-"""Survey comments on the pages: the wall's survey tile shows the month's newest
-comments masked and as plain text; the stage page lists them, and a viewer's
+"""Survey comments on the pages: the stage page's survey tiles show the month's newest
+comments masked and as plain text (the wall has one line per question); the stage page lists them, and a viewer's
 search reads the masked text only while a facilitator may ask for personal data."""
 
 from __future__ import annotations
@@ -63,10 +63,12 @@ def _open(app_for: Callable[..., AppTest], settings: Settings, page: str | None 
     return at
 
 
-def test_the_wall_shows_the_months_two_newest_comments_masked(
+def test_the_stage_page_shows_the_months_two_newest_comments_masked(
     app_for: Callable[..., AppTest], comment_settings: Settings
 ) -> None:
-    at = _open(app_for, comment_settings)
+    wall = _open(app_for, comment_settings)
+    assert not any("— pulse ·" in str(t.value) for t in wall.text)  # the wall: the score, not the comments
+    at = _open(app_for, comment_settings, "views/stage.py")
     texts = [str(t.value) for t in at.text]
     comments = [t for t in texts if t.endswith(("— pulse · 12 Oct", "— pulse · 9 Oct"))]
     # Newest first: R5 (hostile, shown as plain text), then R4 (e-mail masked); nothing from September.

@@ -5,6 +5,7 @@ wall-screen mode and its screen split. Plus the pure helpers of the page."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -49,6 +50,11 @@ def _all_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def _plain(text: str) -> str:
+    """Markdown escapes taken off, as the reader sees the text."""
+    return text.replace("\\", "").replace("\u2060", "")
+
+
 def _count_elements(node: object) -> int:
     children = getattr(node, "children", {}) or {}
     return 1 + sum(_count_elements(child) for child in children.values())
@@ -77,13 +83,18 @@ def test_the_wall_is_the_landing_page_and_its_numbers_match_sql(wall_app: AppTes
     assert wall_app.title[0].value == "Larkfield Mutual · Customer Room"
     assert any("October 2026" in c.value for c in wall_app.caption)
     assert _complaint_metrics(wall_app) == _complaints_by_stage(demo_store, OCT)
-    # KPI tiles: value of every KPI for the month, as read straight from kpi_readings.
+    # KPI lines: the value of every KPI for the month, as read straight from kpi_readings, beside its target.
     readings = demo_store.execute(
-        "SELECT k.name, r.value, k.unit FROM kpis k JOIN kpi_readings r ON r.kpi_id = k.id AND r.period = ?", [OCT]
+        "SELECT k.name, r.value, k.unit, k.target, k.direction FROM kpis k "
+        "JOIN kpi_readings r ON r.kpi_id = k.id AND r.period = ?",
+        [OCT],
     )
-    shown = {m.label.split(" · ")[0].replace("\\", "").replace("\u2060", ""): m.value for m in wall_app.metric}
-    for name, value, unit in readings:
-        assert shown[name] == fmt_number(value, unit), name
+    shown = _plain(_all_text(wall_app))
+    for name, value, unit, target, direction in readings:
+        sign = "≥" if direction == "higher_better" else "≤"
+        line = re.escape(f"{name}  \n") + r":\w+\[:material/\w+:\u00a0\*\*" + re.escape(fmt_number(value, unit))
+        line += re.escape(f"**] · target {sign} {fmt_number(target, unit)}")
+        assert re.search(line, shown), name
     # Stage health badges carry icon + word + score for every stage.
     stages = demo_store.fetch_value("SELECT count(*) FROM stages")
     badges = [e for e in wall_app.get("badge")] or [m for m in wall_app.markdown if "·" in m.value]
@@ -181,6 +192,7 @@ def test_each_column_reads_in_order_with_its_text_drawn_together(wall_app: AppTe
             "Surveys",
             "What customers receive",
             "Customer call",
+            "Customers lost",
             "Accountable silos",
             "Fixes",
         ], column[0]

@@ -4,6 +4,8 @@ report, and the first errors by row."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cxroom.importers import dates, resolve
 from cxroom.importers import sqlexpr as sx
 from cxroom.importers.errors import ImportFileError
@@ -154,3 +156,14 @@ def note_unused_columns(staged: Staged, m: Mapping, report: ImportReport) -> Non
 
 def err_dyn(header_sql: str, condition: str, message_sql: str) -> str:
     return f"CASE WHEN {condition} THEN {{'column': {header_sql}, 'message': {message_sql}}} END"
+
+
+def union_per_column(staged: Staged, headers: list[str], select: Callable[[str, str], str]) -> str:
+    """One SELECT per column of a wide file (``select(header, staging column)``), as one UNION ALL:
+    a wide file's KPI or question columns read as long rows."""
+    parts = []
+    for header in headers:
+        col = staged.col(header)
+        assert col is not None  # the mapping's columns were checked against the staged headers
+        parts.append(select(header, col))
+    return " UNION ALL ".join(parts)

@@ -68,6 +68,8 @@ def run(
     rejected = "received_at IS NULL OR category IS NULL" + (f" OR severity NOT IN ({allowed})" if c_sev else "")
     ident = sx.text(c_id) if c_id else "CAST(NULL AS VARCHAR)"
 
+    ids: dict[str, int] = {}
+
     def check(fmt: str) -> int:
         """Type every row with date format ``fmt`` and explain the rejected ones; returns how many."""
         date_sql = dates.within(sx.date(c_date, fmt), window)
@@ -78,7 +80,15 @@ def run(
             f"coalesce({sx.text(c_sub)}, '') AS subcategory, {sx.raw_text(c_verb)} AS verbatim, "
             f"{severity} AS severity FROM {t}"
         )
-        n_bad = int(tx.fetch_value(f"SELECT count(*) FROM {typ} WHERE {rejected}"))
+        # One scan counts the rejected rows and, for the steps below, the rows without an id and
+        # whether the file may repeat one (distinct hashes of the ids: fewer than the ids only if
+        # an id repeats, or, very rarely, two hashes collide, and then the exact de-duplication
+        # below runs anyway).
+        n_bad, ids["missing"], ids["repeated"], ids["last_rn"] = tx.fetch_one(
+            f"SELECT count(*) FILTER (WHERE {rejected}), count(*) FILTER (WHERE ident IS NULL), "
+            f"count(ident) - count(DISTINCT hash(ident)), max(rn) FROM {typ}"
+        ) or (0, 0, 0, 0)
+        n_bad = int(n_bad)
         errors = [
             *dates.column_errors(m.received_at, c_date, fmt, window, empty_message="the date is empty"),
             checks.err(m.category, cat_missing, "'the category is empty'"),
@@ -117,12 +127,7 @@ def run(
     report.rows_rejected = staged.rows_unparsable + n_bad
     # Rows without an id (no id column, or an empty id) are identified by a hash of
     # their content plus its occurrence number, so the same file imported twice is recognised.
-    # One scan of the typed rows tells how many lack an id and whether the file may repeat
-    # one (distinct hashes of the ids: fewer than the ids only if an id repeats, or, very
-    # rarely, two hashes collide, and then the exact de-duplication below runs anyway).
-    missing_ids, repeated_ids, last_rn = tx.fetch_one(
-        f"SELECT count(*) FILTER (WHERE ident IS NULL), count(ident) - count(DISTINCT hash(ident)), max(rn) FROM {typ}"
-    ) or (0, 0, 0)
+    missing_ids, repeated_ids, last_rn = ids["missing"], ids["repeated"], ids["last_rn"]
     hashed = 0
     if missing_ids:
         id_missing = sx.is_missing(c_id) if c_id else "TRUE"
@@ -180,14 +185,16 @@ def run(
     ) or (None, None, 0)
     if reserved and last - first + 1 == reserved:
         id_col, id_sql = "id, ", f"{int(first) - 1} + n.rn, "
-    # The masked verbatim is written with the row (masked once per distinct text, in Python).
-    masked, masked_join = masked_for_insert(tx, typ, "n.verbatim")
+    # The masked verbatim is written with the row, masked once per distinct text in Python, and
+    # only for the rows this INSERT adds: a file overlapping the last export masks only what is new.
+    tx.execute(f"CREATE TEMP VIEW new_{t} AS {select}")
+    masked, masked_join = masked_for_insert(tx, f"new_{t}", "n.verbatim")
     report.rows_imported = int(
         tx.fetch_value(
             f"INSERT INTO complaints ({id_col}source, external_id, received_at, channel, category, subcategory, "
             f"verbatim, verbatim_masked, severity, batch_id, stage_id, moment_id) SELECT {id_sql}n.source, "
             f"n.external_id, n.received_at, n.channel, n.category, n.subcategory, n.verbatim, {masked}, "
-            f"n.severity, n.batch_id, {stage_sql} FROM ({select}) n{rule_joins}{masked_join}"
+            f"n.severity, n.batch_id, {stage_sql} FROM new_{t} n{rule_joins}{masked_join}"
         )
         or 0
     )

@@ -72,29 +72,16 @@ def run(
     # -- the readings, one per (row, KPI)
     if m.layout == "wide":
         checks.note_unused_columns(staged, m, report)
-        known = {h: kpis[name.casefold()] for h, name in m.kpi_columns.items() if name.casefold() in kpis}
-        unknown = [name for name in m.kpi_columns.values() if name.casefold() not in kpis]
-        if unknown:
-            report.notes.append(
-                "Not imported: no KPI named "
-                + ", ".join(repr(u) for u in unknown)
-                + " in this room. Create the KPI (Listening page or Room setup), then import again."
-            )
-        if not known:
-            raise ImportFileError(
-                "None of the file's KPI columns matches a KPI of this room ("
-                + ", ".join(repr(u) for u in unknown)
-                + "). Create the KPIs first, then import."
-            )
-        parts = []
-        for header, (kpi_id, _freq) in known.items():
-            col = staged.col(header)
-            assert col is not None  # known KPI columns are the staged file's own headers
-            parts.append(
-                f"SELECT rn, {sx.lit(header)} AS header, {kpi_id} AS kpi_id, {sx.number(col)} AS value, "
+        names = _known_kpi_names(list(m.kpi_columns.values()), kpis, report, "the file's KPI columns", "")
+        known = {h: kpis[name.casefold()] for h, name in m.kpi_columns.items() if name in names}
+        readings_sql = checks.union_per_column(
+            staged,
+            list(known),
+            lambda header, col: (
+                f"SELECT rn, {sx.lit(header)} AS header, {known[header][0]} AS kpi_id, {sx.number(col)} AS value, "
                 f"{col} AS raw, {sx.is_missing(col)} AS missing, {period_sql} AS period FROM {t}"
-            )
-        readings_sql = " UNION ALL ".join(parts)
+            ),
+        )
     else:
         name_col, value_col = staged.col(m.kpi_name), staged.col(m.value)
         assert name_col and value_col and m.value is not None
@@ -179,20 +166,10 @@ def _run_per_call(
     assert m.aggregate and m.period
     checks.note_unused_columns(staged, m, report)
     kpis = _kpi_ids(tx)
-    unknown = [name for name in m.measures if name.casefold() not in kpis]
-    known = {name: spec for name, spec in m.measures.items() if name.casefold() in kpis}
-    if unknown:
-        report.notes.append(
-            "Not imported: no KPI named "
-            + ", ".join(repr(u) for u in unknown)
-            + " in this room. Create the KPI (Listening page or Room setup), then import again."
-        )
-    if not known:
-        raise ImportFileError(
-            "None of the per-call measures matches a KPI of this room ("
-            + ", ".join(repr(u) for u in unknown)
-            + "). Create the KPIs first (or name them in the mapping's measures), then import."
-        )
+    names = _known_kpi_names(
+        list(m.measures), kpis, report, "the per-call measures", " (or name them in the mapping's measures)"
+    )
+    known = {name: spec for name, spec in m.measures.items() if name in names}
     # A KPI kept per month cannot take daily values (its readings are dated the first of the month).
     coarse = {"day": ("weekly", "monthly"), "month": ("weekly",)}[m.aggregate]
     mismatched = [n for n in known if kpis[n.casefold()][1] in coarse]
@@ -296,3 +273,25 @@ def _write_readings(tx: Tx, t: str, batch_id: int | None, report: ImportReport) 
             "ON CONFLICT (kpi_id, period) DO UPDATE SET value = excluded.value, batch_id = excluded.batch_id",
             [batch_id],
         )
+
+
+def _known_kpi_names(
+    names: list[str], kpis: dict[str, tuple[int, str]], report: ImportReport, what: str, hint: str
+) -> set[str]:
+    """The ``names`` that are KPIs of the room; the others are named in a note, and a file
+    that names none is refused (``what`` says what named them, ``hint`` how to fix it)."""
+    unknown = [name for name in names if name.casefold() not in kpis]
+    if unknown:
+        report.notes.append(
+            "Not imported: no KPI named "
+            + ", ".join(repr(u) for u in unknown)
+            + " in this room. Create the KPI (Listening page or Room setup), then import again."
+        )
+    known = {name for name in names if name.casefold() in kpis}
+    if not known:
+        raise ImportFileError(
+            f"None of {what} matches a KPI of this room ("
+            + ", ".join(repr(u) for u in unknown)
+            + f"). Create the KPIs first{hint}, then import."
+        )
+    return known

@@ -68,17 +68,16 @@ def run(
     qid = {str(r[1]): (int(r[0]), str(r[2])) for r in qrows}
     na_list = tuple(na)
     if m.layout == "wide":
-        parts = []
-        for header in m.questions:
-            col = staged.col(header)
-            assert col is not None  # the mapping's questions were checked against the staged headers
+
+        def answers_of(header: str, col: str) -> str:
             qid_, kind = qid[header[:200]]
             low, high = SCALES[kind]
-            parts.append(
+            return (
                 f"SELECT rn, {sx.lit(header)} AS header, {qid_} AS question_id, {low} AS low, {high} AS high, "
                 f"{sx.number(col)} AS value, {col} AS raw, {sx.is_missing(col, na_list)} AS skip FROM {t}"
             )
-        answers_sql = " UNION ALL ".join(parts)
+
+        answers_sql = checks.union_per_column(staged, list(m.questions), answers_of)
     else:
         qcol, vcol = staged.col(m.question), staged.col(m.value)
         assert qcol and vcol and m.value is not None

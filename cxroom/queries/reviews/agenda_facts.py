@@ -16,9 +16,11 @@ from cxroom.insights.agenda_facts import (
     StageFacts,
     SurveyFacts,
 )
+from cxroom.queries.customer_math import stage_losses
 from cxroom.queries.reviews.follow_up import earlier_decisions
 from cxroom.queries.reviews.listing import LAST_REVIEW_BEFORE, data_month
 from cxroom.queries.reviews.months import month_params, monthly_kpi_values, params_for
+from cxroom.queries.themes import theme_facts
 from cxroom.store import Store
 from cxroom.survey_sql import survey_score
 
@@ -151,5 +153,7 @@ def agenda_inputs(store: Store, *, held_on: date, review_id: int | None = None) 
         surveys=tuple(SurveyFacts(**{**r, "stage_ids": tuple(r["stage_ids"])}) for r in rows(SURVEY_FACTS)),
         moments=tuple(MomentFacts(**r) for r in rows(MOMENT_FACTS)),
         fixes=tuple(FixFacts(**r) for r in rows(FIX_FACTS)),
+        losses=stage_losses(store, month),
         decisions=tuple(earlier_decisions(store, held_on=held_on, review_id=review_id, since=since)),
+        themes=theme_facts(store, month),
     )

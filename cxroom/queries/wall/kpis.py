@@ -10,7 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from cxroom.insights.health import Rag, kpi_rag
+from cxroom.insights.health import Rag
+from cxroom.insights.kpi_standing import KpiDefinition, kpis_worst_first
 from cxroom.queries.wall.months import SPARK_PERIODS, as_date
 
 # Each KPI with its last reading in each of the 13 months up to the chosen one.
@@ -43,14 +44,7 @@ def _nan_to_none(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class KpiTile:
-    id: int
-    stage_id: int
-    name: str
-    unit: str
-    direction: str
-    target: float | None
-    warning: float | None
+class KpiTile(KpiDefinition):
     definition: str
     moment_name: str | None
     key_moment: bool
@@ -73,7 +67,7 @@ class KpiTile:
 
     @property
     def rag(self) -> Rag:
-        return kpi_rag(self.value, self.target, self.warning, self.direction)
+        return self.rag_of(self.value)
 
     @property
     def spark(self) -> list[float]:
@@ -82,6 +76,7 @@ class KpiTile:
 
 
 def kpi_tiles(rows: list[dict[str, Any]], series: tuple[date, ...]) -> dict[int, list[KpiTile]]:
+    """Each stage's KPI tiles for the series' last month, worst first (kpis_worst_first)."""
     by_kpi: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_kpi[int(row["id"])].append(row)
@@ -105,4 +100,4 @@ def kpi_tiles(rows: list[dict[str, Any]], series: tuple[date, ...]) -> dict[int,
                 values=tuple(values.get(m) for m in series),
             )
         )
-    return tiles
+    return {stage_id: kpis_worst_first(stage_tiles) for stage_id, stage_tiles in tiles.items()}

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cxroom.insights.health import LADDER
+
 STAGES = """
 SELECT id, slug, name, customer_goal, description, colour, position
 FROM stages
@@ -64,8 +66,7 @@ class MomentView:
     @property
     def moved(self) -> int:
         """+1 moved up the ladder during the month, -1 down, 0 unchanged."""
-        ladder = ["broken", "unreliable", "reliable", "differentiating"]
-        before, after = ladder.index(self.previous_state), ladder.index(self.state)
+        before, after = LADDER.index(self.previous_state), LADDER.index(self.state)
         return (after > before) - (after < before)
 
 
@@ -84,4 +85,16 @@ def stage_info(row: dict[str, Any]) -> StageInfo:
         description=row["description"],
         colour=row["colour"],
         position=int(row["position"]),
+    )
+
+
+def moment_from_row(row: dict[str, Any]) -> MomentView:
+    return MomentView(
+        id=int(row["id"]),
+        stage_id=int(row["stage_id"]),
+        name=row["name"],
+        description=row["description"],
+        is_key=bool(row["is_key"]),
+        state=row["state"],
+        previous_state=row["previous_state"],
     )

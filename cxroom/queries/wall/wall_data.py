@@ -11,8 +11,11 @@ from datetime import date, datetime
 from typing import Any
 
 from cxroom import evidence_kinds
+from cxroom.insights.customer_math import StageLosses
 from cxroom.insights.health import StageHealth, stage_health
+from cxroom.insights.kpi_standing import moments_worst_first
 from cxroom.privacy import mask_personal_data
+from cxroom.queries.customer_math import CustomerMath, load_customer_math
 from cxroom.queries.wall.artifacts import ARTIFACTS, ArtifactView, artifact_from_row
 from cxroom.queries.wall.calls import WALL_CALLS, CallView, call_from_row
 from cxroom.queries.wall.complaints import (
@@ -30,7 +33,16 @@ from cxroom.queries.wall.complaints import (
 from cxroom.queries.wall.fixes import CELEBRATED_SHOWN_MONTHS, FIXES, FixView, fix_from_row
 from cxroom.queries.wall.kpis import KPIS, KpiTile, kpi_tiles
 from cxroom.queries.wall.months import SPARK_PERIODS, add_months, as_date, months_with_data, series_months
-from cxroom.queries.wall.stages import MOMENTS, SILOS, STAGES, MomentView, SiloView, StageInfo, stage_info
+from cxroom.queries.wall.stages import (
+    MOMENTS,
+    SILOS,
+    STAGES,
+    MomentView,
+    SiloView,
+    StageInfo,
+    moment_from_row,
+    stage_info,
+)
 from cxroom.queries.wall.surveys import (
     RECENT_SURVEY_COMMENTS,
     SURVEY_COMMENTS_PER_STAGE,
@@ -66,9 +78,9 @@ def _month_params(month: date) -> dict[str, date]:
 @dataclass(frozen=True)
 class StageColumn:
     stage: StageInfo
-    health: StageHealth
-    moments: tuple[MomentView, ...] = ()
-    kpis: tuple[KpiTile, ...] = ()
+    health: StageHealth  # its band, score and ``explanation`` in words
+    moments: tuple[MomentView, ...] = ()  # worst first: broken, then unreliable, ...; key moments first
+    kpis: tuple[KpiTile, ...] = ()  # worst first: off target, near, on target, no target
     complaints: ComplaintSummary | None = None
     categories: tuple[CategoryCount, ...] = ()
     verbatims: tuple[Verbatim, ...] = ()
@@ -78,6 +90,7 @@ class StageColumn:
     calls: tuple[CallView, ...] = ()
     silos: tuple[SiloView, ...] = ()
     fixes: tuple[FixView, ...] = ()
+    losses: StageLosses | None = None  # customers lost at this stage this month (customer math)
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,7 @@ class WallData:
     columns: tuple[StageColumn, ...]
     unassigned_this_month: int
     loaded_at: datetime | None
+    customer_math: CustomerMath | None = None  # the room's customers in and out (None: not read)
 
     def column(self, slug: str) -> StageColumn | None:
         return next((c for c in self.columns if c.stage.slug == slug), None)
@@ -178,20 +192,33 @@ def _calls(store: Store, w: WallWindow) -> KindRead:
     return KindRead(lambda sid: {"calls": tuple(call_from_row(r) for r in calls.get(sid, ()))})
 
 
+def _movements(store: Store, w: WallWindow) -> KindRead:
+    cm = load_customer_math(store, w.month)
+    return KindRead(lambda sid: {"losses": cm.by_stage.get(sid)}, room={"customer_math": cm})
+
+
 # The wall's read of each kind of evidence (cxroom.evidence_kinds); load_wall runs them all.
 READS: dict[str, Callable[[Store, WallWindow], KindRead]] = evidence_kinds.attach(
     "wall read",
-    {"complaints": _complaints, "kpis": _kpis, "surveys": _surveys, "artifacts": _artifacts, "calls": _calls},
+    {
+        "complaints": _complaints,
+        "kpis": _kpis,
+        "surveys": _surveys,
+        "artifacts": _artifacts,
+        "calls": _calls,
+        "movements": _movements,
+    },
 )
 
 
-def _health(fields: dict[str, Any]) -> StageHealth:
+def _health(fields: dict[str, Any], moments: Sequence[MomentView]) -> StageHealth:
     summary: ComplaintSummary = fields["complaints"]
     return stage_health(
-        [k.rag for k in fields["kpis"]],
+        fields["kpis"],
         summary.this_month if summary.average_12 is not None else None,
         summary.average_12,
         [s.as_change() for s in fields["surveys"]],
+        moments,
     )
 
 
@@ -219,22 +246,12 @@ def load_wall(store: Store, month: date, *, months: Sequence[date] | None = None
         evidence: dict[str, Any] = {}
         for kind_read in reads:
             evidence.update(kind_read.per_stage(sid))
+        stage_moments = tuple(moments_worst_first([moment_from_row(r) for r in moments.get(sid, ())]))
         columns.append(
             StageColumn(
                 stage=stage,
-                health=_health(evidence),
-                moments=tuple(
-                    MomentView(
-                        id=int(r["id"]),
-                        stage_id=sid,
-                        name=r["name"],
-                        description=r["description"],
-                        is_key=bool(r["is_key"]),
-                        state=r["state"],
-                        previous_state=r["previous_state"],
-                    )
-                    for r in moments.get(sid, ())
-                ),
+                health=_health(evidence, stage_moments),
+                moments=stage_moments,
                 silos=tuple(SiloView(r["name"], r["role"]) for r in silos.get(sid, ())),
                 fixes=tuple(fix_from_row(r, sid) for r in fixes.get(sid, ())),
                 **evidence,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from cxroom.formatting import fmt_change, fmt_count, fmt_number, fmt_pct, fmt_target
 from cxroom.insights.health import Rag
+from cxroom.queries.wall.kpis import KpiTile
 from cxroom.queries.wall.wall_data import StageColumn
 
 # Severity: lower is worse. Tone: the colour a line is drawn in.
@@ -53,3 +54,13 @@ def stage_news(col: StageColumn) -> list[News]:
             News(2 if risen else 4, "amber" if risen else "none", "Complaints", fmt_count(summary.this_month), usual)
         )
     return sorted(items, key=lambda n: n.severity)
+
+
+def worst_kpi(col: StageColumn) -> tuple[KpiTile, str] | None:
+    """The stage's worst KPI that has a reading in its last year, and its tone: the one whose
+    trend the spotlight draws (the same severity order as the column's news)."""
+    read = [k for k in col.kpis if any(v is not None for v in k.values)]
+    if not read:
+        return None
+    worst = min(read, key=lambda k: _KPI[k.rag][0])  # min keeps the read model's order on ties
+    return worst, _KPI[worst.rag][1]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
+from cxroom.ui.display import board, spotlight, trend, wins
+
 # 1rem = 1/45 of the height (24 px at 1080p, 48 px at 4K), or 1/80 of the width on a screen taller
 # than 16:9. The smallest text is 0.875rem (21 px at 1080p), headline numbers 1.6rem (38 px).
 STYLE = """
@@ -47,29 +49,11 @@ figcaption{font-size:.875rem;color:#c3c7d0;white-space:nowrap;overflow:hidden;te
  -webkit-line-clamp:var(--lines,4);-webkit-box-orient:vertical;overflow:hidden}
 .quiet{font-size:.875rem;color:#b8bcc6;margin:.3rem 0 0}
 .empty{font-size:1.5rem;margin:auto}
-.spot{flex:1;min-height:0;display:grid;grid-template-columns:3fr 2fr;grid-template-rows:auto minmax(0,1fr);
- gap:.6rem 1.5rem;margin-top:.6rem;border-top:.5rem solid var(--stage);padding-top:.6rem}
-.spot-head{grid-column:1/3}.spot .stage{font-size:2.2rem}.spot .health{font-size:1.3rem}
-.goal{font-size:1.1rem;margin:.2rem 0 0;color:#dfe2e8}
-.spot-news{display:grid;grid-template-columns:1fr 1fr;gap:0 1rem;align-content:start}
-.spot .what{font-size:1.05rem}.spot .target{font-size:1rem}.spot .num{font-size:2.2rem}
-.spot-side{min-height:0;overflow:hidden}.spot .artifact img{height:30vh}
-.spot .verbatim{font-size:1.1rem;--lines:6}
-.spot h3{font-size:1.1rem;margin:.6rem 0 .2rem}
-.fixes{margin:0;padding-left:1.2rem;font-size:1rem}
-.board{flex:1;min-height:0;margin-top:.8rem}
-.summary{font-size:1.3rem;margin:0 0 .6rem}.num.late,.late td{color:#ff9a9a}
-table{width:100%;border-collapse:collapse;font-size:1.05rem;table-layout:fixed}
-th{text-align:left;color:#c3c7d0;font-weight:600;border-bottom:.1rem solid #3a3f4b;padding:.3rem .4rem}
-td{padding:.45rem .4rem;border-bottom:.06rem solid #2a2e38;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-th:first-child{width:40%}
-.wins{flex:1;min-height:0;display:grid;grid-template-columns:repeat(3,minmax(0,1fr));grid-auto-rows:auto;
- gap:1rem;margin-top:.8rem;align-content:start}
-.win{background:#1d2a22;border-top:.35rem solid #6be39a;border-radius:.3rem;padding:.6rem .8rem;overflow:hidden}
-.win h2{font-size:1.4rem;margin:0 0 .3rem;overflow-wrap:anywhere}.win p{font-size:1rem;margin:.2rem 0}
 #offline{position:fixed;top:0;left:50%;transform:translateX(-50%);z-index:9;background:#7a4b00;color:#fff;
  font-size:1.1rem;font-weight:700;padding:.3rem 1.2rem;border-radius:0 0 .4rem .4rem}
 """
+
+STYLE += spotlight.CSS + trend.CSS + board.CSS + wins.CSS
 
 # Fetches the screen the playlist shows now, swaps it in, and fits each column; on a failed fetch
 # keeps the last good screen, says since when it has been reconnecting, and tries every 2 s.
@@ -99,10 +83,20 @@ SCRIPT = """
     if (over() && figure) figure.remove();
   }
 
+  // A box that may run over (the spotlight's side) gives up its last optional items first.
+  function fitBox(box) {
+    while (box.scrollHeight > box.clientHeight + 1) {
+      const optional = box.querySelectorAll('.drop');
+      if (!optional.length) break;
+      optional[optional.length - 1].remove();
+    }
+  }
+
   function fit() {
     for (const col of main.querySelectorAll('.col')) fitColumn(col, col.querySelector('.newslist'));
-    const spot = main.querySelector('.spot-news');
-    if (spot) fitColumn(spot, spot);
+    const spot = main.querySelector('.spot-main');
+    if (spot) fitColumn(spot, spot.querySelector('.spot-news'));
+    for (const box of main.querySelectorAll('.fit')) fitBox(box);
   }
 
   function schedule(seconds) {

@@ -30,7 +30,7 @@ from cxroom.queries.wall.months import default_month
 from cxroom.queries.wall.wall_data import WallData
 from cxroom.services import trust
 from cxroom.ui import context
-from cxroom.ui.display import render
+from cxroom.ui.display import board, render, spotlight, wins
 from cxroom.ui.display.page import shell
 from cxroom.ui.display.playlist import Slot, slot_at, slots
 from cxroom.ui.wall.wall_screen import screen_slice
@@ -87,24 +87,28 @@ def current_screen(request: Request, token: str, now: float | None = None) -> tu
     playlist = display_queries.playlist_for(context.store(), trust.token_id(token))
     screen, of = _split(request)
     shown = screen_slice(data.columns, screen, of)[0]
-    fixes = [f for c in data.columns for f in c.fixes]
+    day = datetime.fromtimestamp(moment)
     found = slots(
         playlist,
         stages=len(shown),
-        fixes=any(f.status != "celebrated" for f in fixes),
-        celebrations=any(f.status == "celebrated" for f in fixes),
+        fixes=len(board.active_fixes(data, day.date())),
+        celebrations=len(wins.celebrated(data)),
     )
     slot, left = slot_at(found, moment)
-    return _draw(data, shown, slot, token, datetime.fromtimestamp(moment)), left, playlist
+    return _draw(data, shown, slot, token, day), left, playlist
 
 
 def _draw(data: WallData, shown: list[Any], slot: Slot, token: str, now: datetime) -> str:
     if slot.kind == "spotlight":
-        return render.spotlight_screen(data, shown[slot.index], slot, token, now)
+        return spotlight.spotlight_screen(data, shown[slot.index], slot, token, now)
     if slot.kind == "fixes":
-        return render.fixes_screen(data, slot, now)
+        return board.fixes_screen(data, slot, now)
     if slot.kind == "celebrations":
-        return render.celebrations_screen(data, slot, now)
+        from cxroom.ui.display import cached  # at the first request, as _cache() and for its reason
+
+        asked = wins.asked(wins.celebrated(data))
+        found = cached.wins(context.data_version(), _cache().db_key(), asked)
+        return wins.celebrations_screen(data, slot, now, found)
     return render.wall_screen(data, screen_slice(shown, slot.index + 1, slot.count)[0], slot, token, now)
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 from cxroom.errors import CxroomError
 from cxroom.importers.report import ImportOptions, ImportReport
 from cxroom.queries import imports as q
+from cxroom.services import themes
 from cxroom.services.imports import import_file
 from cxroom.store import Store
 from cxroom.ui.kit.text import md
@@ -50,6 +51,7 @@ def run_import(
         bar.empty()
         st.error(md(f"Nothing was imported: {exc}"))
         return None
+    themes.after_import(store, kind=kind, committed=report.committed, actor=actor)
     st.session_state[REPORT_KEY] = report
     return report
 

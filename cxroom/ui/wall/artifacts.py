@@ -17,13 +17,15 @@ from cxroom.ui.prose import Prose
 MAX_ARTIFACTS_ON_WALL = 2
 
 
-def artifacts_block(col: StageColumn, *, key: str, prose: Prose, wall_screen: bool = False) -> None:
+def artifacts_block(
+    col: StageColumn, *, key: str, prose: Prose, wall_screen: bool = False, limit: int = MAX_ARTIFACTS_ON_WALL
+) -> None:
     prose.heading("What customers receive")
     if not col.artifacts:
         prose.add(prose.note("No artifacts hung on this stage yet."))
         return
     prose.flush()
-    shown = col.artifacts[:MAX_ARTIFACTS_ON_WALL]
+    shown = col.artifacts[:limit]
     with st.container(horizontal=True, key=f"{key}-artifacts", gap="small"):
         for artifact in shown:
             artifact_tile(artifact, key=f"{key}-a{artifact.id}", interactive=not wall_screen)

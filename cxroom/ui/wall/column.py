@@ -13,34 +13,45 @@ from cxroom.queries.wall.wall_data import StageColumn
 from cxroom.ui import theme
 from cxroom.ui.kit.text import md
 from cxroom.ui.prose import Prose
-from cxroom.ui.wall import evidence
+from cxroom.ui.wall import evidence, look
 from cxroom.ui.wall.evidence import InColumn
 from cxroom.ui.wall.state import STAGE_PAGE
 
+NBSP_DOT = "\u00a0·\u00a0"  # the score stays on the line of its band
+MOMENTS_ON_WALL = 3  # and every broken or unreliable one, however many
+
 
 def health_badge(col: StageColumn, *, key: str) -> None:
+    """The stage's band and score; its tooltip says why in words, then how the score is made.
+    Drawn as coloured Markdown, not st.badge: a badge stays on one line and a narrow column
+    cut 'Needs attention · 61' to 'Needs attention ...'."""
     health = col.health
-    st.badge(
-        health.label,
-        color=health.band.colour,  # type: ignore[arg-type]
-        help=f"{HEALTH_FORMULA}\n\nThis month: {health.explain()}",
+    colour = health.band.colour
+    st.markdown(
+        f":{colour}-background[:{colour}[{health.band.material}\u00a0**{health.label.replace(' · ', NBSP_DOT)}**]]",
+        help=f"{md(health.explanation)}.\n\n{HEALTH_FORMULA}\n\nThis month: {health.explain()}",
     )
 
 
 def moments_block(col: StageColumn, *, key: str, prose: Prose) -> None:
+    """The stage's moments of truth, worst first (the read model's order): broken ones lead."""
     prose.heading("Moments of truth")
     if not col.moments:
         prose.add(prose.note("No moments of truth defined for this stage yet."))
         return
+    # The read model orders them worst first: every bad one, then the next up to
+    # MOMENTS_ON_WALL; the others are on the stage page.
+    bad = [m for m in col.moments if m.state in ("broken", "unreliable")]
+    shown = col.moments[: max(len(bad), MOMENTS_ON_WALL)]
     lines = []
-    for moment in col.moments:
-        icon, word, colour = theme.RELIABILITY.get(moment.state, ("?", moment.state, "gray"))
-        moved = {1: " ▲", -1: " ▼", 0: ""}[moment.moved]
+    for moment in shown:
         name = md(moment.name)
         if moment.is_key:
             name = f"**{name}**"
-        lines.append(f":{colour}[{icon}\u00a0{word}{moved}] {name}")
+        lines.append(f"{look.reliability(moment.state)}{look.MOVED[moment.moved]} {name}")
     prose.add("  \n".join(lines))
+    if len(col.moments) > len(shown):
+        prose.add(prose.note(f"+{len(col.moments) - len(shown)} more, reliable or better, on the stage page"))
 
 
 def accountability_block(col: StageColumn, *, key: str, today: date, prose: Prose, compact: bool = False) -> None:
@@ -61,7 +72,8 @@ def accountability_block(col: StageColumn, *, key: str, today: date, prose: Pros
         return
     lines: list[str] = []
     for fix in col.fixes:
-        icon, word = theme.FIX_STATUS.get(fix.status, ("•", fix.status))
+        word = theme.FIX_STATUS.get(fix.status, ("", fix.status.capitalize()))[1]
+        icon = look.fix_icon(fix.status)
         status = f":violet[**{icon}\u00a0{word}**]" if fix.status == "celebrated" else f"**{icon}\u00a0{word}**"
         due = ""
         if fix.overdue(today):

@@ -7,18 +7,17 @@ from datetime import date
 
 import streamlit as st
 
-from cxroom.permissions import may_see_personal_data
+from cxroom.formatting import fmt_count, fmt_count_change, times_usual
 from cxroom.queries.stage import ComplaintFilter, ComplaintOptions
 from cxroom.queries.wall.complaints import ComplaintSummary
 from cxroom.queries.wall.months import add_months
 from cxroom.queries.wall.wall_data import StageColumn
 from cxroom.ui import cache
-from cxroom.ui.kit.actor import acting_role
 from cxroom.ui.kit.format import day_text, delta_style, fmt_pct
 from cxroom.ui.kit.text import md, plotly_text
 from cxroom.ui.prose import Prose
 from cxroom.ui.wall.charts import PLOT_LAYOUT
-from cxroom.ui.wall.voices import trim_at_word, voice
+from cxroom.ui.wall.voices import personal_data_toggle, trim_at_word, voice, words_table
 
 
 def complaints_block(
@@ -35,7 +34,7 @@ def complaints_block(
     """This month's complaints: count, change, 12-month bars, top categories and recent verbatims.
     The wall screen leaves out the bars and, unless told otherwise, categories and verbatims."""
     summary: ComplaintSummary | None = col.complaints
-    prose.heading(f"Complaints · {month:%B}" if wall_screen else "Complaints")
+    prose.heading(f"Complaints · {month:%B}" if in_column else "Complaints")
     if summary is None or (summary.this_month == 0 and not any(summary.counts)):
         prose.add(prose.note("No complaints about this stage in the last 12 months."))
         return
@@ -47,30 +46,28 @@ def complaints_block(
         delta=fmt_pct(summary.change_vs_last),
         **delta_style(summary.change_vs_last, 0, "inverse"),
         delta_description=f"vs {prev:%b} ({summary.last_month:,})",
-        # The wall screen has no room for a second chart per column.
-        chart_data=None if wall_screen else list(summary.counts[-12:]),
+        # A column has no room for a second chart (the stage page has the bars).
+        chart_data=None if in_column else list(summary.counts[-12:]),
         chart_type="bar",
         help="Complaints lined up to this stage by their category. Bars: the last 12 months.",
-        label_visibility="collapsed" if wall_screen else "visible",
+        label_visibility="collapsed" if in_column else "visible",
     )
     if summary.average_12:
-        prose.add(
-            prose.note(f"**{fmt_pct(summary.change_vs_average)}** vs the 12-month average ({summary.average_12:,.0f})")
-        )
+        usual = times_usual(summary.this_month, summary.average_12).capitalize()
+        prose.add(prose.note(f"**{usual}** ({fmt_count(round(summary.average_12))} on average)"))
     if summary.this_month == 0:
         prose.add(prose.note("No complaints this month."))
         return
     if col.categories and categories:
         lines = []
         for cat in col.categories[:categories]:
-            diff = cat.count - cat.previous
-            arrow = f" ▲{diff}" if diff > 0 else (f" ▼{-diff}" if diff < 0 else "")
-            lines.append(f"{md(cat.category)} · **{cat.count:,}**{arrow}")
+            diff = fmt_count_change(cat.count - cat.previous) if cat.count != cat.previous else None
+            lines.append(f"{md(cat.category)} · **{cat.count:,}**" + (f" ({md(diff)} vs {prev:%b})" if diff else ""))
         prose.add("  \n".join(lines))
     if col.verbatims[:verbatims]:
         prose.flush()
     for index, verbatim in enumerate(col.verbatims[:verbatims]):
-        quote = f"“{trim_at_word(verbatim.text, 160 if wall_screen else 400)}”"
+        quote = f"“{trim_at_word(verbatim.text, 160 if in_column else 400)}”"
         if not wall_screen:
             # The source goes in the same text element: one element per verbatim, not two.
             quote += f"\n— {verbatim.source} · {day_text(verbatim.received_at)}"
@@ -99,13 +96,7 @@ def complaint_filters(options: ComplaintOptions, month: date, *, key: str) -> Co
     sources = row2[1].multiselect("Sources", options.sources, key=f"{key}-sources")
     severities = row2[2].multiselect("Severity", options.severities, key=f"{key}-sev")
     with_text = row2[3].checkbox("Only with a verbatim", key=f"{key}-text")
-    # Personal data is masked for everyone by default (the table may be on a shared
-    # screen); a role that may read it unmasked asks for it, and search then reads it too.
-    unmasked = may_see_personal_data(acting_role()) and row2[3].checkbox(
-        "Show personal data",
-        key=f"{key}-unmasked",
-        help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
-    )
+    unmasked = personal_data_toggle(row2[3], key=f"{key}-unmasked")
     since = until = None
     if isinstance(period, tuple | list):
         if len(period) >= 1:
@@ -159,26 +150,20 @@ def complaints_tab(col: StageColumn, month: date, version: int, db: str, *, key:
         return
     flt = complaint_filters(options, month, key=f"{key}-flt")
     page = cache.complaints_page(version, db, col.stage.id, flt)
-    shown = len(page.rows)
-    st.markdown(f"**{page.total:,}** complaints match · showing the newest **{shown:,}**")
-    if page.total == 0:
-        st.caption("Nothing matches these filters.")
-        return
-    st.dataframe(
+    words_table(
         page.rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        page.total,
+        noun="complaints",
+        empty="Nothing matches these filters.",
+        words=("verbatim", "Verbatim"),
+        unmasked=flt.show_personal_data,
+        columns={
             "received_at": st.column_config.DatetimeColumn("Received", format="D MMM YYYY HH:mm"),
             "source": "Source",
             "channel": "Channel",
             "category": "Category",
             "subcategory": "Subcategory",
             "severity": "Severity",
-            "verbatim": st.column_config.TextColumn(
-                "Verbatim (as imported)" if flt.show_personal_data else "Verbatim (personal data masked)",
-                width="large",
-            ),
             "external_id": "Id",
         },
         key=f"{key}-table",

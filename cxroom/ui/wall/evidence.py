@@ -14,10 +14,11 @@ from cxroom.evidence_kinds import EvidenceKind
 from cxroom.queries.stage import StageEvidence
 from cxroom.queries.wall.wall_data import StageColumn
 from cxroom.ui.prose import Prose
+from cxroom.ui.wall import customer_math_stage
 from cxroom.ui.wall.artifacts import artifacts_block, artifacts_gallery
 from cxroom.ui.wall.complaints import complaints_block, complaints_tab
 from cxroom.ui.wall.kpi_tiles import MAX_KPIS_ON_WALL, kpis_block, kpis_tab
-from cxroom.ui.wall.surveys import survey_lines, surveys_block, surveys_tab
+from cxroom.ui.wall.surveys import survey_lines, surveys_tab
 from cxroom.ui.wall.voices import call_block, calls_list
 
 
@@ -77,19 +78,18 @@ def _complaints_in_column(c: InColumn) -> None:
             in_column=True,
         )
     else:
-        complaints_block(c.col, c.month, key=slug, prose=c.prose, in_column=True)
+        # The top two categories and the newest verbatim; the rest is on the stage page.
+        complaints_block(c.col, c.month, key=slug, prose=c.prose, categories=2, verbatims=1, in_column=True)
 
 
 def _surveys_in_column(c: InColumn) -> None:
-    if not c.wall_screen:
-        surveys_block(c.col, c.month, key=f"{c.key}-surveys", prose=c.prose, in_column=True)
-    elif c.roomy:
-        survey_lines(c.col, key=f"{c.key}-surveys", prose=c.prose)
+    if not c.wall_screen or c.roomy:
+        survey_lines(c.col, key=f"{c.key}-surveys", prose=c.prose, empty_note=not c.wall_screen)
 
 
 def _artifacts_in_column(c: InColumn) -> None:
     if not c.wall_screen:
-        artifacts_block(c.col, key=f"{c.key}-art", prose=c.prose, wall_screen=c.wall_screen)
+        artifacts_block(c.col, key=f"{c.key}-art", prose=c.prose, wall_screen=c.wall_screen, limit=1)
 
 
 def _call_in_column(c: InColumn) -> None:
@@ -101,6 +101,11 @@ def _kind(key: str) -> EvidenceKind:
     return next(k for k in evidence_kinds.KINDS if k.key == key)
 
 
+def _trend_tab(body: Callable[..., None], suffix: str) -> Callable[[OnStagePage], None]:
+    """A stage tab drawn from the month's column and the cached reads of the data version."""
+    return lambda p: body(p.col, p.month, p.version, p.db, key=f"{p.key}-{suffix}")
+
+
 VIEWS: dict[str, KindView] = evidence_kinds.attach(
     "wall block and stage tab",
     {
@@ -108,19 +113,19 @@ VIEWS: dict[str, KindView] = evidence_kinds.attach(
             _kind("complaints"),
             count=lambda p: p.col.complaints.this_month if p.col.complaints else None,
             wall_block=_complaints_in_column,
-            stage_tab=lambda p: complaints_tab(p.col, p.month, p.version, p.db, key=f"{p.key}-complaints"),
+            stage_tab=_trend_tab(complaints_tab, "complaints"),
         ),
         "kpis": KindView(
             _kind("kpis"),
             count=lambda p: len(p.col.kpis),
             wall_block=_kpis_in_column,
-            stage_tab=lambda p: kpis_tab(p.col, p.month, p.version, p.db, key=f"{p.key}-kpis"),
+            stage_tab=_trend_tab(kpis_tab, "kpis"),
         ),
         "surveys": KindView(
             _kind("surveys"),
             count=lambda p: len(p.col.surveys),
             wall_block=_surveys_in_column,
-            stage_tab=lambda p: surveys_tab(p.col, p.month, p.version, p.db, key=f"{p.key}-surveys"),
+            stage_tab=_trend_tab(surveys_tab, "surveys"),
         ),
         "artifacts": KindView(
             _kind("artifacts"),
@@ -133,6 +138,9 @@ VIEWS: dict[str, KindView] = evidence_kinds.attach(
             count=lambda p: len(p.evidence.calls),
             wall_block=_call_in_column,
             stage_tab=lambda p: calls_list(p.evidence.calls, key=f"{p.key}-calls"),
+        ),
+        "movements": KindView(
+            _kind("movements"), customer_math_stage.count, customer_math_stage.in_column, customer_math_stage.tab
         ),
     },
 )

@@ -1,5 +1,6 @@
-"""KPIs: the tile of a KPI on the wall (value, change vs last month, sparkline,
-red/amber/green against target) and the stage page's KPI charts."""
+"""KPIs: a stage's KPIs on the wall, worst first, one dense line each (value beside its
+target, red/amber/green, change vs last month); the full tile (sparkline, warning line)
+and the 12-month chart of each on the stage page."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from cxroom.insights.health import Rag
+from cxroom.formatting import fmt_target
 from cxroom.queries.wall.kpis import KpiTile
 from cxroom.queries.wall.months import add_months
 from cxroom.queries.wall.wall_data import StageColumn
@@ -16,24 +17,31 @@ from cxroom.ui import cache
 from cxroom.ui.kit.format import delta_style, fmt_change, fmt_number
 from cxroom.ui.kit.text import md, plotly_text
 from cxroom.ui.prose import Prose
+from cxroom.ui.wall import look
 from cxroom.ui.wall.charts import PLOT_LAYOUT
 
 MAX_KPIS_ON_WALL = 3
 
-_RAG_COLOUR = {Rag.GREEN: "green", Rag.AMBER: "orange", Rag.RED: "red", Rag.NONE: "gray"}
-
 
 def target_text(kpi: KpiTile) -> str:
-    if kpi.target is None:
-        return "no target set"
-    sign = "≥" if kpi.direction == "higher_better" else "≤"
-    text = f"target {sign} {fmt_number(kpi.target, kpi.unit)}"
-    return text
+    return fmt_target(kpi.target, kpi.unit, kpi.direction)
+
+
+def kpi_line(kpi: KpiTile) -> str:
+    """'Claims settled within 10 days' over ':red[(x) **44.8%**] · target ≥ 70.0% · +0.1 pts': the
+    value beside its target, the icon's shape saying off/near/on target without its colour."""
+    rag = kpi.rag
+    value = md(fmt_number(kpi.value, kpi.unit)) if kpi.value is not None else "no reading"
+    parts = [f":{look.RAG_COLOUR[rag]}[{rag.material}\u00a0**{value}**]", md(target_text(kpi))]
+    change = fmt_change(kpi.change, kpi.unit)
+    if change is not None:
+        parts.append(md(change))
+    return f"{md(kpi.name)}  \n" + " · ".join(parts)
 
 
 def kpi_metric(kpi: KpiTile, month: date, *, key: str, compact: bool = False) -> None:
     rag = kpi.rag
-    colour = _RAG_COLOUR[rag]
+    colour = look.RAG_COLOUR[rag]
     prev = add_months(month, -1)
     help_lines = [md(kpi.definition or kpi.name), md(f"{target_text(kpi).capitalize()}.")]
     if kpi.warning is not None:
@@ -50,7 +58,9 @@ def kpi_metric(kpi: KpiTile, month: date, *, key: str, compact: bool = False) ->
             0 if kpi.change is not None and abs(kpi.change) >= 100 else 1,
             "normal" if kpi.direction == "higher_better" else "inverse",
         ),
-        delta_description=f":{colour}[**{rag.icon}\u00a0{rag.word}**]",
+        # A compact tile's label is the name alone: its target goes beside the state.
+        delta_description=f":{colour}[**{rag.material}\u00a0{rag.word}**]"
+        + (f" · {md(target_text(kpi))}" if compact else ""),
         chart_data=kpi.spark or None,
         chart_type="line",
         help=" ".join(help_lines),
@@ -60,51 +70,56 @@ def kpi_metric(kpi: KpiTile, month: date, *, key: str, compact: bool = False) ->
 def kpis_block(
     col: StageColumn, month: date, *, key: str, prose: Prose, limit: int = MAX_KPIS_ON_WALL, compact: bool = False
 ) -> None:
+    """The stage's worst KPIs (the read model orders them worst first): lines on the wall,
+    tiles on the wall screen."""
     prose.heading(f"KPIs · vs {add_months(month, -1):%b}")
     if not col.kpis:
         prose.add(prose.note("No KPIs measured for this stage yet."))
         return
-    prose.flush()
-    for kpi in col.kpis[:limit]:
-        kpi_metric(kpi, month, key=f"{key}-kpi{kpi.id}", compact=compact)
-    if len(col.kpis) > limit and not compact:
+    if compact:
+        prose.flush()
+        for kpi in col.kpis[:limit]:
+            kpi_metric(kpi, month, key=f"{key}-kpi{kpi.id}", compact=compact)
+        return
+    prose.add("\n\n".join(kpi_line(kpi) for kpi in col.kpis[:limit]))
+    if len(col.kpis) > limit:
         prose.add(prose.note(f"+{len(col.kpis) - limit} more on the stage page"))
 
 
 def kpis_tab(col: StageColumn, month: date, version: int, db: str, *, key: str) -> None:
+    """Every KPI of the stage, worst first: its tile (value, target, warning, change, last 12
+    months) beside its chart with the target and warning lines."""
     import plotly.graph_objects as go
 
     history = cache.kpi_history(version, db, col.stage.id, month.isoformat())
-    if history.empty:
+    if history.empty or not col.kpis:
         st.info("No KPIs are measured for this stage yet. A facilitator can add them on the setup pages.")
         return
-    kpi_ids = list(dict.fromkeys(history["kpi_id"].tolist()))
-    slots = st.columns(2)
-    for index, kpi_id in enumerate(kpi_ids):
-        rows = history[history["kpi_id"] == kpi_id].dropna(subset=["month"])
-        first = history[history["kpi_id"] == kpi_id].iloc[0]
-        with slots[index % 2]:
+    for kpi in col.kpis:
+        rows = history[history["kpi_id"] == kpi.id].dropna(subset=["month"])
+        tile, chart = st.columns([1, 2], gap="large", vertical_alignment="center")
+        with tile:
+            kpi_metric(kpi, month, key=f"{key}-tile{kpi.id}")
+            if kpi.definition:
+                st.caption(md(kpi.definition))
+        with chart:
             if rows.empty:
-                st.markdown(f"**{md(first['name'])}**")
                 st.caption("No readings yet.")
                 continue
             fig = go.Figure()
-            name = plotly_text(first["name"])  # plotly renders some HTML tags in titles
+            name = plotly_text(kpi.name)  # plotly renders some HTML tags in titles
             fig.add_scatter(x=rows["month"], y=rows["value"], mode="lines+markers", name=name)
-            unit = str(first["unit"] or "")
-            for value, label, dash in ((first["target"], "target", "dash"), (first["warning"], "warning", "dot")):
+            for value, label, dash in ((kpi.target, "target", "dash"), (kpi.warning, "warning", "dot")):
                 if value is not None and not _isnan(value):
                     fig.add_hline(
                         y=float(value),
                         line_dash=dash,
                         line_color="#888",
-                        annotation_text=plotly_text(f"{label} {fmt_number(float(value), unit)}"),
+                        annotation_text=plotly_text(f"{label} {fmt_number(float(value), kpi.unit)}"),
                     )
-            fig.update_layout(**PLOT_LAYOUT, title=name)
-            fig.update_yaxes(ticksuffix="%" if unit == "%" else "")
-            st.plotly_chart(fig, key=f"{key}-kpi{kpi_id}", config={"displayModeBar": False})
-            if first["definition"]:
-                st.caption(md(first["definition"]))
+            fig.update_layout(**{**PLOT_LAYOUT, "height": 220})
+            fig.update_yaxes(ticksuffix="%" if kpi.unit == "%" else "")
+            st.plotly_chart(fig, key=f"{key}-kpi{kpi.id}", config={"displayModeBar": False})
 
 
 def _isnan(value: Any) -> bool:

@@ -8,6 +8,8 @@ from datetime import date
 
 import streamlit as st
 
+from cxroom.insights.health import HEALTH_FORMULA
+from cxroom.insights.kpi_standing import moments_worst_first
 from cxroom.models import WallQuery
 from cxroom.queries.stage import StageEvidence
 from cxroom.queries.wall.wall_data import StageColumn, WallData
@@ -15,7 +17,10 @@ from cxroom.ui import artifact_versions, cache, theme
 from cxroom.ui.kit.format import date_text
 from cxroom.ui.kit.text import md
 from cxroom.ui.reviews import listening_set
+from cxroom.ui.search import opened_hit
+from cxroom.ui.themes import themes_block
 from cxroom.ui.wall import evidence as evidence_views
+from cxroom.ui.wall import look
 from cxroom.ui.wall.column import health_badge
 from cxroom.ui.wall.evidence import OnStagePage
 from cxroom.ui.wall.header import month_picker
@@ -50,7 +55,10 @@ def stage_header(col: StageColumn, data: WallData, *, key: str) -> None:
     with right:
         month_picker(data.months, data.month, key=f"{key}_month")
     health_badge(col, key=f"{key}-health")
-    st.caption(f"Stage health this month: {col.health.explain()}")
+    st.markdown(md(f"{col.health.explanation}."))
+    with st.expander("How the health score is worked out", icon=":material/calculate:"):
+        st.markdown(HEALTH_FORMULA)
+        st.caption(f"This month: {col.health.explain()}")
 
 
 def moments_and_fixes(evidence: StageEvidence, *, key: str, today: date) -> None:
@@ -59,13 +67,20 @@ def moments_and_fixes(evidence: StageEvidence, *, key: str, today: date) -> None
     st.markdown("##### Moments of truth")
     if not evidence.moments:
         st.info("No moments of truth defined for this stage yet.")
-    for moment in evidence.moments:
-        icon, word, colour = theme.RELIABILITY.get(moment.state, ("?", moment.state, "gray"))
+    for moment in moments_worst_first(evidence.moments):
         name = f"**{md(moment.name)}**" if moment.is_key else md(moment.name)
-        st.markdown(f":{colour}[{icon}\u00a0{word}] {name} — {md(moment.description)}")
+        about = f" — {md(moment.description)}" if moment.description else ""
+        st.markdown(f"{look.reliability(moment.state)} {name}{about}")
         moves = [c for c in moment.changes if c[1] is not None]
         if moves:
-            st.caption(md(" · ".join(f"{date_text(when)}: {frm} → {to} ({why})" for when, frm, to, _who, why in moves)))
+            st.caption(
+                md(
+                    " · ".join(
+                        f"{date_text(when)}: {frm} to {to}" + (f" ({why})" if why else "")
+                        for when, frm, to, _who, why in moves
+                    )
+                )
+            )
     st.markdown("##### Fix teams")
     if not evidence.fixes:
         st.info("No fix team has worked on this stage yet.")
@@ -74,18 +89,27 @@ def moments_and_fixes(evidence: StageEvidence, *, key: str, today: date) -> None
         [
             {
                 "Fix": f.title,
-                "Status": f"{theme.FIX_STATUS.get(f.status, ('', f.status))[0]} {f.status}",
-                "Lead": f.lead,
-                "Sponsor": f.sponsor,
+                "Status": theme.FIX_STATUS.get(f.status, ("", f.status.capitalize()))[1],
+                "Lead": f.lead or "",
+                "Sponsor": f.sponsor or "",
                 "Chartered": f.chartered_on,
                 "Due": f.due_on,
-                "Overdue": f.overdue(today),
-                "Moment": f.moment_name or "",
+                "Overdue": f"since {date_text(f.due_on)}" if f.overdue(today) and f.due_on else "",
+                "Moment of truth": f.moment_name or "",
             }
             for f in evidence.fixes
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}-fixes")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        key=f"{key}-fixes",
+        column_config={
+            "Chartered": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Due": st.column_config.DateColumn(format="D MMM YYYY"),
+        },
+    )
 
 
 def stage_page(state: WallState, *, key: str = "sd") -> None:
@@ -107,6 +131,8 @@ def stage_page(state: WallState, *, key: str = "sd") -> None:
         return
     stage_header(col, data, key=key)
     evidence = cache.stage_evidence(version, db, col.stage.id)
+    opened_hit(evidence, col.stage.id, key=key)  # what a search hit opened (?complaint= or ?call=&at=)
+    themes_block(col.stage.id, data.month, version, db, key=key)
     page = OnStagePage(col, evidence, data.month, version, db, key)
     # evidence.VIEWS is read at call time, so a kind added to the registry gets its tab.
     views = list(evidence_views.VIEWS.values())

@@ -5,26 +5,27 @@ line each on the wall screen), the stage page's trends, and the survey comments
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
-from cxroom.permissions import may_see_personal_data
+from cxroom.formatting import fmt_survey_change
 from cxroom.queries.stage import CommentFilter
 from cxroom.queries.wall.months import add_months
 from cxroom.queries.wall.surveys import SurveyTile
 from cxroom.queries.wall.wall_data import StageColumn
 from cxroom.ui import cache
-from cxroom.ui.kit.actor import acting_role
 from cxroom.ui.kit.format import day_text, delta_style, fmt_survey, month_label
 from cxroom.ui.kit.text import md
 from cxroom.ui.prose import Prose
 from cxroom.ui.wall.charts import PLOT_LAYOUT
-from cxroom.ui.wall.voices import trim_at_word, voice
+from cxroom.ui.wall.voices import personal_data_toggle, trim_at_word, voice, words_table
 
 _SURVEY_KIND = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "percent": "score"}
 
 
 def surveys_block(col: StageColumn, month: date, *, key: str, prose: Prose, in_column: bool = False) -> None:
+    """Each question's tile and the newest comments (the stage page)."""
     prose.heading("Surveys")
     if not col.surveys:
         prose.add(prose.note("No survey question is linked to this stage."))
@@ -39,32 +40,33 @@ def surveys_block(col: StageColumn, month: date, *, key: str, prose: Prose, in_c
         voice(quote, key=f"{key}-c{index}", boxed=not in_column)
 
 
-def survey_lines(col: StageColumn, *, key: str, prose: Prose) -> None:
-    """Wall-screen surveys: one line per question, score and change."""
+def survey_lines(col: StageColumn, *, key: str, prose: Prose, empty_note: bool = False) -> None:
+    """One line per question, score and change (the wall; the stage page has the trends)."""
     if not col.surveys:
+        if empty_note:
+            prose.heading("Surveys")
+            prose.add(prose.note("No survey question is linked to this stage."))
         return
     prose.heading("Surveys")
     lines = []
     for tile in col.surveys:
-        change = ""
-        if tile.change is not None:
-            arrow = "▲" if tile.change > 0 else ("▼" if tile.change < 0 else "=")
-            change = f" {arrow}\u00a0{abs(tile.change):.1f}"
+        change = fmt_survey_change(tile.change, tile.kind)
         kind = _SURVEY_KIND.get(tile.kind, tile.kind)
         name = md(tile.survey.removesuffix(" survey"))
-        lines.append(f"{name} {kind} **{fmt_survey(tile.score, tile.kind)}**{change}")
+        score = fmt_survey(tile.score, tile.kind) if tile.n else "no answers"
+        lines.append(f"{name} {kind} **{score}**" + (f" · {md(change)}" if change else ""))
     prose.add("  \n".join(lines))
 
 
 def survey_metric(tile: SurveyTile, prev: date, *, key: str) -> None:
     kind = _SURVEY_KIND.get(tile.kind, tile.kind)
-    change = None if tile.change is None else (f"{tile.change:+.1f}" if round(tile.change, 1) != 0 else "0.0")
+    change = fmt_survey_change(tile.change, tile.kind)
     st.metric(
         f"{md(tile.survey)} · {kind}",
         fmt_survey(tile.score, tile.kind) if tile.n else "no answers",
         delta=change,
         **delta_style(tile.change, 1, "normal"),
-        delta_description=f"vs {prev:%b} · n = {tile.n:,}",
+        delta_description=f"vs {prev:%b} · {tile.n:,} answers",
         chart_data=tile.spark or None,
         chart_type="line",
         help=f"“{md(tile.text)}” {_survey_help(tile.kind)} Line: the last 12 months.",
@@ -80,12 +82,22 @@ def _survey_help(kind: str) -> str:
 
 
 def surveys_tab(col: StageColumn, month: date, version: int, db: str, *, key: str) -> None:
-    import plotly.graph_objects as go
-
     trend = cache.survey_trend(version, db, col.stage.id, month.isoformat())
     if trend.empty:
         st.info("No survey question is linked to this stage.")
         return
+    left, right = st.columns([1, 2], gap="large")
+    with left, Prose() as prose:
+        # The month's tiles and newest comments (the wall shows one line per question).
+        surveys_block(col, month, key=f"{key}-tiles", prose=prose)
+    with right:
+        _survey_charts(trend, key=key)
+    survey_comments(col, month, version, db, key=f"{key}-comments")
+
+
+def _survey_charts(trend: Any, *, key: str) -> None:
+    import plotly.graph_objects as go
+
     for question_id in dict.fromkeys(trend["question_id"].tolist()):
         rows = trend[trend["question_id"] == question_id].dropna(subset=["month"])
         first = trend[trend["question_id"] == question_id].iloc[0]
@@ -100,12 +112,11 @@ def surveys_tab(col: StageColumn, month: date, version: int, db: str, *, key: st
             y=rows["score"],
             mode="lines+markers",
             customdata=rows["n"],
-            hovertemplate="%{y:.1f} (n = %{customdata})<extra></extra>",
+            hovertemplate="%{y:.1f} (%{customdata} answers)<extra></extra>",
         )
         fig.update_layout(**PLOT_LAYOUT)
         st.plotly_chart(fig, key=f"{key}-q{question_id}", config={"displayModeBar": False})
         st.caption(_survey_help(str(first["kind"])))
-    survey_comments(col, month, version, db, key=f"{key}-comments")
 
 
 def survey_comments(col: StageColumn, month: date, version: int, db: str, *, key: str) -> None:
@@ -120,29 +131,20 @@ def survey_comments(col: StageColumn, month: date, version: int, db: str, *, key
         "All time": (None, None),
     }
     period = row[1].selectbox("Answered in", list(periods), key=f"{key}-period")
-    unmasked = may_see_personal_data(acting_role()) and row[2].checkbox(
-        "Show personal data",
-        key=f"{key}-unmasked",
-        help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
-    )
+    unmasked = personal_data_toggle(row[2], key=f"{key}-unmasked")
     since, until = periods[period]
     flt = CommentFilter(search=search[:200], since=since, until=until, show_personal_data=bool(unmasked))
     page = cache.survey_comments_page(version, db, col.stage.id, flt)
-    st.markdown(f"**{page.total:,}** comments match · showing the newest **{len(page.rows):,}**")
-    if page.total == 0:
-        st.caption("No survey comment matches." if search else "No survey comment in this period.")
-        return
-    st.dataframe(
+    words_table(
         page.rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        page.total,
+        noun="comments",
+        empty="No survey comment matches." if search else "No survey comment in this period.",
+        words=("comment", "Comment"),
+        unmasked=flt.show_personal_data,
+        columns={
             "answered_at": st.column_config.DatetimeColumn("Answered", format="D MMM YYYY"),
             "survey": "Survey",
-            "comment": st.column_config.TextColumn(
-                "Comment (as imported)" if flt.show_personal_data else "Comment (personal data masked)",
-                width="large",
-            ),
             "response_id": "Response",
         },
         key=f"{key}-table",

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import streamlit as st
 
+from cxroom.permissions import may_see_personal_data
 from cxroom.queries.wall.calls import CallView
 from cxroom.queries.wall.wall_data import StageColumn
 from cxroom.ui import cache
+from cxroom.ui.kit.actor import acting_role
 from cxroom.ui.kit.format import clip_time, date_text
 from cxroom.ui.kit.text import md
 from cxroom.ui.prose import Prose
@@ -20,7 +23,8 @@ def call_block(col: StageColumn, *, key: str, prose: Prose, wall_screen: bool = 
     if not col.calls:
         prose.add(prose.note("No call recording on the wall for this stage."))
         return
-    call_player(col.calls[0], key=f"{key}-call", excerpt_chars=200 if wall_screen else 320, prose=prose, in_column=True)
+    # A column has room for the clip, not its transcript (the stage page has both).
+    call_player(col.calls[0], key=f"{key}-call", excerpt_chars=200 if wall_screen else 0, prose=prose, in_column=True)
 
 
 def call_player(
@@ -45,7 +49,7 @@ def call_player(
         st.audio(data, format=call.mime, start_time=start, end_time=end)
     if full_transcript:
         return
-    excerpt = call.excerpt(excerpt_chars)
+    excerpt = call.excerpt(excerpt_chars) if excerpt_chars else ""
     if excerpt:
         voice(excerpt, key=key, boxed=not in_column)
 
@@ -77,9 +81,45 @@ def calls_list(calls: Sequence[CallView], *, key: str) -> None:
                 lines = []
                 clip = {id(s) for s in call.clip_segments()}
                 for seg in call.transcript:
-                    mark = "▶ " if id(seg) in clip else "  "
+                    mark = "» " if id(seg) in clip else "  "  # Latin-1: drawn by every font
                     lines.append(f"{mark}{clip_time(seg.start)}  {seg.speaker}: {seg.text}")
-                with st.expander("Transcript (▶ the highlighted clip; personal data masked)"):
+                with st.expander("Transcript (» marks the highlighted clip; personal data masked)"):
                     st.text("\n".join(lines))
             else:
                 st.caption("No transcript.")
+
+
+def personal_data_toggle(slot: Any, *, key: str) -> bool:
+    """Personal data is masked for everyone by default (the table may be on a shared screen); a
+    role that may read it unmasked asks for it here, and search then reads it too."""
+    return may_see_personal_data(acting_role()) and bool(
+        slot.checkbox(
+            "Show personal data",
+            key=key,
+            help="Show e-mail addresses, phone, card and account numbers as imported, and search in them.",
+        )
+    )
+
+
+def words_table(
+    rows: Any,
+    total: int,
+    *,
+    noun: str,
+    empty: str,
+    words: tuple[str, str],
+    unmasked: bool,
+    columns: dict[str, Any],
+    key: str,
+) -> None:
+    """A searched page of customers' words (complaints, comments): how many match, the newest
+    rows, and the column of words (``words``: column, label) saying whether it is masked."""
+    st.markdown(f"**{total:,}** {noun} match · showing the newest **{len(rows):,}**")
+    if total == 0:
+        st.caption(empty)
+        return
+    column, label = words
+    shown = st.column_config.TextColumn(
+        f"{label} (as imported)" if unmasked else f"{label} (personal data masked)", width="large"
+    )
+    st.dataframe(rows, hide_index=True, width="stretch", column_config={**columns, column: shown}, key=key)

@@ -11,15 +11,20 @@ import streamlit as st
 from cxroom.queries.wall.wall_data import StageColumn, WallData
 from cxroom.ui import cache, context, theme
 from cxroom.ui.kit.text import md
+from cxroom.ui.wall import customer_math
 from cxroom.ui.wall.column import stage_column
 from cxroom.ui.wall.header import stamp_text, wall_header
 from cxroom.ui.wall.state import WallState, resolve_month
 from cxroom.ui.wall.wall_screen import ROOMY_SLOTS, screen_slice, spotlight_column
 
 LEGEND = (
-    "Moments of truth: ✖ broken → ⚠ unreliable → ✔ reliable → ★ differentiating; key moments in bold; "
-    "▲/▼ moved this month. KPIs: ✔ on target · ⚠ near target (between target and warning) · ✖ off target. "
-    "Lines and bars: the last 12 months. Silos: the owner in bold."
+    "Each column puts its worst news first. Moments of truth, from worst to best: :material/cancel: broken, "
+    ":material/warning: unreliable, :material/check_circle: reliable, :material/star: differentiating; "
+    "key moments in bold; "
+    ":material/arrow_upward: / :material/arrow_downward: moved this month. KPIs: :material/cancel: off target · "
+    ":material/warning: near target (between target and warning) · :material/check_circle: on target, "
+    "beside the target and the change since last month. Silos: the owner in bold. "
+    "Open a stage for its trends, every KPI, comments and calls."
 )
 
 
@@ -84,6 +89,7 @@ def wall_page(state: WallState, *, key: str = "wall") -> None:
     shown, _slots = screen_slice(data.columns, state.query.screen, state.query.of)
     spot = spotlight_column(shown, state.spotlight_s)
     wall_header(data, state, key=key, spot=spot)
+    customer_math.band(data, wall_screen=state.wall_screen)
     render_wall(
         data,
         key=key,

@@ -12,7 +12,7 @@ def test_pages_split_stages_evenly() -> None:
 
 def test_the_playlist_runs_wall_pages_then_spotlights_then_fixes_then_celebrations() -> None:
     playlist = DisplayPlaylist(wall_s=10, spotlight_s=5, fixes_s=8, celebrations_s=4)
-    found = slots(playlist, stages=7, fixes=True, celebrations=True)
+    found = slots(playlist, stages=7, fixes=3, celebrations=2)
     assert [(s.kind, s.index) for s in found] == [
         ("wall", 0),
         ("wall", 1),
@@ -32,7 +32,23 @@ def test_the_playlist_runs_wall_pages_then_spotlights_then_fixes_then_celebratio
 
 def test_screens_left_out_or_with_nothing_to_show_are_skipped() -> None:
     only_wall = DisplayPlaylist(wall_s=30, spotlight_s=0, fixes_s=0, celebrations_s=0)
-    assert [s.kind for s in slots(only_wall, stages=3, fixes=True, celebrations=True)] == ["wall"]
-    nothing_won = slots(DisplayPlaylist(), stages=2, fixes=True, celebrations=False)
+    assert [s.kind for s in slots(only_wall, stages=3, fixes=3, celebrations=2)] == ["wall"]
+    nothing_won = slots(DisplayPlaylist(), stages=2, fixes=3, celebrations=0)
     assert [s.kind for s in nothing_won] == ["wall", "spotlight", "spotlight", "fixes"]
-    assert slot_at(slots(only_wall, stages=0, fixes=False, celebrations=False), 45)[1] == 15
+    assert slot_at(slots(only_wall, stages=0, fixes=0, celebrations=0), 45)[1] == 15
+
+
+def test_a_long_fix_board_and_many_wins_take_even_pages_each_with_its_turn() -> None:
+    playlist = DisplayPlaylist(wall_s=10, spotlight_s=0, fixes_s=8, celebrations_s=4)
+    found = slots(playlist, stages=3, fixes=22, celebrations=7)
+    assert [(s.kind, s.index, s.count) for s in found] == [
+        ("wall", 0, 1),
+        ("fixes", 0, 3),
+        ("fixes", 1, 3),
+        ("fixes", 2, 3),
+        ("celebrations", 0, 2),
+        ("celebrations", 1, 2),
+    ]
+    assert [s.seconds for s in found] == [10, 8, 8, 8, 4, 4]  # every page for the screen's seconds
+    assert [s.count for s in slots(playlist, stages=3, fixes=8, celebrations=6)[1:]] == [1, 1]
+    assert [s.count for s in slots(playlist, stages=3, fixes=9, celebrations=1)[1:]] == [2, 2, 1]
