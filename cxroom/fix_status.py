@@ -46,6 +46,7 @@ __all__ = [
     "next_statuses",
     "order_values",
     "overdue_sql",
+    "word",
 ]
 
 # The working statuses a team moves through, in order; 'results' then 'celebrated' close the run.
@@ -67,34 +68,52 @@ MIN_REASON = 10  # characters: a reason for dropping, moving back or celebrating
 
 @dataclass(frozen=True)
 class StatusLook:
-    """How a status is shown: an icon, a word and a badge colour (Streamlit's palette)."""
+    """How a status is shown: an icon, a word and a badge colour (Streamlit's palette), and a
+    Material icon (``:material/...:``) for the pages, where a symbol may draw as an empty box."""
 
     icon: str
     label: str
     colour: str
+    material: str = ":material/radio_button_unchecked:"
 
     @property
     def text(self) -> str:
         return f"{self.icon} {self.label}"
 
+    @property
+    def badge(self) -> str:
+        """The Material icon and the word, for Markdown, badges and headings on the pages."""
+        return f"{self.material} {self.label}"
+
 
 _LOOKS: dict[FixStatus, StatusLook] = {
-    FixStatus.CHARTERED: StatusLook("◔", "Chartered", "blue"),
-    FixStatus.DIAGNOSING: StatusLook("◑", "Diagnosing", "blue"),
-    FixStatus.RECOMMENDING: StatusLook("◕", "Recommending", "violet"),
-    FixStatus.IMPLEMENTING: StatusLook("⚙", "Implementing", "orange"),
-    FixStatus.RESULTS: StatusLook("●", "Results", "green"),
-    FixStatus.CELEBRATED: StatusLook("★", "Celebrated", "green"),
-    FixStatus.DROPPED: StatusLook("○", "Dropped", "gray"),
+    FixStatus.CHARTERED: StatusLook("◔", "Chartered", "blue", ":material/flag:"),
+    FixStatus.DIAGNOSING: StatusLook("◑", "Diagnosing", "blue", ":material/search:"),
+    FixStatus.RECOMMENDING: StatusLook("◕", "Recommending", "violet", ":material/lightbulb:"),
+    FixStatus.IMPLEMENTING: StatusLook("⚙", "Implementing", "orange", ":material/build:"),
+    FixStatus.RESULTS: StatusLook("●", "Results", "green", ":material/insights:"),
+    FixStatus.CELEBRATED: StatusLook("★", "Celebrated", "green", ":material/celebration:"),
+    FixStatus.DROPPED: StatusLook("○", "Dropped", "gray", ":material/block:"),
 }
 
 
 def look(status: str) -> StatusLook:
-    """How ``status`` is shown; an unknown value (an old row, a typo in a file) is shown as itself."""
+    """How ``status`` is shown; an unknown value (an old row, a typo in a file) is shown in words
+    ('on_hold' reads 'On hold'), never as an internal name."""
     try:
         return _LOOKS[FixStatus(status)]
     except ValueError:
-        return StatusLook("•", str(status), "gray")
+        return StatusLook("•", word(str(status)), "gray")
+
+
+def word(status: str) -> str:
+    """A status as leaders read it ("Results", "Implementing"): the one mapping of statuses to
+    words for the minutes, the presenter, the decks and the digest."""
+    try:
+        return _LOOKS[FixStatus(status)].label
+    except ValueError:
+        text = " ".join(str(status).replace("_", " ").split())
+        return text[:1].upper() + text[1:] if text else "No status"
 
 
 def _status(status: str) -> FixStatus | None:

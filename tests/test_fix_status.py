@@ -23,7 +23,7 @@ def test_every_status_has_one_place_in_the_order_and_a_look() -> None:
     assert not fix_status.ACTIVE & fix_status.CLOSED
     looks = [fix_status.look(s.value) for s in fix_status.ORDER]
     assert len({x.text for x in looks}) == len(looks), "two statuses would read alike"
-    assert fix_status.look("legacy-status").text == "• legacy-status"
+    assert fix_status.look("legacy-status").text == "• Legacy-status"  # shown in words, capitalised
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,20 @@ def test_the_sql_is_the_python_rule(empty_store: Store) -> None:
         assert active is fix_status.is_active(status), status
         seen += 1
     assert seen == len(CASES) == len(FixStatus) * len(OFFSETS)
+
+
+# -- words for leaders ------------------------------------------------------------------------
+
+
+def test_every_status_reads_as_a_capitalised_word_and_has_a_material_icon() -> None:
+    for status in fix_status.ORDER:
+        word = fix_status.word(status.value)
+        assert word[0].isupper() and "_" not in word and word.lower().startswith(status.value[:4])
+        assert fix_status.look(status.value).material.startswith(":material/")
+        assert fix_status.look(status.value).badge.endswith(word)
+
+
+def test_an_unknown_status_reads_in_words_never_as_an_internal_name() -> None:
+    assert fix_status.word("on_hold") == "On hold"
+    assert fix_status.look("waiting_for__vendor").label == "Waiting for vendor"
+    assert fix_status.word("") == "No status"

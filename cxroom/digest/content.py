@@ -3,9 +3,10 @@
 Leaders are the users whose role is viewer (leadership), facilitator or admin: they get a
 digest every month, with the unusual rises of the whole room and how many fixes are overdue
 in it. Owners are the users named on an active fix (lead, sponsor or member) or as the owner
-of a recent review decision: they get their own open actions and overdue fixes, and the
-unusual rises at the stages of their fixes. A fix's title appears only in the digests of its
-people. Everyone's digest has the month's wins. A user who is neither gets none.
+of a review decision not yet done (open or overdue, cxroom.insights.follow_up): they get their
+own open actions and overdue fixes, and the unusual rises at the stages of their fixes. A fix's
+title appears only in the digests of its people. Everyone's digest has the month's wins. A user
+who is neither gets none.
 """
 
 from __future__ import annotations

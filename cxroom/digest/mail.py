@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from cxroom import fix_status
 from cxroom.digest.content import Digest
 from cxroom.formatting import date_text, fmt_count, month_label, times_usual
+from cxroom.insights.follow_up import FollowUpState
 from cxroom.textsafe import plain
 
 Section = tuple[str, list[str], str]  # heading, lines, what to say when there are none
@@ -22,18 +23,21 @@ def subject(d: Digest) -> str:
 
 
 def decision_line(d: Digest, i: int) -> str:
+    """'Overdue · Billing to find where prices diverge · due 3 Nov 2026 · decided in Monthly room review · ...'
+    (the state is cxroom.insights.follow_up's, as the next review's agenda shows it)."""
     item = d.decisions[i]
-    due = f", due {date_text(item.due_on)}" if item.due_on else ""
-    late = " (overdue)" if item.due_on and item.due_on < d.today else ""
-    return f"{item.text} (decided in {item.review_title}{due}){late}"
+    due = f"due {date_text(item.due_on)}" if item.due_on else "no due date"
+    return f"{item.state.word} · {item.text} · {due} · decided in {item.review_title}"
 
 
 def sections(d: Digest) -> list[Section]:
     """The digest's sections in reading order, as plain text lines."""
-    actions = [decision_line(d, i) for i in range(len(d.decisions))]
+    # Overdue decisions first, then open ones (each group in due-date order, as read).
+    order = sorted(range(len(d.decisions)), key=lambda i: d.decisions[i].state is not FollowUpState.OVERDUE)
+    actions = [decision_line(d, i) for i in order]
     for f in d.open_fixes:
         due = f", due {date_text(f.due_on)}" if f.due_on else ""
-        actions.append(f"{f.title} · {f.stage_name} · {fix_status.look(f.status).label}{due} (you are its {f.part})")
+        actions.append(f"{f.title} · {f.stage_name} · {fix_status.word(f.status)}{due} (you are its {f.part})")
     overdue = [
         f"{f.title} · {f.stage_name} · was due {date_text(f.due_on)}, "
         f"{fmt_count(fix_status.days_overdue(f.status, f.due_on, d.today), 'day')} ago · led by {f.lead}"

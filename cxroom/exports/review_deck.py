@@ -24,6 +24,7 @@ from cxroom.exports.deck import (
     title_text,
 )
 from cxroom.formatting import date_text, fmt_count, month_label
+from cxroom.insights.follow_up import FollowUpState, state_of
 from cxroom.queries.reviews.minutes_doc import Minutes
 from cxroom.queries.wall.wall_data import WallData
 
@@ -62,12 +63,22 @@ def finding_lines(m: Minutes) -> list[Line]:
     return [_wide(f"{f.where}: {f.text}") for f in m.findings]
 
 
+_STATE_TONE = {FollowUpState.OVERDUE: "bad", FollowUpState.OPEN: "plain", FollowUpState.DONE: "good"}
+
+
 def decision_lines(m: Minutes, today: date) -> list[Line]:
+    """'Overdue · the decision · owner Ann · due 3 Nov 2026': its follow-up state as of ``today``
+    (cxroom.insights.follow_up, as the next review's agenda and the digest read it)."""
     lines = []
     for d in m.decisions:
-        owner = d.owner.strip() or "no owner yet"
-        late = d.due_on is not None and d.due_on < today
-        lines.append(_wide(f"{d.text} · {owner}{_due(d.due_on)}", "warn" if late else "plain"))
+        state = state_of(d.due_on, d.done_at, today)
+        owner = f"owner {d.owner.strip()}" if d.owner.strip() else "no owner yet"
+        when = (
+            f"done {date_text(d.done_at)}"
+            if d.done_at
+            else (f"due {date_text(d.due_on)}" if d.due_on else "no due date")
+        )
+        lines.append(_wide(f"{state.word} · {d.text} · {owner} · {when}", _STATE_TONE[state]))
     return lines
 
 
@@ -75,13 +86,11 @@ def fix_lines(m: Minutes, today: date) -> list[Line]:
     lines = []
     for f in m.fixes_chartered:
         late = fix_status.is_overdue(f["status"], f["due_on"], today)
-        text = (
-            f"Chartered: {f['title']} · {f['stage_name']} · led by {f['lead']} · {fix_status.look(f['status']).label}"
-        )
+        text = f"Chartered: {f['title']} · {f['stage_name']} · led by {f['lead']} · {fix_status.word(f['status'])}"
         text += _due(f["due_on"]) + (" (overdue)" if late else "")
         lines.append(_wide(text, "bad" if late else "plain"))
     for p in m.presentations:
-        text = f"Presented: {p['title']} · {p['stage_name']} · {fix_status.look(p['status']).label}"
+        text = f"Presented: {p['title']} · {p['stage_name']} · {fix_status.word(p['status'])}"
         lines.append(_wide(text))
     return lines
 

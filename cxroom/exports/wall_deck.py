@@ -91,7 +91,7 @@ def _fix_block(column: StageColumn, today: date) -> Block:
     for fix in active[:FIXES_SHOWN]:
         due = f", due {date_text(fix.due_on)}" if fix.due_on else ""
         late = fix.overdue(today)
-        text = f"{fix.title}: {fix_status.look(fix.status).label}{due}" + (" (overdue)" if late else "")
+        text = f"{fix.title}: {fix_status.word(fix.status)}{due}" + (" (overdue)" if late else "")
         lines.append(_line(f"{text}, led by {fix.lead}", "bad" if late else "plain"))
     heading = "Fixes in flight" if len(active) <= FIXES_SHOWN else f"Fixes in flight: {FIXES_SHOWN} of {len(active)}"
     return Block(heading, tuple(lines))

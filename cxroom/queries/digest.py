@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from cxroom import fix_status
 from cxroom.insights.agenda_facts import CategorySeries
+from cxroom.insights.follow_up import FollowUpState, state_of
 from cxroom.queries.reviews.agenda_facts import CATEGORY_SERIES
-from cxroom.queries.reviews.months import add_months, month_params, params_for
+from cxroom.queries.reviews.months import month_params, params_for
 from cxroom.store import Store
-
-OPEN_DECISION_MONTHS = 6  # decisions of reviews held this many months back count as open actions
 
 ROOM_NAME = "SELECT value FROM meta WHERE key = 'room_name'"
 
@@ -44,12 +44,15 @@ ORDER BY f.due_on NULLS LAST, f.id
 
 OVERDUE_COUNT = f"SELECT count(*) FROM fixes f WHERE {fix_status.overdue_sql()}"
 
+# Every decision with an owner that nobody has marked done yet, however old: it stays someone's open
+# action until it is done (cxroom.insights.follow_up says whether it is open or overdue).
 OPEN_DECISIONS = """
-SELECT lower(trim(d.owner)) AS person_key, d.id, d.text, d.due_on, r.title AS review_title, r.held_on
+SELECT lower(trim(d.owner)) AS person_key, d.id, d.text, d.owner, d.due_on, d.done_at,
+       r.title AS review_title, r.held_on
 FROM review_decisions d
 JOIN reviews r ON r.id = d.review_id
-WHERE trim(d.owner) <> '' AND r.held_on >= $since
-ORDER BY d.due_on NULLS LAST, d.id
+WHERE trim(d.owner) <> '' AND d.done_at IS NULL AND r.held_on <= $today
+ORDER BY d.due_on NULLS LAST, r.held_on, d.id
 """
 
 CELEBRATED = """
@@ -85,12 +88,16 @@ class PersonFix:
 
 @dataclass(frozen=True)
 class OpenDecision:
+    """A decision not done yet, with its follow-up state as of the digest's day."""
+
     person_key: str
     id: int
     text: str
+    owner: str
     due_on: date | None
     review_title: str
     held_on: date
+    state: FollowUpState
 
 
 @dataclass(frozen=True)
@@ -115,9 +122,14 @@ class DigestFacts:
     categories: tuple[CategorySeries, ...]
 
 
+def _open_decision(row: dict[str, Any], today: date) -> OpenDecision:
+    state = state_of(row["due_on"], row.pop("done_at"), today)
+    return OpenDecision(**row, state=state)
+
+
 def digest_facts(store: Store, month: date, *, today: date) -> DigestFacts:
     """Everything the digests of ``month`` (first day) say, as of ``today``."""
-    values = month_params(month, stage=None, since=add_months(today.replace(day=1), -OPEN_DECISION_MONTHS))
+    values = month_params(month, stage=None)
     month_range = {"month": month, "next": values["next"]}
     return DigestFacts(
         room_name=str(store.fetch_value(ROOM_NAME) or "Customer Room"),
@@ -125,7 +137,7 @@ def digest_facts(store: Store, month: date, *, today: date) -> DigestFacts:
         today=today,
         users=tuple(Recipient(**r) for r in store.fetch_dicts(USERS)),
         fixes=tuple(PersonFix(**r) for r in store.fetch_dicts(PEOPLES_FIXES, {"today": today})),
-        decisions=tuple(OpenDecision(**r) for r in store.fetch_dicts(OPEN_DECISIONS, {"since": values["since"]})),
+        decisions=tuple(_open_decision(r, today) for r in store.fetch_dicts(OPEN_DECISIONS, {"today": today})),
         wins=tuple(
             Win(**{k: r[k] for k in ("id", "title", "lead", "stage_name")})
             for r in store.fetch_dicts(CELEBRATED, month_range)

@@ -119,7 +119,7 @@ SNAPSHOT_TABLES = (
 DELETE_SNAPSHOT = {table: f"DELETE FROM {table} WHERE review_id = ?" for table in SNAPSHOT_TABLES}
 
 
-def data_month(tx: Tx, held_on: date) -> date:
+def data_month(tx: Tx | Store, held_on: date) -> date:
     """The month of data a review held on ``held_on`` looks at."""
     wanted = review_month(held_on)
     return tx.fetch_value(DATA_MONTH, {"before": next_month(wanted)}) or wanted

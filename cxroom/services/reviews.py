@@ -22,7 +22,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from cxroom.errors import ConflictError, InvalidInputError, NotFoundError
-from cxroom.insights.agenda import AgendaKind, AgendaSection, review_month
+from cxroom.insights.agenda import AgendaKind, AgendaSection
 from cxroom.models import ReviewCreate, ReviewStatus
 from cxroom.permissions import Action
 from cxroom.services import _lookup, review_snapshot, submits
@@ -52,7 +52,13 @@ class AgendaItemCreate(CommandInput):
 
 INSERT_REVIEW = "INSERT INTO reviews (held_on, kind, title, attendees, submit_key) VALUES (?, ?, ?, ?, ?) RETURNING id"
 REVIEW_BY_SUBMIT_KEY = "SELECT id FROM reviews WHERE submit_key = ?"
-REVIEW_DATES = "SELECT id, title, held_on, status FROM reviews ORDER BY held_on, id"
+# Each review with the month of data it looks at once closed (its snapshot's); open ones get theirs from
+# review_snapshot.data_month, the rule the snapshot itself follows.
+REVIEW_DATES = """
+SELECT r.id, r.title, r.held_on, r.status, s.month AS snapshot_month
+FROM reviews r LEFT JOIN review_snapshots s ON s.review_id = r.id
+ORDER BY r.held_on, r.id
+"""
 INSERT_AGENDA_ITEM = """
 INSERT INTO review_agenda_items (review_id, position, kind, section, title, reasons, stage_id, moment_id, fix_id,
                                  minutes, source, created_by, created_at)
@@ -147,8 +153,7 @@ def plan_review_once(
         if done is not None:
             return submits.Created(int(done), repeated=True)
         if not allow_similar:
-            wanted = review_month(data.held_on)
-            similar = [r for r in tx.fetch_dicts(REVIEW_DATES) if review_month(r["held_on"]) == wanted]
+            wanted, similar = _same_data_month(tx, data.held_on)
             if similar:
                 names = ", ".join(f"{r['title']} (held {r['held_on']:%d %b %Y}, {r['status']})" for r in similar)
                 raise submits.SimilarExists(
@@ -167,8 +172,25 @@ def reviews_of_month(store: Store, held_on: date) -> list[dict[str, Any]]:
     """The reviews that look at the same month of data as a review held on ``held_on`` would.
     The plan form warns with links to them; planning another stays possible (a quarterly and a
     monthly review may share a month)."""
-    wanted = review_month(held_on)
-    return [r for r in store.fetch_dicts(REVIEW_DATES) if review_month(r["held_on"]) == wanted]
+    return _same_data_month(store, held_on)[1]
+
+
+def _same_data_month(reader: Tx | Store, held_on: date) -> tuple[date, list[dict[str, Any]]]:
+    """The month of data a review held on ``held_on`` looks at, and the reviews that look at it too.
+    The month of data, not the calendar: a review held on 3 December while November is not loaded yet
+    reviews October, as one held on 8 November does (reviews are titled by the month they review)."""
+    wanted = review_snapshot.data_month(reader, held_on)
+    months: dict[date, date] = {}  # held_on -> its data month, read once per day
+
+    def month_of(row: dict[str, Any]) -> date:
+        frozen: date | None = row["snapshot_month"]
+        if frozen is not None:
+            return frozen
+        if row["held_on"] not in months:
+            months[row["held_on"]] = review_snapshot.data_month(reader, row["held_on"])
+        return months[row["held_on"]]
+
+    return wanted, [r for r in reader.fetch_dicts(REVIEW_DATES) if month_of(r) == wanted]
 
 
 def update_review(store: Store, review_id: int, data: ReviewCreate, *, expected_version: int, actor: str) -> None:

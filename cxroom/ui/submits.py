@@ -58,7 +58,7 @@ def similar_warning(form: str, *, page: str, param: str, confirm: str) -> tuple[
         return None
     payload, message, existing = held
     with st.container(border=True, key=f"{form}-similar"):
-        st.warning(md(message), icon="⚠️")
+        st.warning(md(message), icon=":material/warning:")
         for row in existing:
             navigation.page_link(
                 page, label=md(str(row["title"])), query_params={param: str(row["id"])}, text_otherwise=True

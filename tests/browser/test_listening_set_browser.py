@@ -78,7 +78,7 @@ def test_play_to_the_room_plays_the_clip_and_records_it(
         page.goto(f"{server.url}/presenter?review={REVIEW}&listen=1")
         _idle(page)
         assert page.locator("audio").count() == 0
-        page.get_by_role("button", name="▶ Play to the room").first.click()
+        page.get_by_role("button", name="Play to the room").first.click()
         _idle(page)
         audio = page.locator("audio").first
         audio.wait_for(timeout=15_000)

@@ -104,17 +104,21 @@ def _parts(msg: EmailMessage) -> tuple[str, str]:
     return msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
 
 
+def deliver(store: Store, smtp_server: tuple[Inbox, int]) -> dict[str, EmailMessage]:
+    """The month's digests sent through the real SMTP server, as it received them, by recipient."""
+    inbox, port = smtp_server
+    prepared = prepare(store, MONTH, today=TODAY, sender=SENDER)
+    smtp = SmtpSettings(host="127.0.0.1", port=port, starttls=False, sender=SENDER)
+    outcomes = send([m for _d, m in prepared.messages], smtp)
+    assert all(o.sent for o in outcomes) and prepared.skipped == ()
+    return {rcpt[0]: msg for rcpt, msg in inbox.received}
+
+
 def test_the_digest_reaches_each_owner_and_leader_through_a_real_smtp_server(
     empty_store: Store, smtp_server: tuple[Inbox, int]
 ) -> None:
     digest_room(empty_store)
-    inbox, port = smtp_server
-    prepared = prepare(empty_store, MONTH, today=TODAY, sender=SENDER)
-    smtp = SmtpSettings(host="127.0.0.1", port=port, starttls=False, sender=SENDER)
-    outcomes = send([m for _d, m in prepared.messages], smtp)
-
-    assert all(o.sent for o in outcomes) and prepared.skipped == ()
-    by_rcpt = {rcpt[0]: msg for rcpt, msg in inbox.received}
+    by_rcpt = deliver(empty_store, smtp_server)
     # Nora is on no fix and owns no decision: nothing to tell her.
     assert set(by_rcpt) == {"ann@example.org", "bob@example.org", "lena@example.org"}
     for msg in by_rcpt.values():

@@ -97,7 +97,7 @@ def test_the_board_and_the_wall_both_show_the_late_results_overdue(
     board = _open(app_for, late_results.settings, "views/fixes.py")
     listing = next(d.value for d in board.dataframe if "title" in d.value.columns).set_index("title")
     assert bool(listing.loc[late_results.title, "overdue"])
-    assert listing.loc[late_results.title, "status"] == "● Results"
+    assert listing.loc[late_results.title, "status"] == "Results"
     card = f"board-card-overdue-{late_results.fix_id}"
     assert any(card in str(getattr(e, "key", "") or getattr(e.proto, "id", "")) for e in board.get("flex_container"))
 

@@ -337,8 +337,13 @@ def test_close_the_review_then_read_the_minutes_and_what_changed(
     assert not _errors(at)
     review = listing.get_review(store, planned)
     assert review is not None and review.closed and review.snapshot_month == date(2026, 10, 1)
-    downloads = {b.key for b in at.get("download_button")}
-    assert {"minutes-md", "minutes-html", "review-deck-pptx", "review-deck-pdf"} == downloads
+    # The minutes (Markdown, print-ready HTML) and the deck (PowerPoint, PDF), side by side.
+    assert [b.label for b in at.get("download_button")] == [
+        "Minutes as Markdown",
+        "Minutes as printable HTML",
+        "Deck (PowerPoint)",
+        "Deck (PDF)",
+    ]
     text = _texts(at)
     assert "# Minutes: Page test review" in text and "Repeat contacts keep rising at Get help" in text
     _switch_tab(at, "Since the last review")

@@ -19,7 +19,7 @@ from cxroom.insights.agenda_facts import (
 from cxroom.queries.customer_math import stage_losses
 from cxroom.queries.reviews.follow_up import earlier_decisions
 from cxroom.queries.reviews.listing import LAST_REVIEW_BEFORE, data_month
-from cxroom.queries.reviews.months import month_params, params_for
+from cxroom.queries.reviews.months import month_params, monthly_kpi_values, params_for
 from cxroom.queries.themes import theme_facts
 from cxroom.store import Store
 from cxroom.survey_sql import survey_score
@@ -31,12 +31,8 @@ from cxroom.survey_sql import survey_score
 
 STAGE_FACTS = "SELECT id, slug, name, position FROM stages WHERE NOT archived ORDER BY position, id"
 
-KPI_FACTS = """
-WITH r AS (
-    SELECT kpi_id, date_trunc('month', period)::DATE AS month, arg_max(value, period) AS value
-    FROM kpi_readings
-    WHERE period >= $prev AND period < $next
-    GROUP BY kpi_id, month
+KPI_FACTS = f"""
+WITH r AS ({monthly_kpi_values("$prev")}
 )
 SELECT k.id, k.stage_id, k.name, k.unit, k.direction, k.target, k.warning,
        max(r.value) FILTER (WHERE r.month = $month) AS value,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from cxroom import fix_status
 from cxroom.formatting import date_text, datetime_text, month_label
 from cxroom.insights.agenda import AgendaKind
 from cxroom.insights.follow_up import FollowUp
@@ -130,7 +131,7 @@ def minutes_markdown(m: Minutes) -> str:
     ]
     out += [f"{i.position}. {e(i.title)} ({i.minutes} min)" for i in m.agenda] or ["No agenda."]
     out += ["", "## Decisions from earlier reviews", ""]
-    out += [f"- {e(f.line())}" for f in m.follow_up] or ["None to follow up."]
+    out += [f"- {e(f.line())}" for f in m.follow_up] or ["Nothing to follow up."]
     out += ["", "## Findings", ""]
     for f in m.findings:
         out.append(f"- **{e(f.where)}:** {e(f.text)}")
@@ -158,13 +159,13 @@ def minutes_markdown(m: Minutes) -> str:
         out.append("No fixes chartered.")
     out += ["", "## Results presented", ""]
     for p in m.presentations:
-        out.append(f"- **{e(p['title'])}** ({e(p['status'])}, lead {e(p['lead'])})")
+        out.append(f"- **{e(p['title'])}** ({e(fix_status.word(p['status']))}, lead {e(p['lead'])})")
         if p["results"]:
             out.append(f"  - Results: {e(p['results'])}")
     if not m.presentations:
         out.append("No fix team presented.")
     out += ["", "## Wins", ""]
-    out += [f"- {e(w)}" for w in m.wins] or ["None this time."]
+    out += [f"- {e(w)}" for w in m.wins] or ["No wins this time."]
     out += ["", f"## {_changes_heading(m)}", ""]
     out += [f"- {e(c)}" for c in m.changes] or [NO_CHANGES]
     return "\n".join(out) + "\n"
@@ -211,7 +212,7 @@ def minutes_html(m: Minutes) -> str:
         for x in m.fixes_chartered
     ]
     presented_html = [
-        f"<strong>{e(p['title'])}</strong> ({e(p['status'])}, lead {e(p['lead'])})"
+        f"<strong>{e(p['title'])}</strong> ({e(fix_status.word(p['status']))}, lead {e(p['lead'])})"
         + (f"<br><span class='muted'>Results: {e(p['results'])}</span>" if p["results"] else "")
         for p in m.presentations
     ]
@@ -226,7 +227,7 @@ def minutes_html(m: Minutes) -> str:
 <h2>Agenda</h2>
 {"<ol>" + agenda_html + "</ol>" if m.agenda else "<p class='muted'>No agenda.</p>"}
 <h2>Decisions from earlier reviews</h2>
-{items([e(f.line()) for f in m.follow_up], "None to follow up.")}
+{items([e(f.line()) for f in m.follow_up], "Nothing to follow up.")}
 <h2>Findings</h2>
 {items(findings_html, "No findings recorded.")}
 <h2>Decisions</h2>
@@ -236,7 +237,7 @@ def minutes_html(m: Minutes) -> str:
 <h2>Results presented</h2>
 {items(presented_html, "No fix team presented.")}
 <h2>Wins</h2>
-{items([e(w) for w in m.wins], "None this time.")}
+{items([e(w) for w in m.wins], "No wins this time.")}
 <h2>{e(_changes_heading(m))}</h2>
 {items([e(c) for c in m.changes], NO_CHANGES)}
 """

@@ -30,3 +30,14 @@ def month_params(month: date, **extra: Any) -> dict[str, Any]:
         "from": add_months(month, -HISTORY_MONTHS),
         **extra,
     }
+
+
+def monthly_kpi_values(first: str) -> str:
+    """SQL: each KPI's value per month from the month starting at parameter ``first`` up to $next:
+    the latest reading of the month (the wall's rule), as rows (kpi_id, month, value). ``first`` names
+    a parameter of the calling statement ('$prev', '$from'), never input."""
+    return f"""
+    SELECT kpi_id, date_trunc('month', period)::DATE AS month, arg_max(value, period) AS value
+    FROM kpi_readings
+    WHERE period >= {first} AND period < $next
+    GROUP BY kpi_id, month"""

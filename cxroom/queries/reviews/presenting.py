@@ -14,7 +14,7 @@ import pandas as pd
 from cxroom.insights.agenda_facts import CategorySeries, KpiFacts, MomentFacts, SurveyFacts
 from cxroom.queries.artifact_versions import CURRENT_ONLY
 from cxroom.queries.reviews.agenda_facts import CATEGORY_SERIES, KPI_FACTS, MOMENT_FACTS, SURVEY_FACTS
-from cxroom.queries.reviews.months import add_months, month_params, params_for
+from cxroom.queries.reviews.months import add_months, month_params, monthly_kpi_values, params_for
 from cxroom.store import Store
 
 TREND_MONTHS = 13  # months in the presenter's trend charts
@@ -25,12 +25,8 @@ VERBATIMS_SHOWN = 3
 
 STAGE = "SELECT id, slug, name, customer_goal, description, colour FROM stages WHERE id = ?"
 
-KPI_TRENDS = """
-WITH r AS (
-    SELECT kpi_id, date_trunc('month', period)::DATE AS month, arg_max(value, period) AS value
-    FROM kpi_readings
-    WHERE period >= $from AND period < $next
-    GROUP BY kpi_id, month
+KPI_TRENDS = f"""
+WITH r AS ({monthly_kpi_values("$from")}
 )
 SELECT r.kpi_id, r.month, r.value
 FROM r JOIN kpis k ON k.id = r.kpi_id

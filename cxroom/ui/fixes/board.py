@@ -23,6 +23,7 @@ from cxroom.ui.fixes.common import (
     as_date,
     as_list,
     due_text,
+    status_badge,
     status_label,
     today,
 )
@@ -119,7 +120,7 @@ def board(df: pd.DataFrame, all_verdicts: dict[int, list[fix_queries.KpiVerdict]
         rows = [r for r in records if r["status"] == status]
         with column, st.container(key=f"{key}-lane-{status}"):
             overdue = sum(1 for r in rows if r["overdue"])
-            head = f"##### {status_label(status)} · {len(rows)}"
+            head = f"##### {status_badge(status)} · {len(rows)}"
             st.markdown(head)
             if overdue:
                 st.caption(f"{OVERDUE_ICON} {overdue} overdue")
@@ -148,9 +149,7 @@ def fix_list(df: pd.DataFrame, all_verdicts: dict[int, list[fix_queries.KpiVerdi
             "evidence": [
                 "target met"
                 if _any_target_met(all_verdicts.get(int(i), []))
-                else (
-                    f"{v.icon} {v.label}" if (v := _verdict_of(all_verdicts.get(int(i), []))) is not None else "no KPI"
-                )
+                else (v.label if (v := _verdict_of(all_verdicts.get(int(i), []))) is not None else "no KPI")
                 for i in df["id"]
             ],
         }
@@ -160,7 +159,7 @@ def fix_list(df: pd.DataFrame, all_verdicts: dict[int, list[fix_queries.KpiVerdi
         hide_index=True,
         width="stretch",
         column_config={
-            "fix": st.column_config.LinkColumn("Open", display_text="Open ↗", width="small"),
+            "fix": st.column_config.LinkColumn("Open", display_text="Open", width="small"),
             "title": st.column_config.TextColumn("Fix", width="medium"),
             "status": "Status",
             "stage": "Stage",

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from cxroom import fix_status
+from cxroom.ui.kit.format import date_text, datetime_text, fmt_count
 
 FIXES_PAGE = "views/fixes.py"
 FIX_PAGE = "views/fix.py"
@@ -88,16 +89,22 @@ def today() -> date:
 
 
 def status_label(status: str) -> str:
-    return fix_status.look(status).text
+    """A status in words, for choices, tables and messages (they draw no icons)."""
+    return fix_status.word(status)
+
+
+def status_badge(status: str) -> str:
+    """A status with its Material icon, for Markdown (headings, the timeline)."""
+    return fix_status.look(status).badge
 
 
 def when(value: Any) -> str:
     if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return "—"
     if isinstance(value, datetime):
-        return f"{value:%d %b %Y, %H:%M}"
+        return datetime_text(value)
     if isinstance(value, date):
-        return f"{value:%d %b %Y}"
+        return date_text(value)
     return str(value)
 
 
@@ -107,10 +114,10 @@ def due_text(due_on: date | None, status: str, *, today_: date) -> tuple[str, st
         return "No due date", "gray"
     if fix_status.is_overdue(status, due_on, today_):
         days = fix_status.days_overdue(status, due_on, today_)
-        return f"Overdue by {days} day{'s' if days != 1 else ''}", "red"
+        return f"Overdue by {fmt_count(days, 'day')}", "red"
     if fix_status.is_active(status) and (due_on - today_).days <= 14:
-        return f"Due {due_on:%d %b %Y}", "orange"
-    return f"Due {due_on:%d %b %Y}", "gray"
+        return f"Due {date_text(due_on)}", "orange"
+    return f"Due {date_text(due_on)}", "gray"
 
 
 def as_list(value: Any) -> list[Any]:

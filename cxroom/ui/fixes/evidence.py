@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
+from cxroom.formatting import fmt_target
 from cxroom.services import fix_evidence
 from cxroom.ui.fixes.common import (
     BASIS,
     VERDICT_ICON,
 )
+from cxroom.ui.kit.format import date_text, fmt_kpi, fmt_kpi_change, month_label
 from cxroom.ui.kit.text import md, plotly_text
 
 
@@ -32,7 +34,7 @@ def evidence_chart(series: fix_evidence.SeriesEvidence, *, key: str) -> go.Figur
                 fillcolor="rgba(120,130,150,0.12)",
                 line={"width": 0},
                 hoverinfo="skip",
-                name="Baseline noise (±3σ)",
+                name="Usual range before the charter",
             )
         )
     fig.add_trace(
@@ -43,7 +45,9 @@ def evidence_chart(series: fix_evidence.SeriesEvidence, *, key: str) -> go.Figur
             name=plotly_text(series.name),
             line={"color": "#1F4E79", "width": 2},
             marker={"size": 6},
-            hovertemplate="%{x|%b %Y}: %{y:.1f}<extra></extra>",
+            # The hover text comes from the room's formatting rule, not plotly's own number format.
+            customdata=[plotly_text(fmt_kpi(v, series.unit)) for v in y],
+            hovertemplate="%{x|%b %Y}: %{customdata}<extra></extra>",
         )
     )
     if ev.before_mean is not None and ev.before_from is not None and ev.before_to is not None:
@@ -53,7 +57,7 @@ def evidence_chart(series: fix_evidence.SeriesEvidence, *, key: str) -> go.Figur
                 y=[ev.before_mean, ev.before_mean],
                 mode="lines",
                 line={"color": "#6B7280", "width": 3},
-                name=f"Before: {ev.before_mean:.1f}",
+                name=plotly_text(f"Before: {fmt_kpi(ev.before_mean, series.unit)}"),
                 hoverinfo="skip",
             )
         )
@@ -65,7 +69,7 @@ def evidence_chart(series: fix_evidence.SeriesEvidence, *, key: str) -> go.Figur
                 y=[ev.after_mean, ev.after_mean],
                 mode="lines",
                 line={"color": colour, "width": 3},
-                name=f"Since: {ev.after_mean:.1f}",
+                name=plotly_text(f"Since: {fmt_kpi(ev.after_mean, series.unit)}"),
                 hoverinfo="skip",
             )
         )
@@ -73,7 +77,7 @@ def evidence_chart(series: fix_evidence.SeriesEvidence, *, key: str) -> go.Figur
         fig.add_hline(
             y=series.target,
             line={"color": "#15803D", "dash": "dash", "width": 1.5},
-            annotation_text=f"target {series.target:g}",
+            annotation_text=plotly_text(fmt_target(series.target, series.unit, series.direction.value)),
             annotation_position="top left",
         )
     charter = datetime(ev.charter.year, ev.charter.month, ev.charter.day)
@@ -94,7 +98,7 @@ def evidence_chart(series: fix_evidence.SeriesEvidence, *, key: str) -> go.Figur
         x=charter,
         y=1,
         yref="paper",
-        text=f"chartered {ev.charter:%d %b %Y}",
+        text=f"chartered {date_text(ev.charter)}",
         showarrow=False,
         xanchor="right" if late else "left",
         yanchor="bottom",
@@ -136,26 +140,33 @@ def _series_panel(series: fix_evidence.SeriesEvidence, *, key: str) -> None:
         if series.kind == "kpi":
             better = "higher is better" if series.direction.value == "higher_better" else "lower is better"
             cols = st.columns(3)
-            base = "—" if series.baseline is None else _fmt(series.baseline, series.unit)
-            base_when = f"{series.baseline_period:%b %Y}" if series.baseline_period else "no reading"
-            cols[0].metric("Baseline at charter", base, help=f"Last reading before the charter: {base_when}")
-            cols[1].metric("Target", "—" if series.target is None else _fmt(series.target, series.unit), help=better)
+            base_when = month_label(series.baseline_period) if series.baseline_period else "no reading"
+            cols[0].metric(
+                "Baseline at charter",
+                _metric(series.baseline, series.unit),
+                help=f"Last reading before the charter: {base_when}",
+            )
+            cols[1].metric("Target", _metric(series.target, series.unit, none="no target"), help=better)
             latest = ev.latest
             if latest is not None:
                 delta = None if series.baseline is None else latest.value - series.baseline
                 cols[2].metric(
-                    f"Now ({latest.period:%b %Y})",
-                    _fmt(latest.value, series.unit),
-                    delta=None if delta is None else f"{delta:+.1f}",
+                    f"Now ({month_label(latest.period)})",
+                    _metric(latest.value, series.unit),
+                    delta=fmt_kpi_change(delta, series.unit),
                     delta_color="normal" if series.direction.value == "higher_better" else "inverse",
                 )
             else:
-                cols[2].metric("Now", "—", help="No reading since the charter yet.")
+                cols[2].metric("Now", "no reading", help="No reading since the charter yet.")
         if series.readings:
             st.plotly_chart(evidence_chart(series, key=key), key=f"{key}-chart", config={"displayModeBar": False})
-        st.caption(md(ev.explanation))
+        # In words for leaders; the test and the control chart behind the verdict for whoever asks.
+        words = ev.plain_summary
+        st.caption(md(f"{words[:1].upper()}{words[1:]}."))
+        with st.expander("How this was judged", icon=":material/functions:"):
+            st.caption(md(ev.explanation))
 
 
-def _fmt(value: float, unit: str) -> str:
-    text = f"{value:,.1f}"
-    return f"{text}%" if unit == "%" else f"{text} {md(unit)}".strip()  # metric values are Markdown
+def _metric(value: float | None, unit: str, *, none: str = "no reading") -> str:
+    # Metric values are Markdown: a unit typed by a person is escaped ('%' is the room's own).
+    return fmt_kpi(value, unit if unit == "%" else md(unit), none=none)

@@ -17,6 +17,7 @@ from cxroom.ui.fixes.common import (
     REVIEW_PAGE,
     as_date,
     due_text,
+    status_badge,
     status_label,
     today,
     when,
@@ -43,7 +44,7 @@ def fix_picker(*, key: str) -> int | None:
         st.info("No fix has been chartered yet. Charter one on the Fixes page.")
         navigation.page_link(FIXES_PAGE, label="Go to the fix board", icon=":material/view_kanban:")
         return None
-    labels = {i: f"#{i} · {t} ({status_label(s)})" for i, t, s in items}
+    labels = {i: f"{t} ({status_label(s)})" for i, t, s in items}  # leaders never see an id
     chosen = st.selectbox("Open a fix", [None, *labels], format_func=lambda i: "—" if i is None else labels[i], key=key)
     if chosen is not None:
         st.query_params["fix"] = str(chosen)
@@ -63,7 +64,7 @@ def fix_header(d: fix_queries.FixDetail) -> None:
     row = st.container(horizontal=True, gap="small")
     with row:
         look = fix_status.look(str(fix["status"]))
-        st.badge(look.text, color=look.colour)  # type: ignore[arg-type]
+        st.badge(look.label, color=look.colour, icon=look.material)  # type: ignore[arg-type]
         if fix_status.is_active(str(fix["status"])):
             due, due_colour = due_text(as_date(fix["due_on"]), str(fix["status"]), today_=today())
             icon = OVERDUE_ICON if due_colour == "red" else DUE_ICON
@@ -143,9 +144,9 @@ def timeline(d: fix_queries.FixDetail) -> None:
         change = ""
         if row["to_status"]:
             change = (
-                f" · {status_label(str(row['from_status']))} → {status_label(str(row['to_status']))}"
+                f" · {status_badge(str(row['from_status']))} → {status_badge(str(row['to_status']))}"
                 if row["from_status"]
-                else f" · {status_label(str(row['to_status']))}"
+                else f" · {status_badge(str(row['to_status']))}"
             )
         st.markdown(f"**{when(row['happened_at'])}** · {md(row['author'])}{change}")
         if row["note"]:

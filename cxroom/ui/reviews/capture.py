@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from cxroom.models import DecisionCreate, FindingCreate
+from cxroom.permissions import SINGLE_USER_ACTOR
 from cxroom.queries.reviews import contents, listing, presenting
 from cxroom.services import review_capture
 from cxroom.ui import context
@@ -144,7 +145,9 @@ def findings_list(review: listing.Review, findings: Sequence[contents.Finding]) 
     for f in findings:
         with st.container(border=True, key=f"finding-{f.id}"):
             st.markdown(f"**{md(f.where)}** · {md(f.text)}")
-            details = [f"by {f.created_by} at {f.created_at:%H:%M}"]
+            # Whoever sits at a single-user room is "local" in the audit log: no name to show leaders.
+            by = "" if f.created_by in (SINGLE_USER_ACTOR, "system", "cli") else f"by {f.created_by} "
+            details = [f"{by}at {f.created_at:%H:%M}"]
             if f.evidence:
                 details.insert(0, f"evidence: {f.evidence}")
             if f.fix_titles:

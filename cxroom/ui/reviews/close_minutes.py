@@ -13,6 +13,7 @@ from cxroom.queries.reviews import contents, listing
 from cxroom.services import reviews as rs
 from cxroom.ui import context
 from cxroom.ui.kit.actor import acting_actor as acting_user
+from cxroom.ui.kit.format import datetime_text, month_label
 from cxroom.ui.reviews.reads import cached_minutes, db_key, version
 from cxroom.ui.reviews.state import attempt
 
@@ -28,8 +29,8 @@ def close_panel(
         if st.session_state.pop("close-go", False):
             st.info(_already_closed(review.closed_at), icon=":material/info:")
         st.info(
-            f"Closed on {review.closed_at:%d %b %Y at %H:%M}: the review is read-only. "
-            f"Its snapshot of the room ({review.month:%B %Y} data) is kept for the next comparison."
+            f"Closed on {datetime_text(review.closed_at)}: the review is read-only. "
+            f"Its snapshot of the room ({month_label(review.month)} data) is kept for the next comparison."
             if review.closed_at
             else "Closed: the review is read-only."
         )
@@ -50,7 +51,8 @@ def close_panel(
     st.markdown(
         f"{len(findings)} findings, {len(decisions)} decisions so far. Closing the review makes it read-only and "
         f"freezes a snapshot of the room as it stands: KPIs and their status, complaints per stage and category, "
-        f"survey scores ({review.month:%B %Y}), the reliability of every moment of truth and the status of every fix."
+        f"survey scores ({month_label(review.month)}), the reliability of every moment of truth and the status "
+        "of every fix."
     )
     sure = st.checkbox("Everything is captured", key="close-sure")
     if st.button("Close the review", type="primary", key="close-go", disabled=not sure):
@@ -64,7 +66,7 @@ def close_panel(
 
 
 def _already_closed(closed_at: Any) -> str:
-    when = f" on {closed_at:%d %b %Y at %H:%M}" if isinstance(closed_at, datetime) else ""
+    when = f" on {datetime_text(closed_at)}" if isinstance(closed_at, datetime) else ""
     return f"This review was already closed{when}: nothing changed. Its minutes are ready to download."
 
 

@@ -38,7 +38,10 @@ def review_from_url(reviews: pd.DataFrame) -> int | None:
     open_first = reviews.assign(closed=reviews["status"].eq("closed")).sort_values(
         ["closed", "held_on"], ascending=[True, False]
     )
-    labels = {int(r.id): f"{r.held_on:%d %b %Y} · {r.title} ({r.status})" for r in reviews.itertuples()}
+    labels = {
+        int(r.id): f"{date_text(r.held_on)} · {r.title} ({STATUS_BADGE.get(r.status, (r.status, ''))[0]})"
+        for r in reviews.itertuples()
+    }
     picked = st.selectbox("Review", options=list(open_first["id"].astype(int)), format_func=labels.__getitem__)
     if picked is not None:
         st.query_params["review"] = str(picked)

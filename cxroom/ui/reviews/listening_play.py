@@ -41,7 +41,7 @@ def listening_link(review: listing.Review) -> None:
     """The way between the agenda and the listening set on the room's screen."""
     if listening_requested():
         navigation.page_link(
-            PRESENTER_PAGE, label="Back to the agenda", icon="↩️", query_params={"review": str(review.id)}
+            PRESENTER_PAGE, label="Back to the agenda", icon=":material/undo:", query_params={"review": str(review.id)}
         )
         return
     count = len(cached_set(version(), db_key(), review.id))
@@ -49,7 +49,7 @@ def listening_link(review: listing.Review) -> None:
         navigation.page_link(
             PRESENTER_PAGE,
             label=f"The listening set · {fmt_count(count)} calls",
-            icon="🎧",
+            icon=":material/headphones:",
             query_params={"review": str(review.id), "listen": "1"},
         )
 
@@ -74,7 +74,8 @@ def _item(review: listing.Review, item: q.SetItem, *, playing: bool, may_play: b
             c1.markdown(f"*{md(item.note)}*")
         if may_play:
             c2.button(
-                "▶ Play to the room",
+                "Play to the room",
+                icon=":material/play_arrow:",
                 key=f"listen-play-button-{item.id}",
                 type="primary",
                 width="stretch",
@@ -102,7 +103,7 @@ def listening_slide(review: listing.Review) -> None:
         return
     problem = st.session_state.pop(ERROR_KEY, None)
     if problem:
-        st.error(md(problem), icon="⚠️")
+        st.error(md(problem), icon=":material/error:")
     may_play = may_edit() and not review.closed
     if not may_play:
         st.caption("Facilitators play the listening set to the room." if not review.closed else "The review is closed.")

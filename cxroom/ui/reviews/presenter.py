@@ -33,6 +33,9 @@ from cxroom.ui.reviews.teams import fix_presentation_view, present_button
 # Static CSS only: nothing from the database or the URL is interpolated here.
 PRESENTER_CSS = """
 <style>
+/* The room's type grows with the screen: 15 px (the theme's base) at 1920 wide, 30 px on a
+   3840 x 2160 screen, so a slide that fits 1080p fills a 4K screen the same way. */
+html { font-size: clamp(15px, 0.782vw, 40px); }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] { display: none; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.2rem 2.6rem 2rem 2.6rem; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
@@ -51,6 +54,14 @@ PRESENTER_CSS = """
   font-size: 1.2rem;
 }
 .st-key-presenter-bar p { font-size: 1.2rem !important; }
+/* A stage slide fits 1080p whole: thumbnails no taller than the complaints chart, their titles and
+   the verbatims' sources on one line (the stage page has them in full). */
+.st-key-presenter-slide h1 { padding-bottom: 0.1rem; }
+.st-key-presenter-artifacts [data-testid="stImage"] img { max-height: 10rem; object-fit: contain; }
+.st-key-presenter-artifacts [data-testid="stCaptionContainer"] p,
+.st-key-presenter-slide [data-testid="stCaptionContainer"] p {
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+}
 </style>
 """
 

@@ -1,5 +1,8 @@
 """The review pages' reads, cached on the data version (any committed write
-invalidates them), and the stored media the presenter plays."""
+invalidates them), and the stored media the presenter plays.
+
+Each read is its own ``st.cache_data`` function, alike in shape: Streamlit keys a cache on the
+function's name and code, so a factory making them would give every read one shared key."""
 
 from __future__ import annotations
 
@@ -18,6 +21,9 @@ from cxroom.services import fix_evidence as fix_services
 from cxroom.services import review_snapshot
 from cxroom.services import reviews as rs
 from cxroom.ui import context
+
+# The stored media the presenter plays: the room's one cached read of a file (shared, never copied).
+from cxroom.ui.cache import media_bytes as media_bytes
 
 # -- cached reads ---------------------------------------------------------------------------
 
@@ -130,15 +136,6 @@ def cached_follow_up(data_version: int, db: str, review_id: int, today_iso: str)
     """The decisions of earlier reviews as they stand (keyed on the day: overdue turns with the date)."""
     del data_version, db
     return follow_up.follow_up_of(context.store(), review_id, today=date.fromisoformat(today_iso))
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def media_bytes(sha256: str, mime: str) -> bytes | None:
-    """The stored file (shared, never copied: callers do not mutate it), or None when missing."""
-    try:
-        return context.media().read(sha256, mime)
-    except CxroomError:
-        return None
 
 
 def to_create(items: Sequence[ProposedItem]) -> list[rs.AgendaItemCreate]:

@@ -55,7 +55,7 @@ def _complaints_figure(frame: pd.DataFrame, colour: str, month: date) -> go.Figu
     colours = [colour if m == month else "#B8C2CC" for m in months]
     fig = go.Figure(go.Bar(x=[f"{m:%b %y}" for m in months], y=frame["complaints"], marker_color=colours))
     fig.update_layout(
-        height=170,
+        height=150,
         margin={"l": 10, "r": 10, "t": 6, "b": 6},
         font={"size": 16},
         xaxis={"tickfont": {"size": 16}},
@@ -104,13 +104,19 @@ def _complaints(ev: presenting.StageEvidence, key: str) -> None:
 
 
 def stage_slide(ev: presenting.StageEvidence, *, reasons: Sequence[str], key: str) -> None:
-    """One stage on the room's screen, laid out for a 1080p projector without scrolling to the
-    customer's voice: why it is here and the call clip on the left, KPIs against target on the
-    right; then complaints, the customer's words and what customers receive."""
+    """One stage on the room's screen, laid out to fit a 1080p projector whole (the presenter's
+    controls sit below it): why it is here and the call clip on the left, KPIs against target on
+    the right; then complaints, the customer's words and what customers receive. What does not fit
+    folds into expanders; the keyed container lets the presenter's CSS and the browser test find it."""
+    with st.container(key="presenter-slide", gap="small"):
+        _slide(ev, reasons=reasons, key=key)
+
+
+def _slide(ev: presenting.StageEvidence, *, reasons: Sequence[str], key: str) -> None:
     st.markdown(f"# {md(ev.name)}")
     if ev.customer_goal:
         st.caption(f"The customer's goal: “{md(ev.customer_goal)}”")
-    left, right = st.columns([0.4, 0.6], gap="large")
+    left, right = st.columns([0.42, 0.58], gap="large")
     with left:
         _why(ev, reasons)
         if ev.calls:
@@ -136,7 +142,7 @@ def stage_slide(ev: presenting.StageEvidence, *, reasons: Sequence[str], key: st
                 st.caption(md(f"{v.category} · {v.source} · {date_text(v.received_at)}"))
         else:
             st.caption("No verbatims this month.")
-    with third:
+    with third, st.container(key="presenter-artifacts"):
         if ev.artifacts:
             artifacts_strip(ev.artifacts[:2])
 
@@ -148,10 +154,12 @@ def call_player(call: presenting.CallClip, *, key: str) -> None:
         st.caption("The recording is missing from the media folder.")
         return
     st.audio(data, format=call.mime, start_time=call.clip_start_s, end_time=call.clip_end_s)
-    st.caption(f"Clip {clip_time(call.clip_start_s)}–{clip_time(call.clip_end_s)} of {clip_time(call.duration_s)}")
+    clip = f"{clip_time(call.clip_start_s)}–{clip_time(call.clip_end_s)} of {clip_time(call.duration_s)}"
     lines = call.clip_segments[:6]
-    if lines:
-        with st.expander("What is said in the clip"):
+    if not lines:
+        st.caption(f"Clip {clip}")
+    else:  # the clip's span in the expander's label: one line less on a slide that must fit 1080p
+        with st.expander(f"What is said in the clip ({clip})"):
             st.markdown("\n".join(f"**{md(s.speaker)}:** {md(mask_personal_data(s.text))}  " for s in lines))
 
 

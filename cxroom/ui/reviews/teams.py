@@ -10,6 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from cxroom import fix_status
+from cxroom.formatting import date_text
 from cxroom.queries.reviews import contents, listing, presenting
 from cxroom.services import review_capture
 from cxroom.ui import context
@@ -33,7 +35,7 @@ def fix_choice(review: listing.Review, items: Sequence[contents.AgendaItem], *, 
     def label(fix_id: int) -> str:
         f = by_id[fix_id]
         mark = "presented · " if f["presented"] else ("on the agenda · " if fix_id in on_agenda else "")
-        return f"{mark}{f['title']} ({f['status']}, {f['stage_name']})"
+        return f"{mark}{f['title']} ({fix_status.word(f['status'])}, {f['stage_name']})"
 
     return st.selectbox("Fix team presenting", options=order, format_func=label, key=key)
 
@@ -83,8 +85,8 @@ def fix_presentation_view(
     team = ", ".join(f"{person} ({silo})" for person, silo in fix.members)
     st.caption(
         md(
-            f"{where} · {fix.status} · lead {fix.lead} · sponsor {fix.sponsor} · chartered {fix.chartered_on:%d %b %Y}"
-            + (f" · due {fix.due_on:%d %b %Y}" if fix.due_on else "")
+            f"{where} · {fix_status.word(fix.status)} · lead {fix.lead} · sponsor {fix.sponsor} · "
+            f"chartered {date_text(fix.chartered_on)}" + (f" · due {date_text(fix.due_on)}" if fix.due_on else "")
         )
     )
     if team:
@@ -114,10 +116,14 @@ def fix_presentation_view(
         with cols[n]:
             verdict = s.evidence.verdict
             st.markdown(f"**{md(s.name)}**")
-            summary = s.evidence.summary
-            shown = "" if summary == verdict.label else f" · {md(summary)}"
-            st.markdown(f":{verdict.colour}[**{md(verdict.label)}**]{shown}")
+            # In words for the room ('improved from an average of 61.4% to 76.4% since the fix'); the
+            # test behind the verdict (p-values, control limits) only for whoever opens the method.
+            words = s.evidence.plain_summary
+            shown = "" if words == verdict.label.lower() else f" · {md(words)}"
+            st.markdown(f":{verdict.colour}[**{md(verdict.label.capitalize())}**]{shown}")
             st.caption(md(s.evidence.data_used))
+            with st.expander("How this was judged", icon=":material/functions:"):
+                st.caption(md(s.evidence.explanation))
             st.plotly_chart(
                 _before_after_figure(s, large=large),
                 key=f"fix-ev-{fix.id}-{n}-{large}",

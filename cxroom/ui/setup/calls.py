@@ -87,7 +87,7 @@ def calls_panel(store: Store, actor: str) -> None:
     picked = pick_record(
         "Call",
         calls,
-        lambda r: f"{r.title} · {r.stage_name}" + (" · ▶ plays on the wall" if r.plays_on_wall else ""),
+        lambda r: f"{r.title} · {r.stage_name}" + (" · plays on the wall" if r.plays_on_wall else ""),
         key="call_pick",
         prefix="call",
     )

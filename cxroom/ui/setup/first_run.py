@@ -50,7 +50,7 @@ def step_bar(progress: q.SetupProgress) -> None:
     done = progress.steps_done
     count = sum(done.values())
     st.progress(count / len(STEPS), text=f"Set-up progress: {count} of {len(STEPS)} steps done")
-    labels = {key: ("✓ " if done[key] else f"{i + 1}. ") + title for i, (key, title) in enumerate(STEPS)}
+    labels = {key: (":material/check: " if done[key] else f"{i + 1}. ") + title for i, (key, title) in enumerate(STEPS)}
     st.segmented_control(
         "Steps",
         [k for k, _ in STEPS],

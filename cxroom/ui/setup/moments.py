@@ -173,7 +173,7 @@ def moments_section(store: Store, actor: str) -> None:
         with st.container(border=True, key=f"moment_row_{r.id}"):
             c1, c2, c3, c4 = st.columns([6, 4, 0.6, 0.6], vertical_alignment="center")
             why = ", ".join(text for flag, text in FLAGS.items() if getattr(r, flag)) or "why it matters not set"
-            key_mark = "★ " if r.is_key else ""
+            key_mark = ":material/star: " if r.is_key else ""
             c1.markdown(f"**{key_mark}{md(r.name)}**  \n{md(why)}")
             c2.markdown(reliability_badge(r.reliability))
             move_buttons(
