@@ -107,9 +107,13 @@ def kpi_chart(
 
 
 def stage_bars_chart(
-    names: Sequence[str], counts: Sequence[int], usual: Sequence[float | None], size_in: tuple[float, float]
+    names: Sequence[str],
+    counts: Sequence[int],
+    usual: Sequence[float | None],
+    size_in: tuple[float, float],
+    title: str = "Complaints by stage",
 ) -> bytes:
-    """Complaints this month per stage (bars) against each stage's usual month (ticks)."""
+    """A count this month per stage (bars; complaints by default) against each stage's usual month (ticks)."""
     with _LOCK:
         fig, ax = plt.subplots(figsize=size_in)
         ys = list(range(len(names)))[::-1]
@@ -119,6 +123,32 @@ def stage_bars_chart(
             my, mu = zip(*marks, strict=True)
             ax.scatter(mu, my, marker="|", s=900, linewidths=4, color=TARGET, label="usual month", zorder=3)
         ax.set_yticks(ys, [_text(n, size_in[0] * 0.45, TICK_PT) for n in names])
-        ax.legend(fontsize=TICK_PT, frameon=False, loc="lower right")
-        _frame(ax, "Complaints by stage", size_in[0])
+        if marks:  # bars alone need no key
+            ax.legend(fontsize=TICK_PT, frameon=False, loc="lower right")
+        _frame(ax, title, size_in[0])
+        return _png(fig)
+
+
+IN_BAR = "#2F5D8A"
+OUT_BAR = "#B42318"
+
+
+def movements_chart(
+    months: Sequence[date], ins: Sequence[int], lost: Sequence[int], size_in: tuple[float, float]
+) -> bytes:
+    """Customers in (bars up) and lost (bars down) a month, with the net as a line: the customer
+    math's trend (24 months, so a tick every six months)."""
+    with _LOCK:
+        fig, ax = plt.subplots(figsize=size_in)
+        xs = range(len(months))
+        ax.bar(xs, ins, color=IN_BAR, label="in")
+        ax.bar(xs, [-n for n in lost], color=OUT_BAR, label="lost")
+        ax.plot(xs, [i - n for i, n in zip(ins, lost, strict=True)], color=MUTED_LINE, linewidth=2.5, label="net")
+        ax.axhline(0, color=MUTED_LINE, linewidth=1)
+        positions = [i for i in xs if (len(months) - 1 - i) % 6 == 0]
+        ax.set_xticks(positions, [f"{months[i]:%b %y}" for i in positions])
+        top = max([*ins, *lost, 1])
+        ax.set_ylim(-top * 1.1, top * 1.9)  # headroom for the legend
+        ax.legend(fontsize=TICK_PT, frameon=False, loc="upper left", ncol=3)
+        _frame(ax, "Customers in and lost a month", size_in[0])
         return _png(fig)

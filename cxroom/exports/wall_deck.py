@@ -1,6 +1,7 @@
 """The wall as a deck: a summary slide (every stage on one line: health, worst KPI against
-its target, complaints against a usual month, fixes in flight) and one slide per stage (its
-worst KPIs with targets, the complaints trend, a customer's words, its open fixes)."""
+its target, complaints against a usual month, fixes in flight; the month's customer math above
+it), a "Customers in and out" slide when the room has customer movements, and one slide per
+stage (its worst KPIs with targets, the complaints trend, a customer's words, its open fixes)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,15 @@ from cxroom.exports.deck import (
     title_text,
 )
 from cxroom.formatting import date_text, fmt_change, fmt_count, fmt_number, fmt_pct, month_label
+from cxroom.insights.customer_math import calls_line
 from cxroom.insights.health import Band, Rag
+from cxroom.queries.customer_math import (
+    CustomerMath,
+    loss_text,
+    month_figures,
+    month_line,
+    reason_lines,
+)
 from cxroom.queries.wall.kpis import KpiTile
 from cxroom.queries.wall.wall_data import StageColumn, WallData
 
@@ -170,13 +179,27 @@ def _table_type(rows: int) -> tuple[int, int, int]:
     return BODY_PT, 1, 2
 
 
+def math_line(cm: CustomerMath | None) -> str | None:
+    """The summary's customer math in one line: customers in, lost, net, retention and value lost
+    (the next slide has them with the definitions they count by); None without movements."""
+    m = None if cm is None or month_line(cm) is None else cm.this_month
+    if cm is None or m is None:
+        return None
+    in_, lost, *rest = month_figures(m, cm.definitions.value_unit)
+    return f"Customers in {in_.value} · lost {lost.value} · " + " · ".join(f"{f.label.lower()} {f.value}" for f in rest)
+
+
 def summary_slide(wall: WallData, today: date) -> Slide:
     font_pt, lines, padding = _table_type(len(wall.columns))
     rows = tuple(_summary_row(c, today, font_pt, lines) for c in wall.columns)
     at_risk = sum(1 for c in wall.columns if c.health.band is Band.AT_RISK)
     names = ("Stage", "Health", "Worst KPI vs target", "Complaints", "Fixes")
     header = tuple(fit(n, w - 0.15, font_pt, bold=True) for n, w in zip(names, SUMMARY_WIDTHS, strict=True))
-    about = f"{wall.room_name} · {fmt_count(len(wall.columns), 'stage')}, {at_risk} at risk"
+    # The month's customer math, when the room has movements, says more than the room's name.
+    about = (
+        math_line(wall.customer_math)
+        or f"{wall.room_name} · {fmt_count(len(wall.columns), 'stage')}, {at_risk} at risk"
+    )
     return Slide(
         title=title_text(f"The wall for {month_label(wall.month)}"),
         # A tight table (a large room) takes the subtitle's place too.
@@ -185,7 +208,68 @@ def summary_slide(wall: WallData, today: date) -> Slide:
     )
 
 
+MATH_STAGES_SHOWN = 3
+MATH_REASONS_SHOWN = 2  # with three stages, two figures lines and the definitions: the text column is full
+
+
+def math_slide(wall: WallData) -> Slide | None:
+    """Customers in and out: the month's figures, losses by stage and by reason, the definitions,
+    the 24-month trend and the losses by stage as charts; None for a room without movements."""
+    cm = wall.customer_math
+    line = None if cm is None else month_line(cm)
+    m = None if cm is None else cm.this_month
+    if cm is None or line is None or m is None:
+        return None
+    names = {c.stage.id: c.stage.name for c in wall.columns}
+    ranked = sorted(
+        (losses for sid, losses in cm.by_stage.items() if sid in names and losses.customers),
+        key=lambda losses: (-losses.customers, names[losses.stage_id]),
+    )
+    by_stage = tuple(
+        Line(fit(f"{names[losses.stage_id]}: {loss_text(losses)}", TEXT_W_WITH_CHARTS_IN, BODY_PT))
+        for losses in ranked[:MATH_STAGES_SHOWN]
+    )
+    reasons = tuple(Line(fit(r, TEXT_W_WITH_CHARTS_IN, BODY_PT)) for r in reason_lines(cm, names, MATH_REASONS_SHOWN))
+    blocks = (
+        Block(month_label(wall.month), (_line(line),)),
+        Block("Lost by stage", by_stage or (Line("No customer lost at a stage"),)),
+        Block("Why customers left", reasons or (Line("No loss recorded this month"),)),
+        Block(
+            f"Counted as (values in {cm.definitions.value_unit})",
+            (_line(f"In: {cm.definitions.incoming}"), _line(f"Out: {cm.definitions.outgoing}")),
+        ),
+    )
+    size = (CHART_W_IN, BODY_H_IN / 2 - 0.1)
+    images = [
+        charts.movements_chart(
+            [x.month for x in cm.months],
+            [x.customers_in for x in cm.months],
+            [x.customers_out for x in cm.months],
+            size,
+        )
+    ]
+    if ranked:
+        shown = ranked[:6]
+        images.append(
+            charts.stage_bars_chart(
+                [names[x.stage_id] for x in shown],
+                [x.customers for x in shown],
+                [None] * len(shown),
+                size,
+                title="Customers lost by stage",
+            )
+        )
+    return Slide(
+        title=title_text(f"Customers in and out: {month_label(wall.month)}"),
+        subtitle=subtitle_text(calls_line(cm.calls.get(wall.month, 0), m.customers_out)),
+        blocks=blocks,
+        charts=tuple(images),
+    )
+
+
 def wall_deck(wall: WallData, *, today: date) -> Deck:
     slides = [summary_slide(wall, today)]
+    math = math_slide(wall)
+    slides += [math] if math is not None else []
     slides += [stage_slide(c, wall.month, today) for c in wall.columns]
     return Deck(f"{wall.room_name} · {month_label(wall.month)}", tuple(slides))

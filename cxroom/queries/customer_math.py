@@ -4,11 +4,13 @@ stages; the math on the counts is cxroom.insights.customer_math."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from cxroom.insights.customer_math import LossFacts, MonthCounts, MonthMath, StageLosses, month_math
+from cxroom.formatting import fmt_amount, fmt_count, fmt_count_change, fmt_kpi
+from cxroom.insights.customer_math import LossFacts, MonthCounts, MonthMath, StageLosses, calls_line, month_math
 from cxroom.queries.setup_file import Reader
 from cxroom.queries.wall.months import add_months, as_date
 from cxroom.store import Store
@@ -267,4 +269,87 @@ def stage_losses(store: Store, month: date) -> tuple[LossFacts, ...]:
     return tuple(
         LossFacts(int(r["stage_id"]), int(r["lost"]), int(r["previous"]))
         for r in store.fetch_dicts(STAGE_LOSSES_TWO_MONTHS, params)
+    )
+
+
+# -- the month's math in words: one set of figures for the wall screen, the deck and the minutes ----
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str  # 'In', 'Lost', 'Net', 'Retention', 'Value lost'
+    value: str  # the headline number, formatted
+    aside: str = ""  # beside it: the value brought in, the downgrades
+
+
+def month_figures(m: MonthMath, unit: str) -> tuple[Figure, ...]:
+    """A month's customers in and out, net, retention and value lost, formatted for people."""
+    return (
+        Figure("In", fmt_count(m.customers_in), fmt_amount(m.value_in, unit)),
+        Figure("Lost", fmt_count(m.customers_out), f"{fmt_count(m.downgraded)} downgraded"),
+        Figure("Net", fmt_count_change(m.net_customers)),
+        Figure("Retention", fmt_kpi(m.retention, "%", none="not stated")),
+        Figure("Value lost", fmt_amount(m.value_out, unit)),
+    )
+
+
+def month_line(cm: CustomerMath) -> str | None:
+    """'In 1,204 ($1.3M) · Lost 310 (42 downgraded) · Net +894 · Retention 99.7% · Value lost $402.5k';
+    None for a room without movements (nothing to say, rather than a row of zeros)."""
+    m = cm.this_month
+    if not cm.has_data or m is None:
+        return None
+    return figures_text(month_figures(m, cm.definitions.value_unit))
+
+
+def figures_text(figures: Sequence[Figure]) -> str:
+    """'In 1,204 ($1.3M) · Lost 310 (42 downgraded)': figures as one line of text."""
+    return " · ".join(f"{f.label} {f.value}" + (f" ({f.aside})" if f.aside else "") for f in figures)
+
+
+def definitions_text(d: Definitions) -> str:
+    """The room's definitions in one line, shown wherever the numbers are."""
+    return f"In: {d.incoming} · Out: {d.outgoing} · Values in {d.value_unit}."
+
+
+def loss_text(losses: StageLosses) -> str:
+    """'42 · $51.2k': customers lost at a stage and the value lost there."""
+    return f"{fmt_count(losses.customers)} · {fmt_amount(losses.value, losses.unit)}"
+
+
+def reason_lines(cm: CustomerMath, stage_names: dict[int, str], limit: int) -> list[str]:
+    """'270 · $259.1k: Long wait on phone (Get help)', the month's top reasons for losses (the numbers
+    first: a long reason is what a slide cuts)."""
+    unit = cm.definitions.value_unit
+    return [
+        f"{fmt_count(n)} · {fmt_amount(v, unit)}: {reason}{f' ({stage_names[sid]})' if sid in stage_names else ''}"
+        for reason, sid, n, v in cm.by_reason[:limit]
+    ]
+
+
+STAGE_NAMES = "SELECT id, name FROM stages ORDER BY position, id"
+
+
+def month_lines(store: Store, month: date) -> tuple[str, ...]:
+    """The month's customer math as lines of plain text (the minutes' section): the figures, the
+    losses by stage with their reasons, the top reasons, the calls and the definitions; empty for
+    a room without movements."""
+    cm = load_customer_math(store, month)
+    line, m = month_line(cm), cm.this_month
+    if line is None or m is None:
+        return ()
+    names = {int(r["id"]): str(r["name"]) for r in store.fetch_dicts(STAGE_NAMES)}
+    ranked = sorted((x for x in cm.by_stage.values() if x.customers), key=lambda x: (-x.customers, x.stage_id))
+    stages = [
+        f"Lost at {names.get(x.stage_id, 'a stage no longer in the room')}: {loss_text(x)}"
+        + (f" ({x.reasons_text()})" if x.reasons else "")
+        for x in ranked
+    ]
+    reasons = reason_lines(cm, names, TOP_REASONS)
+    return (
+        line,
+        *stages,
+        *([f"Why customers left: {'; '.join(reasons)}"] if reasons else []),
+        calls_line(cm.calls.get(cm.month, 0), m.customers_out),
+        f"Counted as: {definitions_text(cm.definitions)}",
     )

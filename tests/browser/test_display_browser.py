@@ -18,7 +18,11 @@ from typing import Any
 
 import pytest
 
+from cxroom.formatting import fmt_amount, fmt_count, fmt_count_change, fmt_number
+from cxroom.insights.customer_math import StageLosses
 from cxroom.models import DisplayPlaylist
+from cxroom.queries.customer_math import CustomerMath, load_customer_math
+from cxroom.queries.wall.months import default_month, months_with_data
 from cxroom.services import display, trust
 from cxroom.settings import Settings
 from cxroom.store import Store
@@ -53,8 +57,18 @@ MEASURE = (
       if (!inside(el.getBoundingClientRect(), box)) clipped.push(where);
     }
   }
+  const band = document.querySelector('.cmath');
+  const figs = band && band.querySelector('.figs');
+  if (band && (!inside(band.getBoundingClientRect(), viewport) || figs.scrollWidth > figs.clientWidth + 1)) {
+    clipped.push('customer math band');
+  }
   const root = document.documentElement;
   return {
+    band: band ? [...band.querySelectorAll('.fig')].map(f => [f.dataset.label, f.querySelector('.num').textContent,
+                  (f.querySelector('.aside') || {}).textContent || '']) : null,
+    definitions: band ? band.querySelector('.defs').textContent : null,
+    lost: Object.fromEntries([...document.querySelectorAll('.col')].map(
+      c => [c.dataset.stage, (c.querySelector('.lost b') || {}).textContent || null])),
     index: Number(document.querySelector('.screen').dataset.index),
     share: chars ? large / chars : 0, chars,
     numbers: [...document.querySelectorAll('.num')].map(e => parseFloat(getComputedStyle(e).fontSize)),
@@ -85,7 +99,23 @@ def _serve(settings: Settings, playlist: DisplayPlaylist | None, token: str, db:
 
 
 @pytest.fixture(scope="module")
-def servers(rooms: dict[int, tuple[Settings, str]]) -> Iterator[dict[int, AppServer]]:
+def math(rooms: dict[int, tuple[Settings, str]]) -> dict[int, tuple[CustomerMath, dict[str, StageLosses]]]:
+    """Each room's customer math as the read model gives it for the month the wall screen shows
+    (read before the servers hold the rooms)."""
+    found = {}
+    for stages, (settings, _token) in rooms.items():
+        store = Store(settings.db_path)
+        cm = load_customer_math(store, default_month(months_with_data(store)))
+        slugs = {int(r["id"]): r["slug"] for r in store.fetch_dicts("SELECT id, slug FROM stages")}
+        found[stages] = (cm, {slugs[sid]: losses for sid, losses in cm.by_stage.items()})
+        store.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def servers(
+    rooms: dict[int, tuple[Settings, str]], math: dict[int, tuple[CustomerMath, dict[str, StageLosses]]]
+) -> Iterator[dict[int, AppServer]]:
     started: dict[int, AppServer] = {}
     try:
         for stages, (settings, token) in rooms.items():
@@ -113,16 +143,36 @@ def _on(page: Any, selector: str, timeout: float = 20_000) -> None:
     page.wait_for_timeout(150)  # the swap and the fit run in one task; let the images decode
 
 
+def _expected_band(cm: CustomerMath) -> list[list[str]]:
+    """The band's figures computed here from the read model's month (not from the page's own helper)."""
+    m = cm.this_month
+    assert m is not None and cm.has_data
+    unit = cm.definitions.value_unit
+    return [
+        ["In", fmt_count(m.customers_in), fmt_amount(m.value_in, unit)],
+        ["Lost", fmt_count(m.customers_out), f"{fmt_count(m.downgraded)} downgraded"],
+        ["Net", fmt_count_change(m.customers_in - m.customers_out), ""],
+        ["Retention", fmt_number(m.retention, "%") if m.retention is not None else "not stated", ""],
+        ["Value lost", fmt_amount(m.value_out, unit), ""],
+    ]
+
+
 @pytest.mark.parametrize("stages", [7, 10, 12])
 def test_every_column_fits_and_reads_from_across_the_room(
-    chromium: Callable[..., Any], rooms: dict[int, tuple[Settings, str]], servers: dict[int, AppServer], stages: int
+    chromium: Callable[..., Any],
+    rooms: dict[int, tuple[Settings, str]],
+    servers: dict[int, AppServer],
+    math: dict[int, tuple[CustomerMath, dict[str, StageLosses]]],
+    stages: int,
 ) -> None:
+    cm, losses = math[stages]
     _settings, token = rooms[stages]
     pages = 2  # 7 -> 4 + 3, 10 -> 5 + 5, 12 -> 6 + 6 columns
     report: dict[str, Any] = {}
     for width, height in SIZES:
         page = _open(chromium, f"{servers[stages].url}/display?token={token}", (width, height))
         seen: list[str] = []
+        lost_shown: list[str] = []
         for index in range(pages):
             for _ in range(3):  # a page that swapped between the wait and the measure is waited for again
                 _on(page, f'.screen[data-kind="wall"][data-index="{index}"]')
@@ -138,8 +188,17 @@ def test_every_column_fits_and_reads_from_across_the_room(
             assert min(m["numbers"]) >= 36 * height / 1080, m["numbers"]
             assert not m["clipped"] and not m["scrollbars"], m
             assert m["news"] >= len(m["columns"]), "every column shows at least its worst news"
+            # The customer-math band repeats the read model's month, and each column its own losses.
+            assert m["band"] == _expected_band(cm), m["band"]
+            assert m["definitions"].startswith(f"In: {cm.definitions.incoming}")
+            for slug, shown in m["lost"].items():
+                lost = losses.get(slug)
+                want = f"{fmt_count(lost.customers)} · {fmt_amount(lost.value, lost.unit)}" if lost else None
+                assert shown == (want if lost and lost.customers else None), (slug, shown, want)
+            lost_shown += [v for v in m["lost"].values() if v]
             seen += m["columns"]
         assert len(seen) == stages and len(set(seen)) == stages, seen  # every stage, once, over the pages
+        assert len(lost_shown) == sum(1 for lost in losses.values() if lost.customers) > 0
         assert abs(len(seen[: len(seen) // 2]) - len(seen[len(seen) // 2 :])) <= 1
         page.close()
     (ARTIFACTS / f"display-{stages}-stages.json").write_text(json.dumps(report, indent=1))

@@ -21,8 +21,9 @@ from cxroom.exports import charts
 from cxroom.exports.build import DeckFormat, build_review_deck, build_wall_deck, render
 from cxroom.exports.deck import BODY_PT, FONT, LEADING, MIN_PT, body_line, fit, register_fonts
 from cxroom.exports.pdf_render import overflowing_slides
-from cxroom.formatting import month_label
+from cxroom.formatting import fmt_amount, fmt_count, fmt_count_change, month_label
 from cxroom.models import StageCreate
+from cxroom.queries.customer_math import load_customer_math
 from cxroom.queries.wall.wall_data import load_wall
 from cxroom.services import room
 from cxroom.store import Store
@@ -65,11 +66,13 @@ def test_the_wall_deck_reopens_with_a_slide_per_stage_titles_charts_and_projecto
     wall = load_wall(demo_store, DEMO_END_MONTH)
     deck = Presentation(io.BytesIO(render(build_wall_deck(demo_store, DEMO_END_MONTH, today=TODAY), DeckFormat.PPTX)))
 
-    assert len(deck.slides) == 1 + len(wall.columns) and len(wall.columns) >= 5
+    # The summary, customers in and out (the demo room has movements), then a slide per stage.
+    assert len(deck.slides) == 2 + len(wall.columns) and len(wall.columns) >= 5
     titles = [slide.shapes.title.text for slide in deck.slides]
     assert titles[0] == f"The wall for {month_label(DEMO_END_MONTH)}"
-    assert [t.split(":")[0] for t in titles[1:]] == [c.stage.name for c in wall.columns]
-    for slide, column in zip(list(deck.slides)[1:], wall.columns, strict=True):
+    assert titles[1] == f"Customers in and out: {month_label(DEMO_END_MONTH)}"
+    assert [t.split(":")[0] for t in titles[2:]] == [c.stage.name for c in wall.columns]
+    for slide, column in zip(list(deck.slides)[2:], wall.columns, strict=True):
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 2, column.stage.name  # complaints trend and the worst KPI's trend
     summary = deck.slides[0].shapes
@@ -88,6 +91,51 @@ def test_the_wall_pdf_renders_one_filled_page_per_slide_and_everything_fits(demo
     inked = [_inked(p) for p in pages]
     assert min(inked) > 0.03, inked  # titles, tables and charts: no blank page
     assert overflowing_slides(deck) == []
+
+
+def _texts(slide: object) -> str:
+    return " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)  # type: ignore[attr-defined]
+
+
+def test_the_wall_deck_carries_the_months_customer_math_as_the_read_model_gives_it(demo_store: Store) -> None:
+    cm = load_customer_math(demo_store, DEMO_END_MONTH)
+    m, unit = cm.this_month, cm.definitions.value_unit
+    assert m is not None and cm.has_data and m.customers_out > 0
+    wall = load_wall(demo_store, DEMO_END_MONTH)
+    opened = Presentation(io.BytesIO(render(build_wall_deck(demo_store, DEMO_END_MONTH, today=TODAY), DeckFormat.PPTX)))
+    summary, math = _texts(opened.slides[0]), _texts(opened.slides[1])
+    net = fmt_count_change(m.customers_in - m.customers_out)
+    value_lost = fmt_amount(m.value_out, unit)
+    assert (
+        f"Customers in {fmt_count(m.customers_in)} · lost {fmt_count(m.customers_out)} · net {net}" in summary
+        and f"value lost {value_lost}" in summary
+    ), summary
+    for figure in (
+        f"In {fmt_count(m.customers_in)} ({fmt_amount(m.value_in, unit)})",
+        f"Lost {fmt_count(m.customers_out)} ({fmt_count(m.downgraded)} downgraded)",
+        f"Net {net}",
+        f"Value lost {value_lost}",
+    ):
+        assert figure in math, (figure, math)
+    assert "In: " + cm.definitions.incoming[:40] in math and "Out: " + cm.definitions.outgoing[:40] in math
+    # Losses by stage: the stage that lost most leads, with its count and value; the top reason is named.
+    names = {c.stage.id: c.stage.name for c in wall.columns}
+    worst = max(cm.by_stage.values(), key=lambda x: x.customers)
+    assert f"{names[worst.stage_id]}: {fmt_count(worst.customers)} · {fmt_amount(worst.value, unit)}" in math
+    assert cm.by_reason[0][0] in math
+    assert f"of {fmt_count(m.customers_out)} lost customers" in opened.slides[1].shapes.title.text + math
+    pictures = [s for s in opened.slides[1].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(pictures) == 2  # the 24-month trend and the losses by stage
+    assert all(size >= Pt(MIN_PT) for _t, size in _runs(opened))
+
+
+def test_a_room_without_movements_has_no_customer_math_in_its_deck(empty_store: Store) -> None:
+    small_room(empty_store)
+    deck = build_wall_deck(empty_store, MONTH, today=TODAY)
+    wall = load_wall(empty_store, MONTH)
+    assert len(deck.slides) == 1 + len(wall.columns)  # no "Customers in and out" slide, not a slide of zeros
+    assert "Customers in" not in deck.slides[0].subtitle and "at risk" in deck.slides[0].subtitle
+    assert not any(s.title.startswith("Customers in and out") for s in deck.slides)
 
 
 @needs_poppler

@@ -182,3 +182,45 @@ def test_minutes_markdown_leaves_no_bare_link_emoji_icon_or_directive(copy: Stor
     for text in hostile:  # and every line still reads as typed
         assert text in read
     assert f"# Minutes: {PAYLOADS['image_and_link']}" in read
+
+
+def test_minutes_carry_the_review_months_customers_in_and_out(copy: Store, empty_store: Store) -> None:
+    from cxroom.formatting import fmt_amount, fmt_count
+    from cxroom.queries.customer_math import load_customer_math
+    from cxroom.textsafe import escape_markdown
+
+    review_id = rs.plan_review(
+        copy, ReviewCreate(held_on=date(2026, 11, 12), title="Customer math minutes"), agenda=(), actor="system"
+    )
+    minutes = minutes_doc.minutes(copy, review_id)
+    assert minutes is not None
+    cm = load_customer_math(copy, minutes.review.month)
+    m, unit = cm.this_month, cm.definitions.value_unit
+    assert m is not None and m.customers_out > 0
+    first = minutes.customer_math[0]
+    assert first.startswith(f"In {fmt_count(m.customers_in)} ({fmt_amount(m.value_in, unit)})"), first
+    assert f"Lost {fmt_count(m.customers_out)} ({fmt_count(m.downgraded)} downgraded)" in first
+    assert f"Value lost {fmt_amount(m.value_out, unit)}" in first
+    names = {int(r["id"]): r["name"] for r in copy.fetch_dicts("SELECT id, name FROM stages")}
+    worst = max(cm.by_stage.values(), key=lambda x: x.customers)
+    assert minutes.customer_math[1].startswith(f"Lost at {names[worst.stage_id]}: {fmt_count(worst.customers)}")
+    assert sum(line.startswith("Lost at ") for line in minutes.customer_math) == sum(
+        1 for x in cm.by_stage.values() if x.customers
+    )
+    assert any(line.startswith("We called ") for line in minutes.customer_math)
+    markdown = minutes_doc.minutes_markdown(minutes)
+    section = markdown.split("## Customers in and out\n", 1)[1].split("\n## ", 1)[0]
+    # Escaped as every line of the minutes is ('$' would start maths in Streamlit).
+    assert escape_markdown(f"Lost {fmt_count(m.customers_out)}") in section and "\\$" in section
+    assert escape_markdown(cm.definitions.incoming) in section
+    html = minutes_doc.minutes_html(minutes)
+    assert "<h2>Customers in and out</h2>" in html and f"Lost {fmt_count(m.customers_out)}" in html
+
+    # A room without movements has no such section (not a row of zeros).
+    empty_id = rs.plan_review(
+        empty_store, ReviewCreate(held_on=date(2026, 11, 12), title="Quiet"), agenda=(), actor="system"
+    )
+    quiet = minutes_doc.minutes(empty_store, empty_id)
+    assert quiet is not None and quiet.customer_math == ()
+    assert "Customers in and out" not in minutes_doc.minutes_markdown(quiet)
+    assert "Customers in and out" not in minutes_doc.minutes_html(quiet)

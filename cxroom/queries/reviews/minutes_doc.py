@@ -13,6 +13,7 @@ from cxroom import fix_status
 from cxroom.formatting import date_text, datetime_text, month_label
 from cxroom.insights.agenda import AgendaKind
 from cxroom.insights.follow_up import FollowUp
+from cxroom.queries.customer_math import month_lines
 from cxroom.queries.reviews.contents import (
     AgendaItem,
     Decision,
@@ -44,6 +45,7 @@ class Minutes:
     changes: tuple[str, ...]
     follow_up: tuple[FollowUp, ...] = ()
     provisional: bool = False  # the changes are the room as it stands, not a closed review's snapshot
+    customer_math: tuple[str, ...] = ()  # the review month's customers in and out (none: no movements)
 
 
 def minutes(
@@ -83,6 +85,7 @@ def minutes(
         changes=tuple(compared.headline()) if compared else (),
         follow_up=tuple(follow),
         provisional=compared is not None and not review.closed,
+        customer_math=month_lines(store, review.month),
     )
 
 
@@ -109,6 +112,7 @@ def _changes_heading(m: Minutes) -> str:
     )
 
 
+MATH_HEADING = "## Customers in and out"
 NO_CHANGES = "No comparison yet: this is the first review, or no earlier review was closed."
 
 
@@ -166,6 +170,9 @@ def minutes_markdown(m: Minutes) -> str:
         out.append("No fix team presented.")
     out += ["", "## Wins", ""]
     out += [f"- {e(w)}" for w in m.wins] or ["No wins this time."]
+    if m.customer_math:
+        out += ["", MATH_HEADING, ""]
+        out += [f"- {e(line)}" for line in m.customer_math]
     out += ["", f"## {_changes_heading(m)}", ""]
     out += [f"- {e(c)}" for c in m.changes] or [NO_CHANGES]
     return "\n".join(out) + "\n"
@@ -216,6 +223,9 @@ def minutes_html(m: Minutes) -> str:
         + (f"<br><span class='muted'>Results: {e(p['results'])}</span>" if p["results"] else "")
         for p in m.presentations
     ]
+    math_html = (
+        f"<h2>Customers in and out</h2>\n{items([e(x) for x in m.customer_math], '')}\n" if m.customer_math else ""
+    )
     agenda_html = "".join(f"<li>{e(i.title)} <span class='muted'>({i.minutes} min)</span></li>" for i in m.agenda)
     body = f"""
 <h1>Minutes: {e(r.title)}</h1>
@@ -238,7 +248,7 @@ def minutes_html(m: Minutes) -> str:
 {items(presented_html, "No fix team presented.")}
 <h2>Wins</h2>
 {items([e(w) for w in m.wins], "No wins this time.")}
-<h2>{e(_changes_heading(m))}</h2>
+{math_html}<h2>{e(_changes_heading(m))}</h2>
 {items([e(c) for c in m.changes], NO_CHANGES)}
 """
     return (

@@ -49,6 +49,14 @@ figcaption{font-size:.875rem;color:#c3c7d0;white-space:nowrap;overflow:hidden;te
  -webkit-line-clamp:var(--lines,4);-webkit-box-orient:vertical;overflow:hidden}
 .quiet{font-size:.875rem;color:#b8bcc6;margin:.3rem 0 0}
 .empty{font-size:1.5rem;margin:auto}
+.cmath{flex:none;margin-top:.35rem;background:#1a1d24;border-radius:.3rem;padding:.2rem .8rem .25rem}
+.cmath p{margin:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.figs{display:flex;align-items:baseline;gap:1.6rem}
+.cm-title{font-size:1rem;font-weight:700;color:#dfe2e8}
+.fig{white-space:nowrap}.lbl,.aside{font-size:.875rem;color:#c3c7d0}
+.defs{font-size:.875rem;color:#b8bcc6;display:flex;gap:1.5rem}
+.defs span{flex:1 1 0;min-width:0;overflow:hidden;text-overflow:ellipsis}
+.lost{flex:none;font-size:.875rem;color:#ffb4b4;margin:-.2rem 0 .35rem}.lost b{font-size:1rem}
 #offline{position:fixed;top:0;left:50%;transform:translateX(-50%);z-index:9;background:#7a4b00;color:#fff;
  font-size:1.1rem;font-weight:700;padding:.3rem 1.2rem;border-radius:0 0 .4rem .4rem}
 """

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from cxroom.formatting import datetime_text, month_label
 from cxroom.privacy import mask_personal_data
+from cxroom.queries.customer_math import CustomerMath, loss_text, month_figures
 from cxroom.queries.wall.wall_data import StageColumn, WallData
 from cxroom.ui.display.news import News, stage_news
 from cxroom.ui.display.playlist import Slot
@@ -67,12 +68,41 @@ def stage_head(col: StageColumn) -> str:
     )
 
 
+def _lost_here(col: StageColumn) -> str:
+    """'Lost here: 42 · $51.2k' when the stage lost customers this month, else nothing."""
+    if col.losses is None or not col.losses.customers:
+        return ""
+    return f'<p class="lost">Lost here: <b>{escape(loss_text(col.losses))}</b></p>'
+
+
+def math_band(cm: CustomerMath | None) -> str:
+    """The month's customer math in one line of figures and one of the room's definitions; nothing
+    at all for a room without movements (a row of zeros would say customers stayed put)."""
+    m = None if cm is None or not cm.has_data else cm.this_month
+    if cm is None or m is None:
+        return ""
+    d = cm.definitions
+    figures = "".join(
+        f'<span class="fig" data-label="{escape(f.label)}"><span class="lbl">{escape(f.label)}</span> '
+        f'<span class="num">{escape(f.value)}</span>'
+        + (f' <span class="aside">{escape(f.aside)}</span>' if f.aside else "")
+        + "</span>"
+        for f in month_figures(m, cm.definitions.value_unit)
+    )
+    return (
+        f'<section class="cmath"><p class="figs"><span class="cm-title">Customers in and out</span>{figures}</p>'
+        # Each definition gets half the line, so the outgoing one is never pushed off by a long incoming one.
+        f'<p class="defs"><span>In: {escape(d.incoming)}</span>'
+        f"<span>Out: {escape(d.outgoing)} · Values in {escape(d.value_unit)}.</span></p></section>"
+    )
+
+
 def _column(col: StageColumn, token: str) -> str:
     news = "".join(news_item(n) for n in stage_news(col)) or '<li class="quiet">No KPIs or moments yet.</li>'
     return (
         f'<article class="col" data-stage="{escape(col.stage.slug)}" '
         f'style="--stage: {stage_colour(col.stage.colour)}">'
-        f'{stage_head(col)}<ol class="newslist">{news}</ol><p class="more" hidden></p>'
+        f'{stage_head(col)}{_lost_here(col)}<ol class="newslist">{news}</ol><p class="more" hidden></p>'
         f"{_customer(col, token)}</article>"
     )
 
@@ -92,7 +122,7 @@ def wall_screen(data: WallData, columns: Sequence[StageColumn], slot: Slot, toke
     if not columns:
         body = '<p class="empty">This room has no stages yet.</p>'
     else:
-        body = (
+        body = math_band(data.customer_math) + (
             f'<section class="wall" style="--cols: {len(columns)}">'
             + "".join(_column(c, token) for c in columns)
             + "</section>"

@@ -4,9 +4,12 @@ read as words, each page holds its even share, and wins carry their KPI before a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
+from cxroom.insights.customer_math import MonthCounts, StageLosses, month_math
 from cxroom.insights.health import Band, StageHealth
+from cxroom.queries.customer_math import CustomerMath, Definitions
 from cxroom.queries.display import Win, WinShift
 from cxroom.queries.wall.complaints import ComplaintSummary, Verbatim
 from cxroom.queries.wall.fixes import FixView
@@ -16,6 +19,7 @@ from cxroom.queries.wall.stages import StageInfo
 from cxroom.queries.wall.wall_data import StageColumn, WallData
 from cxroom.ui.display.board import fixes_screen
 from cxroom.ui.display.playlist import Slot
+from cxroom.ui.display.render import wall_screen
 from cxroom.ui.display.spotlight import spotlight_screen
 from cxroom.ui.display.wins import celebrations_screen
 
@@ -106,3 +110,33 @@ def test_wins_show_their_kpi_before_and_after_and_share_the_screen() -> None:
     assert "12-month average before the charter → September 2026 · target ≥ 85.0%" in html
     assert "Led by Lead 1 &lt;img" in html and "with Aisha Rahman (Service)" in html  # the lead not twice
     assert "★ Celebrated 1 Oct 2026" in html
+
+
+def _math(counts: dict[str, int], losses: StageLosses | None) -> CustomerMath:
+    values = {k: 1000.0 * n for k, n in counts.items()}
+    months = tuple(month_math([MonthCounts(date(2026, 9, 1), {}, {}, 5000), MonthCounts(MONTH, counts, values, 5100)]))
+    hostile = Definitions(f"New {HOSTILE}", "Lost <b>for good</b>", "€", recorded=True)
+    return CustomerMath(MONTH, months[1:], {1: losses} if losses else {}, (), {}, hostile)
+
+
+def test_the_wall_screen_band_shows_the_months_math_and_is_absent_without_movements() -> None:
+    base = _room(())
+    col = base.columns[0]
+    lost = StageLosses(1, 12, 34_500.0, (("Price", 12),), "€")
+    with_math = replace(base, columns=(replace(col, losses=lost),), customer_math=_math({"new": 40, "lost": 12}, lost))
+    page = wall_screen(with_math, with_math.columns, Slot("wall", 10), "tok", NOW)
+    band = page.split('<section class="cmath">', 1)[1].split("</section>", 1)[0]
+    assert '<span class="num">40</span> <span class="aside">€40.0k</span>' in band
+    assert 'data-label="Net"><span class="lbl">Net</span> <span class="num">+28</span>' in band
+    assert 'Retention</span> <span class="num">99.8%</span>' in band  # 12 of the 5,000 at September's end
+    assert HOSTILE not in page and "&lt;b&gt;for good&lt;/b&gt;" in band  # definitions are text
+    assert "Lost here: <b>12 · €34.5k</b>" in page
+
+    # Only downgrades at the stage: no "Lost here"; a room without movements: no band at all.
+    downgraded = StageLosses(1, 0, 500.0, (("Price", 1),), "€")
+    quiet_col = replace(with_math, columns=(replace(col, losses=downgraded),))
+    assert "Lost here" not in wall_screen(quiet_col, quiet_col.columns, Slot("wall", 10), "tok", NOW)
+    for cm in (None, _math({}, None)):
+        empty = replace(base, customer_math=cm)
+        shown = wall_screen(empty, empty.columns, Slot("wall", 10), "tok", NOW)
+        assert "cmath" not in shown and "Customers in and out" not in shown and "Lost here" not in shown
