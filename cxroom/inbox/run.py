@@ -3,6 +3,7 @@ the Listening page, or, after a restart, find that its work had already committe
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from cxroom.services.imports import import_file
 from cxroom.settings import Settings
 from cxroom.store import Store
 
+_log = logging.getLogger(__name__)
 ACTOR = "inbox"
 
 
@@ -45,7 +47,6 @@ def run_job(
             progress=progress,
             file_name=shown,
         )
-        themes.after_import(store, kind=kind, committed=report.committed, actor=ACTOR)
         return report.to_json()
     media = MediaStore(settings)
     # What a call and an artifact are both given: the file, its stage, title and moment.
@@ -83,6 +84,18 @@ def run_job(
         fix_id=job.fix,
     )
     return {"artifact_id": new_id, "stage": job.stage, "file_name": shown}
+
+
+def after_report(store: Store, kind: str, report: dict[str, Any]) -> None:
+    """What an import sets off once its report is written: the stages' themes count the new
+    months. After the report, not inside the job, so whoever waits for the report (the CLI
+    beside the app) is not kept waiting for the themes; the next file waits instead."""
+    if kind not in IMPORT_KINDS:
+        return
+    try:
+        themes.after_import(store, kind=kind, committed=bool(report.get("committed")), actor=ACTOR)
+    except Exception:  # the import is done and reported: a bug here must not stop the inbox
+        _log.exception("themes after the inbox import of %s failed", report.get("file_name"))
 
 
 def committed_before_crash(

@@ -36,7 +36,7 @@ from cxroom.inbox.layout import (
     stamped_name,
     write_json_atomically,
 )
-from cxroom.inbox.run import ACTOR, committed_before_crash, run_job
+from cxroom.inbox.run import ACTOR, after_report, committed_before_crash, run_job
 from cxroom.inbox.state import HEARTBEAT_S, WorkerState
 from cxroom.inbox.wake import FolderWake
 from cxroom.queries import room as room_queries
@@ -254,6 +254,8 @@ class InboxWorker:
         if recovering:
             report.setdefault("notes", []).append("imported after a restart: the first attempt did not commit")
         self._finish(store, layout, state, kind, name, dropped_as, claimed_at, outcome, report)
+        if outcome == "done":
+            after_report(store, kind, report)
 
     def _finish(
         self,
