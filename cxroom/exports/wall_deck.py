@@ -77,7 +77,7 @@ def complaints_text(column: StageColumn) -> str:
         return "No complaints recorded"
     text = f"{fmt_count(summary.this_month, 'complaint')} this month"
     if summary.average_12 is not None:
-        text += f", a usual month has {fmt_number(summary.average_12)}"
+        text += f", a usual month has {fmt_count(round(summary.average_12))}"
         change = fmt_pct(summary.change_vs_average)
         if change and change != "0%":
             text += f" ({change})"

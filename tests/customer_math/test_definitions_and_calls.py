@@ -171,7 +171,7 @@ def test_a_stage_losing_more_customers_is_a_reason_on_the_agenda(room: Store) ->
     rose = AgendaInputs(**{**inputs.__dict__, "stages": (stage,), "losses": (LossFacts(renew, 60, 40),)})
     flat = AgendaInputs(**{**inputs.__dict__, "stages": (stage,), "losses": (LossFacts(renew, 45, 40),)})
     [signal] = stage_signals(rose)
-    assert signal.reasons == ("▲ More customers lost · 60 lost this month, 40 the month before",)
+    assert signal.reasons == ("More customers lost · 60 lost this month, 40 the month before",)
     assert stage_signals(flat)[0].reasons == ()
 
 

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from cxroom.models import FindingCreate
 from cxroom.services import review_capture as capture
+from cxroom.services.imports import import_file
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store
 
@@ -140,31 +141,40 @@ def test_a_cancelled_warning_charters_nothing(app_for: Callable[..., AppTest], r
 
 
 def test_two_clicks_on_plan_make_one_review_and_a_month_with_a_review_warns(
-    app_for: Callable[..., AppTest], room: Settings
+    app_for: Callable[..., AppTest], room: Settings, tmp_path: Path
 ) -> None:
     store = open_store(room.db_path)
+    # A review looks at the latest month with data, and the demo's October already has its
+    # review: November complaints arrive, so a review held in December has a month of its own.
+    source = tmp_path / "november.csv"
+    source.write_text(
+        "Date received,Complaint ID,Issue,Consumer complaint narrative\n"
+        + "".join(f"2026-11-{1 + n:02d},nov-{n},Billing,The bill was wrong again ({n}).\n" for n in range(20)),
+        encoding="utf-8",
+    )
+    assert import_file(store, kind="complaints", path=source, actor="system").committed
     at = _open(app_for, room, "views/reviews.py")
-    at.date_input(key="plan-date").set_value(date(2027, 2, 10))  # January 2027 data: no review yet
-    at.text_input(key="plan-title").input("January walk")
+    at.date_input(key="plan-date").set_value(date(2026, 12, 10))  # November 2026 data: no review yet
+    at.text_input(key="plan-title").input("November walk")
     for _ in range(2):
         at.button(key="FormSubmitter:plan-review-Plan the review and propose its agenda").click()
         at.run()
         assert not at.exception and not at.error
-    assert _count(store, "SELECT count(*) FROM reviews WHERE title = 'January walk'") == 1
-    planned = str(store.fetch_value("SELECT id FROM reviews WHERE title = 'January walk'"))
+    assert _count(store, "SELECT count(*) FROM reviews WHERE title = 'November walk'") == 1
+    planned = str(store.fetch_value("SELECT id FROM reviews WHERE title = 'November walk'"))
     review_audits = "SELECT count(*) FROM audit_log WHERE action = 'create' AND entity = 'review' AND entity_id = ?"
     assert _count(store, review_audits, [planned]) == 1
 
-    # Another review of January's data: a warning that links to the first, and nothing planned.
-    at.text_input(key="plan-title").input("January again")
+    # Another review of November's data: a warning that links to the first, and nothing planned.
+    at.text_input(key="plan-title").input("November again")
     at.button(key="FormSubmitter:plan-review-Plan the review and propose its agenda").click()
     at.run()
-    first = int(store.fetch_value("SELECT id FROM reviews WHERE title = 'January walk'"))
-    assert any("already has a review of January 2027 data" in _plain(w.value) for w in at.warning)
-    assert ("January walk", "review", f"review={first}") in [
+    first = int(store.fetch_value("SELECT id FROM reviews WHERE title = 'November walk'"))
+    assert any("already has a review of November 2026 data" in _plain(w.value) for w in at.warning)
+    assert ("November walk", "review", f"review={first}") in [
         (_plain(link.value), link.proto.page, link.proto.query_string) for link in at.page_link
     ]
-    assert _count(store, "SELECT count(*) FROM reviews WHERE title = 'January again'") == 0
+    assert _count(store, "SELECT count(*) FROM reviews WHERE title = 'November again'") == 0
 
 
 def test_two_clicks_on_record_the_finding_and_the_decision_record_each_once(

@@ -192,10 +192,13 @@ def test_each_column_reads_in_order_with_its_text_drawn_together(wall_app: AppTe
             "Surveys",
             "What customers receive",
             "Customer call",
-            "Customers lost",
             "Accountable silos",
             "Fixes",
         ], column[0]
+        # the stage's lost customers: one line after the call, no heading (the band above says more)
+        lost = [i for i, item in enumerate(column) if "Lost at this stage:" in item]
+        call = next(i for (i, _), name in zip(labels, order, strict=True) if name == "Customer call")
+        assert len(lost) == 1 and lost[0] > call, column[0]
         at = {name: i for (i, _), name in zip(labels, order, strict=True)}
         metrics = [i for i, item in enumerate(column) if item.startswith("metric:")]
         kpi_metrics = [i for i in metrics if not column[i].startswith("metric:Complaints in")]

@@ -153,7 +153,7 @@ def _series_panel(series: fix_evidence.SeriesEvidence, *, key: str) -> None:
                 cols[2].metric(
                     f"Now ({month_label(latest.period)})",
                     _metric(latest.value, series.unit),
-                    delta=fmt_kpi_change(delta, series.unit),
+                    delta=fmt_kpi_change(delta, series.unit if series.unit == "%" else md(series.unit)),
                     delta_color="normal" if series.direction.value == "higher_better" else "inverse",
                 )
             else:
@@ -168,5 +168,6 @@ def _series_panel(series: fix_evidence.SeriesEvidence, *, key: str) -> None:
 
 
 def _metric(value: float | None, unit: str, *, none: str = "no reading") -> str:
-    # Metric values are Markdown: a unit typed by a person is escaped ('%' is the room's own).
+    # Metric values and deltas are Markdown: a unit typed by a person is escaped ('%' is the
+    # room's own, and makes a change read in points).
     return fmt_kpi(value, unit if unit == "%" else md(unit), none=none)

@@ -21,14 +21,14 @@ def _script() -> None:
     from cxroom.importers.report import FilePreview
     from cxroom.ui.listening.mapping_form import mapping_form
 
-    class MovementMapping(BaseModel):
+    class VisitMapping(BaseModel):
         moved_at: str
         customer_id: str | None = None
         channel: str | None = None
         weight: int = 1  # not a column: no picker
         date_format: str | None = None
 
-    MAPPING_MODELS["movements"] = MovementMapping  # type: ignore[assignment]
+    MAPPING_MODELS["visits"] = VisitMapping  # type: ignore[assignment]
     headers = ["When", "Customer", "Via"]
     preview = FilePreview(
         file_kind="csv",
@@ -44,13 +44,13 @@ def _script() -> None:
         numeric_columns={},
         notes=[],
     )
-    st.session_state["confirmed"] = mapping_form(None, "movements", preview, "moves", "ana")  # type: ignore[arg-type]
+    st.session_state["confirmed"] = mapping_form(None, "visits", preview, "moves", "ana")  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)
 def _forget_the_kind() -> Iterator[None]:
     yield
-    MAPPING_MODELS.pop("movements", None)
+    MAPPING_MODELS.pop("visits", None)  # a made-up kind: the real ones stay
 
 
 def test_a_kind_without_a_form_gets_one_picker_per_column_of_its_mapping() -> None:
@@ -70,7 +70,7 @@ def test_a_kind_without_a_form_gets_one_picker_per_column_of_its_mapping() -> No
         "channel": "Via",
         "date_format": None,
     }
-    at.selectbox(key="map_movements_customer_id").select("Customer").run()
-    at.selectbox(key="map_movements_date_format").select("%d/%m/%Y").run()
+    at.selectbox(key="map_visits_customer_id").select("Customer").run()
+    at.selectbox(key="map_visits_date_format").select("%d/%m/%Y").run()
     assert at.session_state["confirmed"]["customer_id"] == "Customer"
     assert at.session_state["confirmed"]["date_format"] == "%d/%m/%Y"
