@@ -77,7 +77,7 @@ def _item_row(review: listing.Review, item: q.SetItem, *, editable: bool) -> Non
                 lambda: ls.remove_item(
                     context.store(), item_id=item.id, expected_version=item.version, actor=acting_actor()
                 ),
-                success=f"'{item.title}' taken off the listening set.",
+                success=md(f"'{item.title}' taken off the listening set."),
             )
         with st.expander("Preview (not recorded as heard)"):
             data = media_bytes(item.sha256, item.mime)
@@ -124,7 +124,7 @@ def _queue_form(review: listing.Review, suggestions: list[q.Suggestion]) -> None
                 note=note or "",
                 actor=acting_actor(),
             ),
-            success=f"'{labels[int(call_id)]}' queued.",
+            success=md(f"'{labels[int(call_id)]}' queued."),
             clear={"listen-start": DROP, "listen-end": DROP, "listen-note": ""},
         )
 

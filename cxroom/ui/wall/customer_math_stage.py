@@ -86,7 +86,7 @@ def _log_form(p: OnStagePage) -> None:
         day = st.date_input("When", value=datetime.now().date())
         said = st.text_area("What the customer said", max_chars=2000)
         reason = st.text_input("Reason (mapped to a stage by the category rules)", max_chars=200)
-        here = st.checkbox(f"Lost at this stage ({p.col.stage.name})", value=True)
+        here = st.checkbox(f"Lost at this stage ({md(p.col.stage.name)})", value=True)  # labels are Markdown
         if st.form_submit_button("Log the call"):
             data = dict(
                 called_at=datetime.combine(day, time(12)),
