@@ -3,6 +3,7 @@ one demo room per test session (built by the real generator)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,20 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     store = open_store(settings.db_path)
     build_demo(store, MediaStore(settings), end_month=DEMO_END_MONTH)
     return settings
+
+
+def copy_demo_room(demo_settings: Settings, folder: Path, *, media: bool = False) -> Settings:
+    """A writable copy of the session's demo room in ``folder`` (its WAL too); ``media``: a copy of
+    its media folder as well, for tests that add files, else the shared one, read-only."""
+    target = folder / "room.duckdb"
+    shutil.copyfile(demo_settings.db_path, target)
+    wal = Path(f"{demo_settings.db_path}.wal")
+    if wal.exists():
+        shutil.copyfile(wal, Path(f"{target}.wal"))
+    if not media:
+        return Settings(db_path=target, media_dir=demo_settings.media_dir)
+    shutil.copytree(demo_settings.media_dir, folder / "media")
+    return Settings(db_path=target, media_dir=folder / "media")
 
 
 @pytest.fixture

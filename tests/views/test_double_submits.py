@@ -5,7 +5,6 @@ the person confirms."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,16 +17,12 @@ from cxroom.services import review_capture as capture
 from cxroom.services.imports import import_file
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store
+from tests.conftest import copy_demo_room
 
 
 @pytest.fixture
 def room(demo_settings: Settings, tmp_path: Path) -> Settings:
-    target = tmp_path / "room.duckdb"
-    shutil.copyfile(demo_settings.db_path, target)
-    wal = Path(f"{demo_settings.db_path}.wal")
-    if wal.exists():
-        shutil.copyfile(wal, Path(f"{target}.wal"))
-    return Settings(db_path=target, media_dir=demo_settings.media_dir)
+    return copy_demo_room(demo_settings, tmp_path)
 
 
 def _open(app_for: Callable[..., AppTest], room: Settings, page: str, **params: str) -> AppTest:

@@ -6,7 +6,6 @@ Each test writes to a private copy of the demo room, its media folder included."
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
@@ -21,6 +20,7 @@ from cxroom.queries import listening_set as q
 from cxroom.services.evidence_files import add_artifact_file
 from cxroom.settings import Settings
 from cxroom.store import open_store
+from tests.conftest import copy_demo_room
 
 PLANNED_REVIEW = 3
 ENVELOPE, SAME_DAY_FIX = 6, 2  # demo: the Buy stage's policy-pack envelope; the fix that made it same-day
@@ -29,13 +29,7 @@ NEW_TITLE = "Policy pack e-mailed the same day"
 
 @pytest.fixture
 def room(demo_settings: Settings, tmp_path: Path) -> Settings:
-    target = tmp_path / "room.duckdb"
-    shutil.copyfile(demo_settings.db_path, target)
-    wal = Path(f"{demo_settings.db_path}.wal")
-    if wal.exists():
-        shutil.copyfile(wal, Path(f"{target}.wal"))
-    shutil.copytree(demo_settings.media_dir, tmp_path / "media")
-    return Settings(db_path=target, media_dir=tmp_path / "media")
+    return copy_demo_room(demo_settings, tmp_path, media=True)
 
 
 def _open(app_for: Callable[..., AppTest], settings: Settings, page: str, **params: str) -> AppTest:

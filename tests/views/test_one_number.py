@@ -4,10 +4,8 @@ the celebration: every page prints it through cxroom.formatting (a celebration c
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,6 +18,7 @@ from cxroom.services import reviews as rs
 from cxroom.settings import Settings
 from cxroom.store import Store, open_store
 from cxroom.textsafe import escape_markdown
+from tests.conftest import copy_demo_room
 
 ACTOR = "system"
 OCTOBER, SEPTEMBER = date(2026, 10, 1), date(2026, 9, 1)
@@ -39,13 +38,7 @@ ORDER BY k.id LIMIT 1
 
 @pytest.fixture(scope="module")
 def room(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    folder = tmp_path_factory.mktemp("one-number")
-    target = folder / "room.duckdb"
-    shutil.copyfile(demo_settings.db_path, target)
-    wal = Path(f"{demo_settings.db_path}.wal")
-    if wal.exists():
-        shutil.copyfile(wal, Path(f"{target}.wal"))
-    return Settings(db_path=target, media_dir=demo_settings.media_dir)
+    return copy_demo_room(demo_settings, tmp_path_factory.mktemp("one-number"))
 
 
 def _page(app_for: Callable[..., AppTest], room: Settings, page: str, **params: str) -> AppTest:
